@@ -1,0 +1,113 @@
+"""Integration Tracker: session records, integration goals and progress reports for
+ketamine-assisted psychotherapy and brainspotting practices."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict[str, Any] | type | None = None) -> Flask:
+    """Build the app: config → extensions → blueprints → errors → CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=os.environ.get("TRACKER_INSTANCE_PATH", str(PROJECT_ROOT / "instance")),
+        instance_relative_config=True,
+    )
+    _load_config(app, config)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from tracker import errors, security
+
+    errors.register(app)
+    security.register(app)
+
+    from tracker import cli
+
+    cli.register(app)
+    return app
+
+
+def _load_config(app: Flask, config: dict[str, Any] | type | None) -> None:
+    from tracker.config import config_from_environment
+
+    if isinstance(config, type):
+        app.config.from_object(config)
+    else:
+        app.config.from_object(config_from_environment())
+    app.config.from_pyfile("config.py", silent=True)
+    for name in ("SECRET_KEY", "TRACKER_DATA_KEYS"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if isinstance(config, dict):
+        app.config.update(config)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    production = app.config["ENV_NAME"] == "production"
+    if not app.config.get("SECRET_KEY"):
+        if production:
+            raise RuntimeError("SECRET_KEY must be set in production (environment or instance/)")
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    elif production and len(app.config["SECRET_KEY"]) < 32:
+        raise RuntimeError("SECRET_KEY is too short for production (use 32+ random characters)")
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        database = Path(app.instance_path) / "tracker.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the embedded install's secret key, creating it on first start."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    from tracker import auth_state, database, i18n
+    from tracker.crypto import load_or_create_key_file, parse_key_ring
+    from tracker.extensions import babel, csrf, db, field_cipher, limiter, login_manager, migrate
+
+    if app.config.get("TRACKER_DATA_KEYS"):
+        keys = parse_key_ring(app.config["TRACKER_DATA_KEYS"])
+    else:
+        keys = load_or_create_key_file(Path(app.instance_path) / "data.keys")
+    field_cipher.configure(keys, app.config["SECRET_KEY"])
+
+    db.init_app(app)
+    database.configure_engines(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.register(app)
+    auth_state.init_login(app, login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.admin import bp as admin_bp
+    from tracker.auth import bp as auth_bp
+    from tracker.clinician import bp as clinician_bp
+    from tracker.portal import bp as portal_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(clinician_bp)
+    app.register_blueprint(portal_bp, url_prefix="/portal")
+    app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -1,0 +1,111 @@
+"""Account management: list, create, deactivate, reactivate, issue a reset link."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from tracker.admin import bp
+from tracker.admin.forms import CreateUserForm
+from tracker.extensions import db
+from tracker.models import User
+from tracker.services import accounts
+from tracker.web import audit
+
+
+def _practice_user(user_id: int) -> User:
+    """An account of the admin's own practice, else 404."""
+    user = db.session.get(User, user_id)
+    if user is None or user.practice_id != current_user.practice_id:
+        abort(404)
+    return user
+
+
+@bp.route("/")
+def index():
+    return render_template("admin/index.html")
+
+
+@bp.route("/users")
+def list_users():
+    users = db.session.scalars(
+        select(User)
+        .where(User.practice_id == current_user.practice_id)
+        .order_by(User.role, User.name)
+    ).all()
+    return render_template("admin/users.html", users=users, action_form=FlaskForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def create_user():
+    form = CreateUserForm()
+    if form.validate_on_submit():
+        if accounts.email_taken(form.email.data):
+            form.email.errors.append(_("An account with this e-mail address already exists."))
+        else:
+            user = accounts.create_user(
+                practice_id=current_user.practice_id,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                credentials=form.credentials.data or "",
+            )
+            token = accounts.issue_one_time_token(
+                user,
+                purpose=accounts.PURPOSE_PASSWORD_RESET,
+                lifetime=current_app.config["PASSWORD_RESET_LIFETIME"],
+                created_by=current_user,
+            )
+            audit("user.create", record_type="user", record_id=user.id, detail=f"role={user.role}")
+            db.session.commit()
+            return render_template("admin/reset_link.html", user=user, token=token, new=True)
+    return render_template("admin/user_form.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+def deactivate_user(user_id: int):
+    user = _practice_user(user_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for("admin.list_users"))
+    accounts.set_active(user, False)
+    audit("user.deactivate", record_type="user", record_id=user.id)
+    db.session.commit()
+    flash(
+        _("%(name)s can no longer sign in. Their open sessions have ended.", name=user.name),
+        "success",
+    )
+    return redirect(url_for("admin.list_users"))
+
+
+@bp.route("/users/<int:user_id>/activate", methods=["POST"])
+def activate_user(user_id: int):
+    user = _practice_user(user_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    accounts.set_active(user, True)
+    audit("user.activate", record_type="user", record_id=user.id)
+    db.session.commit()
+    flash(_("%(name)s can sign in again.", name=user.name), "success")
+    return redirect(url_for("admin.list_users"))
+
+
+@bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
+def issue_reset_link(user_id: int):
+    user = _practice_user(user_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    token = accounts.issue_one_time_token(
+        user,
+        purpose=accounts.PURPOSE_PASSWORD_RESET,
+        lifetime=current_app.config["PASSWORD_RESET_LIFETIME"],
+        created_by=current_user,
+    )
+    audit("user.reset_link", record_type="user", record_id=user.id)
+    db.session.commit()
+    return render_template("admin/reset_link.html", user=user, token=token, new=False)

@@ -1,0 +1,89 @@
+"""Forms of the admin area."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from tracker.domain.policy import Role
+
+
+class CreateUserForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(),
+            Email(message=_l("Enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            SelectChoice(Role.THERAPIST.value, _l("Therapist")),
+            SelectChoice(Role.ADMIN.value, _l("Administrator")),
+        ],
+        validators=[DataRequired()],
+    )
+    credentials = StringField(
+        _l("Credentials"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("Shown in signature blocks, for example 'LMFT' or 'MD'."),
+    )
+
+
+class PracticeForm(FlaskForm):
+    name = StringField(_l("Practice name"), validators=[DataRequired(), Length(max=200)])
+    address = TextAreaField(
+        _l("Address"), validators=[Optional(), Length(max=1000)], render_kw={"rows": 3}
+    )
+    letterhead_text = TextAreaField(
+        _l("Letterhead text"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Printed at the top of reports."),
+        render_kw={"rows": 3},
+    )
+    report_footer = TextAreaField(
+        _l("Report footer"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
+    hold_systolic = IntegerField(
+        _l("Hold dosing above systolic (mmHg)"), validators=[InputRequired()]
+    )
+    hold_diastolic = IntegerField(
+        _l("Hold dosing above diastolic (mmHg)"), validators=[InputRequired()]
+    )
+    alert_systolic_low = IntegerField(
+        _l("Alert below systolic (mmHg)"), validators=[InputRequired()]
+    )
+    alert_systolic_high = IntegerField(
+        _l("Alert above systolic (mmHg)"), validators=[InputRequired()]
+    )
+    alert_heart_rate_low = IntegerField(
+        _l("Alert below heart rate (/min)"), validators=[InputRequired()]
+    )
+    alert_heart_rate_high = IntegerField(
+        _l("Alert above heart rate (/min)"), validators=[InputRequired()]
+    )
+    alert_spo2_low = IntegerField(_l("Alert below SpO₂ (%)"), validators=[InputRequired()])
+
+    THRESHOLD_FIELDS = (
+        "hold_systolic",
+        "hold_diastolic",
+        "alert_systolic_low",
+        "alert_systolic_high",
+        "alert_heart_rate_low",
+        "alert_heart_rate_high",
+        "alert_spo2_low",
+    )
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), validators=[Optional()])
+    actor_id = SelectField(_l("Who"), validators=[Optional()])
+    client_id = IntegerField(_l("Client no."), validators=[Optional()])

@@ -1,0 +1,147 @@
+"""``flask --app tracker …`` commands: accounts, demo data, keys, housekeeping."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from tracker.domain.passwords import password_problem
+from tracker.domain.policy import Role
+from tracker.extensions import db
+
+
+def register(app: Flask) -> None:
+    for command in (create_user, seed_demo, rotate_data_key, purge_expired):
+        app.cli.add_command(command)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([Role.ADMIN.value, Role.THERAPIST.value]), required=True)
+@click.option("--name", required=True, help="Full name as shown to colleagues.")
+@click.option("--credentials", default="", help="For signature blocks, e.g. 'LMFT'.")
+@click.option(
+    "--practice",
+    "practice_name",
+    default=None,
+    help="Practice name; created if absent. Default: the only practice.",
+)
+def create_user(email: str, role: str, name: str, credentials: str, practice_name: str | None):
+    """Create an account. Password from TRACKER_PASSWORD or a prompt."""
+    from tracker.models import Practice
+    from tracker.services import accounts
+
+    password = os.environ.get("TRACKER_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    problem = password_problem(password, email=email)
+    if problem:
+        raise click.ClickException(problem.message % problem.params)
+    practices = list(db.session.scalars(select(Practice)))
+    if practice_name:
+        practice = next((p for p in practices if p.name == practice_name), None)
+        if practice is None:
+            practice = Practice(name=practice_name)
+            db.session.add(practice)
+            db.session.flush()
+    elif len(practices) == 1:
+        practice = practices[0]
+    elif not practices:
+        practice = Practice(name="My Practice")
+        db.session.add(practice)
+        db.session.flush()
+    else:
+        raise click.ClickException("several practices exist: name one with --practice")
+    try:
+        user = accounts.create_user(
+            practice_id=practice.id,
+            email=email,
+            name=name,
+            role=role,
+            credentials=credentials,
+            password=password,
+        )
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {role} account {user.email} (id {user.id}) in practice {practice.id}.")
+
+
+@click.command("seed-demo")
+@click.option(
+    "--clients",
+    "extra_clients",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Add this many generated clients (for benchmarks).",
+)
+@click.option("--quiet", is_flag=True, help="Do not print the demo sign-ins.")
+def seed_demo(extra_clients: int, quiet: bool):
+    """Create the demo practice (idempotent); optionally a large generated data set."""
+    from tracker import demo
+
+    started = time.perf_counter()
+    try:
+        practice, created = demo.seed_demo(env_name=current_app.config["ENV_NAME"])
+    except demo.SeedRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    added = demo.seed_bulk_clients(practice, extra_clients) if extra_clients else 0
+    db.session.commit()
+    elapsed = time.perf_counter() - started
+    if created:
+        click.echo(f"Demo practice created ({elapsed:.1f} s).")
+    else:
+        click.echo("Demo practice already present; left as it is.")
+    if added:
+        click.echo(f"Added {added} generated clients.")
+    if not quiet:
+        click.echo(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD}):")
+        for account in demo.DEMO_ACCOUNTS:
+            click.echo(f"  {account.email:<24} {account.role.value}")
+
+
+@click.command("rotate-data-key")
+def rotate_data_key():
+    """Re-encrypt every encrypted column under the newest key of the key ring.
+
+    Put the new key first in the ring (keeping the old ones), run this, then the
+    old keys can be removed.
+    """
+    from sqlalchemy import Text, literal
+
+    from tracker.extensions import field_cipher
+    from tracker.models import Base
+    from tracker.models.base import EncryptedText
+
+    total = 0
+    for table in Base.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, EncryptedText)]
+        if not columns:
+            continue
+        (pk,) = table.primary_key.columns
+        # Cast to plain Text so we read (and write back) ciphertext, not plaintext.
+        for row in db.session.execute(select(pk, *[c.cast(Text) for c in columns])):
+            values = {
+                column.name: literal(field_cipher.rotate(stored), Text)
+                for column, stored in zip(columns, row[1:], strict=True)
+                if stored is not None
+            }
+            if values:
+                db.session.execute(table.update().where(pk == row[0]).values(values))
+                total += 1
+    db.session.commit()
+    click.echo(f"Re-encrypted {total} rows.")
+
+
+@click.command("purge-expired")
+def purge_expired():
+    """Delete kept submissions older than their lifetime."""
+    from tracker.services import pending
+
+    count = pending.purge_expired(current_app.config["PENDING_SUBMISSION_LIFETIME"])
+    db.session.commit()
+    click.echo(f"Deleted {count} expired kept submissions.")

@@ -1,0 +1,267 @@
+"""Caseload and client record views."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.clinician import bp
+from tracker.clinician.forms import (
+    CareTeamForm,
+    CaseloadFilterForm,
+    ClientForm,
+    ConsentForm,
+    RevokeConsentForm,
+    ScreeningForm,
+)
+from tracker.domain.clients import (
+    CARE_TEAM_ROLE_LABELS,
+    CLIENT_STATUS_LABELS,
+    CONSENT_KIND_LABELS,
+    CONTRAINDICATIONS,
+    SCREENING_DECISION_LABELS,
+)
+from tracker.domain.policy import (
+    can_create_client,
+    can_edit_client,
+    can_manage_care_team,
+    can_manage_consents,
+    can_record_screening,
+)
+from tracker.extensions import db
+from tracker.forms import problem_text
+from tracker.services import clients as client_service
+from tracker.web import audit, translate_service_errors
+
+LABELS = {
+    "status": CLIENT_STATUS_LABELS,
+    "care_role": CARE_TEAM_ROLE_LABELS,
+    "consent": CONSENT_KIND_LABELS,
+    "decision": SCREENING_DECISION_LABELS,
+    "contraindication": CONTRAINDICATIONS,
+}
+
+
+@bp.context_processor
+def labels() -> dict:
+    return {"labels": LABELS}
+
+
+@bp.route("/clients")
+def caseload():
+    filters = CaseloadFilterForm(request.args)
+    if not filters.validate():
+        filters = CaseloadFilterForm(formdata=None)
+    query = client_service.caseload_query(
+        current_user,
+        search=filters.q.data or "",
+        status=filters.status.data or "",
+        sort=filters.sort.data or "name",
+    )
+    page = db.paginate(
+        query, per_page=current_app.config["CASELOAD_PAGE_SIZE"], error_out=False, count=True
+    )
+    return render_template(
+        "clinician/clients/caseload.html",
+        page=page,
+        rows=page.items,
+        decisions=client_service.latest_screening_decisions([c.id for c in page.items]),
+        filters=filters,
+        can_create=can_create_client(current_user),
+        query_args={k: v for k, v in request.args.items() if k != "page" and v},
+    )
+
+
+@bp.route("/clients/new", methods=["GET", "POST"])
+def new_client():
+    if not can_create_client(current_user):
+        abort(403)
+    form = ClientForm()
+    if form.validate_on_submit():
+        client = client_service.create_client(current_user, form.data)
+        audit("client.create", record_type="client", record_id=client.id, client_id=client.id)
+        db.session.commit()
+        flash(_("Client added to your caseload."), "success")
+        return redirect(url_for("clinician.show_client", client_id=client.id))
+    return render_template("clinician/clients/form.html", form=form, client=None), (
+        400 if form.errors else 200
+    )
+
+
+def _render_record(client, status: int = 200, **forms):
+    """The client record page; failed sub-forms come back with their errors."""
+    forms.setdefault("consent_form", ConsentForm(formdata=None))
+    forms.setdefault("revoke_form", RevokeConsentForm(formdata=None))
+    forms.setdefault(
+        "care_team_form",
+        CareTeamForm(formdata=None, candidates=client_service.care_team_candidates(client)),
+    )
+    forms.setdefault("revoke_consent_id", None)
+    page = render_template(
+        "clinician/clients/show.html",
+        client=client,
+        screenings=client_service.screenings(client),
+        consents=client_service.consents(client),
+        may={
+            "edit": can_edit_client(current_user, client),
+            "screen": can_record_screening(current_user, client),
+            "consent": can_manage_consents(current_user, client),
+            "team": can_manage_care_team(current_user, client),
+        },
+        **forms,
+    )
+    return page, status
+
+
+def _back_to_record(client, anchor: str):
+    return redirect(url_for("clinician.show_client", client_id=client.id, _anchor=anchor))
+
+
+@bp.route("/clients/<int:client_id>")
+@translate_service_errors
+def show_client(client_id: int):
+    client = client_service.get_client(current_user, client_id)
+    audit("client.view", record_type="client", record_id=client.id, client_id=client.id)
+    db.session.commit()
+    return _render_record(client)
+
+
+@bp.route("/clients/<int:client_id>/edit", methods=["GET", "POST"])
+@translate_service_errors
+def edit_client(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_edit_client)
+    form = ClientForm(obj=client)
+    if form.validate_on_submit():
+        changed = client_service.apply_client_fields(client, form.data)
+        audit(
+            "client.update",
+            record_type="client",
+            record_id=client.id,
+            client_id=client.id,
+            detail=",".join(changed),
+        )
+        db.session.commit()
+        flash(_("Client record saved."), "success")
+        return redirect(url_for("clinician.show_client", client_id=client.id))
+    return render_template("clinician/clients/form.html", form=form, client=client), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/clients/<int:client_id>/screening", methods=["GET", "POST"])
+@translate_service_errors
+def new_screening(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_record_screening)
+    form = ScreeningForm()
+    if form.validate_on_submit():
+        data = {name: value for name, value in form.data.items() if name != "csrf_token"}
+        try:
+            screening = client_service.record_screening(client, current_user, data)
+        except client_service.Rejected as rejected:
+            form.notes.errors.append(problem_text(rejected.problem))
+        else:
+            audit(
+                "screening.create",
+                record_type="medical_screening",
+                record_id=screening.id,
+                client_id=client.id,
+                detail=f"decision={screening.decision}",
+            )
+            db.session.commit()
+            flash(_("Screening recorded."), "success")
+            return redirect(url_for("clinician.show_client", client_id=client.id))
+    return render_template("clinician/clients/screening.html", form=form, client=client), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/clients/<int:client_id>/consents", methods=["POST"])
+@translate_service_errors
+def add_consent(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_manage_consents)
+    form = ConsentForm()
+    if not form.validate_on_submit():
+        return _render_record(client, 400, consent_form=form)
+    consent = client_service.record_consent(
+        client,
+        current_user,
+        kind=form.kind.data,
+        version=form.version.data,
+        given_on=form.given_on.data,
+    )
+    audit(
+        "consent.create",
+        record_type="consent",
+        record_id=consent.id,
+        client_id=client.id,
+        detail=f"kind={consent.kind}",
+    )
+    db.session.commit()
+    flash(_("Consent recorded."), "success")
+    return _back_to_record(client, "consents")
+
+
+@bp.route("/clients/<int:client_id>/consents/<int:consent_id>/revoke", methods=["POST"])
+@translate_service_errors
+def revoke_consent(client_id: int, consent_id: int):
+    client = client_service.get_client(current_user, client_id, can_manage_consents)
+    form = RevokeConsentForm()
+    if form.validate_on_submit():
+        try:
+            consent = client_service.revoke_consent(
+                client, current_user, consent_id, form.revoked_on.data
+            )
+        except client_service.Rejected as rejected:
+            form.revoked_on.errors.append(problem_text(rejected.problem))
+        else:
+            audit(
+                "consent.revoke",
+                record_type="consent",
+                record_id=consent.id,
+                client_id=client.id,
+                detail=f"kind={consent.kind}",
+            )
+            db.session.commit()
+            flash(_("Consent marked as revoked."), "success")
+            return _back_to_record(client, "consents")
+    return _render_record(client, 400, revoke_form=form, revoke_consent_id=consent_id)
+
+
+@bp.route("/clients/<int:client_id>/care-team", methods=["POST"])
+@translate_service_errors
+def add_care_team_member(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_manage_care_team)
+    form = CareTeamForm(candidates=client_service.care_team_candidates(client))
+    if not form.validate_on_submit():
+        return _render_record(client, 400, care_team_form=form)
+    member = client_service.add_care_team_member(
+        client, form.user_id.data, form.role.data, current_user
+    )
+    audit(
+        "care_team.add",
+        record_type="care_team_member",
+        record_id=member.id,
+        client_id=client.id,
+        detail=f"user={member.user_id},role={member.role}",
+    )
+    db.session.commit()
+    flash(_("Care team updated."), "success")
+    return _back_to_record(client, "care-team")
+
+
+@bp.route("/clients/<int:client_id>/care-team/<int:member_id>/remove", methods=["POST"])
+@translate_service_errors
+def remove_care_team_member(client_id: int, member_id: int):
+    client = client_service.get_client(current_user, client_id, can_manage_care_team)
+    member = client_service.remove_care_team_member(client, member_id)
+    audit(
+        "care_team.remove",
+        record_type="care_team_member",
+        record_id=member_id,
+        client_id=client.id,
+        detail=f"user={member.user_id}",
+    )
+    db.session.commit()
+    flash(_("Care team updated."), "success")
+    return _back_to_record(client, "care-team")

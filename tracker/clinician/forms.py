@@ -1,0 +1,168 @@
+"""Forms of the client record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from tracker.domain.clients import (
+    CARE_TEAM_ROLE_LABELS,
+    CASELOAD_SORTS,
+    CLIENT_STATUS_LABELS,
+    CONSENT_KIND_LABELS,
+    CONTRAINDICATIONS,
+    MAX_WEIGHT_KG,
+    MIN_WEIGHT_KG,
+    SCREENING_DECISION_LABELS,
+)
+from tracker.forms import choices
+
+
+def not_in_future(form, field) -> None:
+    if field.data and field.data > date.today():
+        raise ValidationError(_("This date is in the future."))
+
+
+def plausible_birth_date(form, field) -> None:
+    if field.data and (field.data > date.today() or field.data.year < 1900):
+        raise ValidationError(_("Enter a real date of birth."))
+
+
+class ClientForm(FlaskForm):
+    preferred_name = StringField(_l("Preferred name"), validators=[DataRequired(), Length(max=120)])
+    legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=200)])
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional(), plausible_birth_date])
+    pronouns = StringField(_l("Pronouns"), validators=[Optional(), Length(max=40)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            Optional(),
+            Email(message=_l("Enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    emergency_contact_name = StringField(
+        _l("Emergency contact"), validators=[Optional(), Length(max=200)]
+    )
+    emergency_contact_phone = StringField(
+        _l("Emergency contact phone"), validators=[Optional(), Length(max=40)]
+    )
+    status = SelectField(_l("Status"), validators=[DataRequired()])
+    course_start_date = DateField(_l("Course start date"), validators=[Optional()])
+    referral_source = StringField(_l("Referral source"), validators=[Optional(), Length(max=200)])
+    presenting_concerns = TextAreaField(
+        _l("Presenting concerns"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l("Stored encrypted. Visible to the care team only."),
+        render_kw={"rows": 5},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.status.choices = choices(CLIENT_STATUS_LABELS)
+
+
+class ScreeningForm(FlaskForm):
+    screened_on = DateField(_l("Screening date"), validators=[DataRequired(), not_in_future])
+    weight_kg = DecimalField(
+        _l("Weight (kg)"),
+        places=1,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=MIN_WEIGHT_KG,
+                max=MAX_WEIGHT_KG,
+                message=_l("Enter a weight between %(min)s and %(max)s kg."),
+            ),
+        ],
+    )
+    medications = TextAreaField(
+        _l("Current medications"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3}
+    )
+    allergies = TextAreaField(
+        _l("Allergies"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
+    notes = TextAreaField(
+        _l("Clinical notes on the screening"),
+        validators=[Optional(), Length(max=10000)],
+        render_kw={"rows": 4},
+    )
+    decision = SelectField(_l("Decision"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.decision.choices = choices(SCREENING_DECISION_LABELS)
+
+    def contraindication_fields(self) -> list:
+        return [getattr(self, key) for key in CONTRAINDICATIONS]
+
+
+for _key, _label in CONTRAINDICATIONS.items():
+    setattr(ScreeningForm, _key, BooleanField(_l(_label)))
+
+
+class ConsentForm(FlaskForm):
+    kind = SelectField(_l("Consent"), validators=[DataRequired()])
+    version = StringField(
+        _l("Form version"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("For example 2026-01 or v3."),
+    )
+    given_on = DateField(_l("Signed on"), validators=[DataRequired(), not_in_future])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = choices(CONSENT_KIND_LABELS)
+
+
+class RevokeConsentForm(FlaskForm):
+    revoked_on = DateField(_l("Revoked on"), validators=[DataRequired(), not_in_future])
+
+
+class CareTeamForm(FlaskForm):
+    user_id = SelectField(_l("Colleague"), coerce=int, validators=[DataRequired()])
+    role = SelectField(_l("Role on the care team"), validators=[DataRequired()])
+
+    def __init__(self, *args, candidates=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = [SelectChoice(user.id, user.name) for user in candidates]
+        self.role.choices = choices(CARE_TEAM_ROLE_LABELS)
+
+
+class CaseloadFilterForm(FlaskForm):
+    """GET filters: no CSRF (nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search by name"), validators=[Optional(), Length(max=100)])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    sort = SelectField(_l("Sort by"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.status.choices = choices(CLIENT_STATUS_LABELS, blank=_("All statuses"))
+        self.sort.choices = choices(CASELOAD_SORTS)

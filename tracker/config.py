@@ -1,0 +1,96 @@
+"""Configuration defaults.
+
+Secrets come from the environment or ``instance/config.py``; the embedded default
+(``make run``) generates a secret key and a data-encryption key ring in ``instance/``
+on first start and keeps them there.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+class Config:
+    """Defaults for every environment; override in ``instance/config.py`` or the env."""
+
+    ENV_NAME = "development"
+    SECRET_KEY: str | None = None
+    # Comma-separated Fernet keys, newest first. Empty means "use instance/data.keys".
+    TRACKER_DATA_KEYS: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # default: instance/tracker.sqlite3
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+    # Server-side session lifetimes (see services/auth_sessions.py).
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=15)
+    CLIENT_IDLE_TIMEOUT = timedelta(minutes=30)
+    ABSOLUTE_SESSION_LIFETIME = timedelta(hours=12)
+    # How long a submission interrupted by a timeout is kept for the user to resume.
+    PENDING_SUBMISSION_LIFETIME = timedelta(hours=12)
+    PASSWORD_RESET_LIFETIME = timedelta(hours=24)
+
+    SESSION_COOKIE_NAME = "tracker_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # Flask-Login's remember-me cookie is never issued; keep it short-lived anyway.
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    # The CSRF token lives as long as the signed-in session: a medicine session's
+    # note can stay open for hours and must still save.
+    WTF_CSRF_TIME_LIMIT = None
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "8 per 15 minutes"
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "de")
+
+    CASELOAD_PAGE_SIZE = 25
+    AUDIT_PAGE_SIZE = 50
+
+    # Argon2id cost. Tests lower it (see tests/conftest.py) to keep the suite quick.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+
+class ProductionConfig(Config):
+    """Production refuses to start without a real secret and data keys (see create_app)."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+
+
+class TestingConfig(Config):
+    """Used by the test-suite: fast hashing, no rate limits unless a test turns them on."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    TRACKER_DATA_KEYS = "jc16L35sz3f4xaWqJou035eygBj0c3E8jS2QIytz5uM="
+    RATELIMIT_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+
+
+CONFIGS = {
+    "development": Config,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_from_environment() -> type[Config]:
+    """Pick the configuration class named by ``TRACKER_ENV`` (default: development)."""
+    name = os.environ.get("TRACKER_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"TRACKER_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,112 @@
+"""Who may do what: every authorization rule of the app, as pure predicates.
+
+Views never decide access themselves; they call a ``can_<verb>_<noun>`` here (usually
+through a service that turns a "no" on someone else's record into a 404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Protocol
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    THERAPIST = "therapist"
+    CLIENT = "client"
+
+
+class CareTeamRole(StrEnum):
+    CO_THERAPIST = "co_therapist"
+    PRESCRIBER = "prescriber"
+    SUPERVISOR = "supervisor"
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.THERAPIST})
+
+
+class Actor(Protocol):
+    id: int
+    role: str
+    practice_id: int
+
+    @property
+    def is_active(self) -> bool: ...
+
+
+class ClientRecord(Protocol):
+    practice_id: int
+    primary_therapist_id: int
+    portal_user_id: int | None
+
+    @property
+    def care_team_roles(self) -> Mapping[int, str]: ...
+
+
+def _is_staff(actor: Actor) -> bool:
+    return actor.is_active and actor.role in STAFF_ROLES
+
+
+def _relation(actor: Actor, client: ClientRecord) -> str | None:
+    """``"primary"``, a care-team role, or ``None`` when the actor has no part in the care."""
+    if not _is_staff(actor) or actor.practice_id != client.practice_id:
+        return None
+    if actor.id == client.primary_therapist_id:
+        return "primary"
+    return client.care_team_roles.get(actor.id)
+
+
+def can_view_client(actor: Actor, client: ClientRecord) -> bool:
+    """Primary therapist and care team see the record; admins only if on the team."""
+    return _relation(actor, client) is not None
+
+
+def can_edit_client(actor: Actor, client: ClientRecord) -> bool:
+    """Demographics and presenting concerns: primary therapist and co-therapists."""
+    return _relation(actor, client) in {"primary", CareTeamRole.CO_THERAPIST}
+
+
+def can_record_screening(actor: Actor, client: ClientRecord) -> bool:
+    """Medical screening: the therapists and the prescriber, who often clears it."""
+    return _relation(actor, client) in {
+        "primary",
+        CareTeamRole.CO_THERAPIST,
+        CareTeamRole.PRESCRIBER,
+    }
+
+
+def can_manage_consents(actor: Actor, client: ClientRecord) -> bool:
+    return _relation(actor, client) in {"primary", CareTeamRole.CO_THERAPIST}
+
+
+def can_manage_care_team(actor: Actor, client: ClientRecord) -> bool:
+    """Only the primary therapist decides who else sees the record."""
+    return _relation(actor, client) == "primary"
+
+
+def can_create_client(actor: Actor) -> bool:
+    return actor.is_active and actor.role == Role.THERAPIST
+
+
+def can_use_clinician_area(actor: Actor) -> bool:
+    """Caseload pages: therapists, and admins (whose caseload is their care-team clients)."""
+    return _is_staff(actor)
+
+
+def can_use_portal(actor: Actor) -> bool:
+    return actor.is_active and actor.role == Role.CLIENT
+
+
+def can_administer_practice(actor: Actor) -> bool:
+    """Accounts, practice settings and the audit trail."""
+    return actor.is_active and actor.role == Role.ADMIN
+
+
+def can_be_on_care_team(candidate: Actor, client: ClientRecord) -> bool:
+    """Care-team members are active staff of the same practice, not the primary."""
+    return (
+        _is_staff(candidate)
+        and candidate.practice_id == client.practice_id
+        and candidate.id != client.primary_therapist_id
+    )

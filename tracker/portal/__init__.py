@@ -1,0 +1,13 @@
+"""The client portal. Guard: active client accounts only."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from tracker.domain.policy import can_use_portal
+from tracker.web import audience_guard
+
+bp = Blueprint("portal", __name__)
+bp.before_request(audience_guard(can_use_portal))
+
+from tracker.portal import home  # noqa: E402,F401  (registers the routes)

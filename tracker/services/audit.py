@@ -1,0 +1,63 @@
+"""Writing the audit trail. Ids, actions and field names only, never clinical text."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from tracker.extensions import db
+from tracker.models import AuditEvent, User
+
+
+def record(
+    action: str,
+    *,
+    actor: User | None,
+    ip_address: str | None,
+    record_type: str | None = None,
+    record_id: int | None = None,
+    client_id: int | None = None,
+    practice_id: int | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    """Append one audit event to the session (flushed with the caller's work)."""
+    event = AuditEvent(
+        action=action,
+        actor_id=actor.id if actor is not None else None,
+        practice_id=practice_id if practice_id is not None else getattr(actor, "practice_id", None),
+        record_type=record_type,
+        record_id=record_id,
+        client_id=client_id,
+        ip_address=ip_address,
+        detail=detail[:300],
+    )
+    db.session.add(event)
+    return event
+
+
+def changed_fields(form_data: dict[str, object], obj: object) -> list[str]:
+    """Names of the attributes whose value differs between ``form_data`` and ``obj``."""
+    return sorted(name for name, value in form_data.items() if getattr(obj, name, None) != value)
+
+
+def events_query(
+    practice_id: int,
+    *,
+    action: str | None = None,
+    actor_id: int | None = None,
+    client_id: int | None = None,
+) -> Select:
+    """The practice's audit events, newest first, filtered; actor loaded in the same query."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.practice_id == practice_id)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    )
+    if action:
+        query = query.where(AuditEvent.action.startswith(action))
+    if actor_id:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if client_id:
+        query = query.where(AuditEvent.client_id == client_id)
+    return query

@@ -1,0 +1,256 @@
+"""Clients: the caseload, records, care team, screening and consents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.domain.clients import (
+    ScreeningDecision,
+    clearance_problem,
+    flagged_contraindications,
+    revocation_problem,
+)
+from tracker.domain.messages import Problem
+from tracker.domain.policy import (
+    can_be_on_care_team,
+    can_view_client,
+)
+from tracker.extensions import db
+from tracker.models import CareTeamMember, Client, Consent, MedicalScreening, User
+from tracker.models.base import utcnow
+from tracker.services import Forbidden, NotFound
+
+CLIENT_FIELDS = (
+    "preferred_name",
+    "legal_name",
+    "date_of_birth",
+    "pronouns",
+    "email",
+    "phone",
+    "address",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "status",
+    "course_start_date",
+    "referral_source",
+    "presenting_concerns",
+)
+
+
+class Rejected(ValueError):
+    """The input breaks a domain rule; ``problem`` says which, for the form."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _visible_to(actor: User):
+    """SQL condition: the actor is the primary therapist or on the care team."""
+    on_team = exists().where(
+        CareTeamMember.client_id == Client.id, CareTeamMember.user_id == actor.id
+    )
+    return and_(
+        Client.practice_id == actor.practice_id,
+        or_(Client.primary_therapist_id == actor.id, on_team),
+    )
+
+
+def caseload_query(
+    actor: User, *, search: str = "", status: str = "", sort: str = "name"
+) -> Select:
+    """The clients the actor cares for, primary therapist joined (one query per page)."""
+    query = select(Client).where(_visible_to(actor)).options(joinedload(Client.primary_therapist))
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Client.preferred_name).like(pattern),
+                func.lower(Client.legal_name).like(pattern),
+            )
+        )
+    if status:
+        query = query.where(Client.status == status)
+    order = {
+        "name": (func.lower(Client.preferred_name), Client.id),
+        "status": (Client.status, func.lower(Client.preferred_name), Client.id),
+        "course_start": (Client.course_start_date.desc(), Client.id),
+        "recent": (Client.updated_at.desc(), Client.id),
+    }.get(sort, (func.lower(Client.preferred_name), Client.id))
+    return query.order_by(*order)
+
+
+def latest_screening_decisions(client_ids: list[int]) -> dict[int, str]:
+    """``{client_id: decision of the newest screening}`` for a page of clients, one query."""
+    if not client_ids:
+        return {}
+    ranked = (
+        select(
+            MedicalScreening.client_id,
+            MedicalScreening.decision,
+            func.row_number()
+            .over(
+                partition_by=MedicalScreening.client_id,
+                order_by=(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(MedicalScreening.client_id.in_(client_ids))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ranked.c.client_id, ranked.c.decision).where(ranked.c.rank == 1)
+    )
+    return dict(rows.tuples().all())
+
+
+def get_client(
+    actor: User, client_id: int, allowed: Callable[[User, Client], bool] = can_view_client
+) -> Client:
+    """Load a client for ``actor``: 404 unless they may see it, 403 if not ``allowed``."""
+    client = db.session.scalar(
+        select(Client)
+        .where(Client.id == client_id)
+        .options(
+            selectinload(Client.care_team).joinedload(CareTeamMember.user),
+            joinedload(Client.primary_therapist),
+        )
+    )
+    if client is None or not can_view_client(actor, client):
+        raise NotFound(client_id)
+    if not allowed(actor, client):
+        raise Forbidden(client_id)
+    return client
+
+
+def create_client(actor: User, data: dict[str, Any]) -> Client:
+    """A new client on the actor's caseload."""
+    client = Client(practice_id=actor.practice_id, primary_therapist_id=actor.id)
+    apply_client_fields(client, data)
+    db.session.add(client)
+    db.session.flush()
+    return client
+
+
+def apply_client_fields(client: Client, data: dict[str, Any]) -> list[str]:
+    """Copy the editable fields; returns the names that changed (for the audit trail)."""
+    changed = []
+    for name in CLIENT_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        if isinstance(value, str):
+            value = value.strip()
+        if name == "presenting_concerns" and value == "":
+            value = None
+        if getattr(client, name) != value:
+            setattr(client, name, value)
+            changed.append(name)
+    return changed
+
+
+def care_team_candidates(client: Client) -> list[User]:
+    """Staff of the practice who could join this client's care team."""
+    members = {m.user_id for m in client.care_team}
+    users = db.session.scalars(
+        select(User)
+        .where(User.practice_id == client.practice_id, User.active.is_(True))
+        .order_by(User.name)
+    )
+    return [u for u in users if can_be_on_care_team(u, client) and u.id not in members]
+
+
+def add_care_team_member(client: Client, user_id: int, role: str, actor: User) -> CareTeamMember:
+    candidate = db.session.get(User, user_id)
+    if candidate is None or not can_be_on_care_team(candidate, client):
+        raise NotFound(user_id)
+    if any(member.user_id == user_id for member in client.care_team):
+        raise Forbidden(user_id)
+    member = CareTeamMember(user_id=user_id, role=role, added_by_id=actor.id)
+    client.care_team.append(member)
+    db.session.flush()
+    return member
+
+
+def remove_care_team_member(client: Client, member_id: int) -> CareTeamMember:
+    member = next((m for m in client.care_team if m.id == member_id), None)
+    if member is None:
+        raise NotFound(member_id)
+    client.care_team.remove(member)
+    db.session.flush()
+    return member
+
+
+def screenings(client: Client) -> list[MedicalScreening]:
+    """All screenings of the client, newest first, with who decided."""
+    return list(
+        db.session.scalars(
+            select(MedicalScreening)
+            .where(MedicalScreening.client_id == client.id)
+            .options(joinedload(MedicalScreening.decided_by))
+            .order_by(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc())
+        )
+    )
+
+
+def record_screening(client: Client, actor: User, data: dict[str, Any]) -> MedicalScreening:
+    """Store a screening; a decision other than pending is signed by the actor."""
+    flags = flagged_contraindications(data)
+    problem = clearance_problem(flags, data["decision"], data.get("notes"))
+    if problem:
+        raise Rejected(problem)
+    screening = MedicalScreening(client_id=client.id, recorded_by_id=actor.id)
+    for name, value in data.items():
+        if isinstance(value, str):
+            value = value.strip() or None
+        setattr(screening, name, value)
+    if data["decision"] != ScreeningDecision.PENDING:
+        screening.decided_by_id = actor.id
+        screening.decided_at = utcnow()
+    db.session.add(screening)
+    db.session.flush()
+    return screening
+
+
+def consents(client: Client) -> list[Consent]:
+    return list(
+        db.session.scalars(
+            select(Consent)
+            .where(Consent.client_id == client.id)
+            .order_by(Consent.kind, Consent.given_on.desc(), Consent.id.desc())
+        )
+    )
+
+
+def record_consent(
+    client: Client, actor: User, *, kind: str, version: str, given_on: date
+) -> Consent:
+    consent = Consent(
+        client_id=client.id,
+        kind=kind,
+        version=version.strip(),
+        given_on=given_on,
+        recorded_by_id=actor.id,
+    )
+    db.session.add(consent)
+    db.session.flush()
+    return consent
+
+
+def revoke_consent(client: Client, actor: User, consent_id: int, revoked_on: date) -> Consent:
+    consent = db.session.get(Consent, consent_id)
+    if consent is None or consent.client_id != client.id:
+        raise NotFound(consent_id)
+    if consent.revoked_on is not None:
+        raise Forbidden(consent_id)
+    problem = revocation_problem(consent.given_on, revoked_on)
+    if problem:
+        raise Rejected(problem)
+    consent.revoked_on = revoked_on
+    consent.revoked_by_id = actor.id
+    return consent

@@ -1,0 +1,57 @@
+"""Helpers the blueprints share: the caller's address, auditing, 404 for hidden records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, request
+from flask_login import current_user
+
+from tracker.services import Forbidden, NotFound
+from tracker.services import audit as audit_service
+
+
+def client_ip() -> str | None:
+    """The caller's address (ProxyFix, when configured, has already applied X-Forwarded-For)."""
+    return request.remote_addr
+
+
+def audit(action: str, **fields: Any) -> None:
+    """Record an audit event for the signed-in user of this request."""
+    actor = current_user if current_user.is_authenticated else None
+    audit_service.record(action, actor=actor, ip_address=client_ip(), **fields)
+
+
+def translate_service_errors(view: Callable) -> Callable:
+    """Answer a service's NotFound with 404 and Forbidden with 403."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any):
+        try:
+            return view(*args, **kwargs)
+        except NotFound:
+            abort(404)
+        except Forbidden:
+            abort(403)
+
+    return wrapper
+
+
+def audience_guard(predicate: Callable[[Any], bool]) -> Callable[[], None]:
+    """A blueprint ``before_request`` that lets only the given audience in.
+
+    Anonymous callers go to sign-in; signed-in people of another audience get a 404,
+    so the staff pages do not even confirm they exist to a client.
+    """
+    from tracker.extensions import login_manager
+
+    def guard() -> Any:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not predicate(current_user):
+            abort(404)
+        return None
+
+    return guard
