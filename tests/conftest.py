@@ -63,9 +63,12 @@ def instance_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def database_template(tmp_path_factory, instance_dir, worker_id) -> Iterator[DatabaseTemplate]:
+def database_template(
+    tmp_path_factory, instance_dir, worker_id, testrun_uid
+) -> Iterator[DatabaseTemplate]:
     if ON_POSTGRES:
-        schema = f"tracker_test_{worker_id}"
+        # Unique per run and worker: parallel runs on one server never share a schema.
+        schema = f"tracker_test_{testrun_uid[:8]}_{worker_id}"
         admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

@@ -49,7 +49,9 @@ def init_login(app: Flask, manager: LoginManager) -> None:
     @manager.unauthorized_handler
     def unauthorized():
         timed_out = g.get("timed_out_user_id")
-        if request.method == "POST" and timed_out:
+        # The sign-in area's own forms are never kept: a sign-out needs no resuming,
+        # and passwords must not be stored or written back into a page.
+        if request.method == "POST" and timed_out and request.blueprint != "auth":
             kept = pending.keep(timed_out, request.path, list(request.form.items(multi=True)))
             db.session.commit()
             session[PENDING_KEY] = kept

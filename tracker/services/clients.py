@@ -79,7 +79,8 @@ def caseload_query(
     order = {
         "name": (func.lower(Client.preferred_name), Client.id),
         "status": (Client.status, func.lower(Client.preferred_name), Client.id),
-        "course_start": (Client.course_start_date.desc(), Client.id),
+        # Undated clients last on every database (PostgreSQL sorts NULL first in DESC).
+        "course_start": (Client.course_start_date.desc().nulls_last(), Client.id),
         "recent": (Client.updated_at.desc(), Client.id),
     }.get(sort, (func.lower(Client.preferred_name), Client.id))
     return query.order_by(*order)
