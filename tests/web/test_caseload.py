@@ -375,3 +375,16 @@ def test_audit_page_query_count_does_not_grow_with_events(app, client, world, lo
     assert len(audit_actions(page)) == min(total, page_size)
     assert world.therapist_b.name in page
     assert len(many) == len(few), "\n\n".join(many)
+
+
+def test_search_treats_wildcards_as_plain_characters(client, world, login):
+    """A '%' or '_' typed into the search matches only itself, not every client."""
+    from tests.factories import make_client
+
+    make_client(world.therapist_a, preferred_name="Anna_Maria")
+    db.session.commit()
+    login(client, world.therapist_a)
+    page = client.get("/clients?q=_").get_data(as_text=True)
+    assert "Anna_Maria" in page
+    assert "Cora" not in page
+    assert "No clients match." in client.get("/clients?q=%25").get_data(as_text=True)

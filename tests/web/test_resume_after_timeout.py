@@ -202,6 +202,13 @@ def test_another_person_signing_in_on_that_browser_does_not_get_it(
     login(other, world.therapist_b)
     assert _marker(canary) not in other.get("/resume", follow_redirects=True).get_data(as_text=True)
 
+    # The owner's work is still there for them, on any browser they sign in with.
+    assert len(_kept_rows()) == 1
+    owner = app.test_client()
+    assert login(owner, world.therapist_a).headers["Location"] == "/resume"
+    form = _main_form(owner.get("/resume").get_data(as_text=True))
+    assert dict(form.fields)["presenting_concerns"] == canary
+
 
 def test_a_kept_submission_expires(client, world, canary, timed_out_edit):
     (row,) = _kept_rows()
