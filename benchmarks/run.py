@@ -25,7 +25,8 @@ from flask_migrate import upgrade  # noqa: E402
 from tracker import create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 
-CLIENTS = int(os.environ.get("BENCH_CLIENTS", "10000"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "1000"))
+SESSIONS_PER_CLIENT = int(os.environ.get("BENCH_SESSIONS_PER_CLIENT", "10"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
 
 
@@ -74,17 +75,43 @@ def main() -> None:
         base = time.perf_counter() - started
         started = time.perf_counter()
         demo.seed_bulk_clients(practice, CLIENTS)
+        sessions = demo.seed_bulk_sessions(practice, SESSIONS_PER_CLIENT)
         db.session.commit()
         bulk = time.perf_counter() - started
+        from sqlalchemy import select
+
+        from tracker.models import Client, TherapySession
+
+        busiest = db.session.scalar(
+            select(Client.id)
+            .join(TherapySession, TherapySession.client_id == Client.id)
+            .join(Client.primary_therapist)
+            .where(Client.primary_therapist.has(email="therapist@demo.test"))
+            .group_by(Client.id)
+            .order_by(sa.func.count(TherapySession.id).desc())
+            .limit(1)
+        )
+        one_session = db.session.scalar(
+            select(TherapySession.id).where(TherapySession.client_id == busiest).limit(1)
+        )
         print(f"database: {db.engine.dialect.name}")
         print(f"seed demo practice: {base:.2f} s")
-        print(f"seed {CLIENTS} generated clients: {bulk:.2f} s ({CLIENTS / bulk:,.0f} rows/s)")
+        print(
+            f"seed {CLIENTS} generated clients and {sessions} sessions: {bulk:.2f} s "
+            f"({(CLIENTS + sessions) / bulk:,.0f} rows/s)"
+        )
         engine = db.engine
 
     # Requests run outside the set-up's app context, each in its own, as in production.
     client = app.test_client()
     _login(client, "therapist@demo.test", demo.DEMO_PASSWORD)
-    for path in ("/clients", "/clients?q=ana", "/clients?sort=recent&page=50"):
+    for path in (
+        "/clients",
+        "/clients?q=ana",
+        "/clients?sort=recent&page=5",
+        f"/clients/{busiest}/sessions",
+        f"/clients/{busiest}/sessions/{one_session}",
+    ):
         median, p95, queries = _time_page(engine, client, path)
         print(
             f"GET {path:<28} median {median:6.1f} ms  p95 {p95:6.1f} ms  "

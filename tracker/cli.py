@@ -79,8 +79,15 @@ def create_user(email: str, role: str, name: str, credentials: str, practice_nam
     default=0,
     help="Add this many generated clients (for benchmarks).",
 )
+@click.option(
+    "--sessions-per-client",
+    "sessions_per_client",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Give each generated client this many sessions.",
+)
 @click.option("--quiet", is_flag=True, help="Do not print the demo sign-ins.")
-def seed_demo(extra_clients: int, quiet: bool):
+def seed_demo(extra_clients: int, sessions_per_client: int, quiet: bool):
     """Create the demo practice (idempotent); optionally a large generated data set."""
     from tracker import demo
 
@@ -90,14 +97,18 @@ def seed_demo(extra_clients: int, quiet: bool):
     except demo.SeedRefused as exc:
         raise click.ClickException(str(exc)) from exc
     added = demo.seed_bulk_clients(practice, extra_clients) if extra_clients else 0
+    sessions = demo.seed_bulk_sessions(practice, sessions_per_client) if sessions_per_client else 0
     db.session.commit()
     elapsed = time.perf_counter() - started
     if created:
         click.echo(f"Demo practice created ({elapsed:.1f} s).")
     else:
         click.echo("Demo practice already present; left as it is.")
-    if added:
-        click.echo(f"Added {added} generated clients.")
+    if added or sessions:
+        click.echo(
+            f"Added {added} generated clients and {sessions} sessions "
+            f"({time.perf_counter() - started:.1f} s)."
+        )
     if not quiet:
         click.echo(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD}):")
         for account in demo.DEMO_ACCOUNTS:

@@ -55,6 +55,7 @@ class Config:
     LANGUAGES = ("en", "de")
 
     CASELOAD_PAGE_SIZE = 25
+    TIMELINE_PAGE_SIZE = 20
     AUDIT_PAGE_SIZE = 50
 
     # Argon2id cost. Tests lower it (see tests/conftest.py) to keep the suite quick.

@@ -3,13 +3,16 @@ generated one for benchmarks. Everything here is invented."""
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 
 from tracker.domain.clients import ConsentKind, ScreeningDecision
+from tracker.domain.dosing import mg_per_kg as dosing_mg_per_kg
 from tracker.domain.policy import CareTeamRole, Role
 from tracker.extensions import db
 from tracker.models import CareTeamMember, Client, Consent, MedicalScreening, Practice, User
@@ -165,6 +168,7 @@ def seed_demo(*, env_name: str) -> tuple[Practice, bool]:
         return practice, False
     practice = Practice(
         name=DEMO_PRACTICE,
+        timezone="Europe/Berlin",
         address="12 Linden Street\nSpringfield",
         letterhead_text="Demo Practice · Ketamine-assisted psychotherapy and brainspotting",
         report_footer="Confidential. Prepared for the named recipient only.",
@@ -193,6 +197,7 @@ def seed_demo(*, env_name: str) -> tuple[Practice, bool]:
         )
     )
     db.session.flush()
+    _add_demo_courses(users)
     return practice, True
 
 
@@ -329,4 +334,308 @@ def seed_bulk_clients(practice: Practice, count: int, *, seed: int = 7) -> int:
         )
     if rows:
         db.session.execute(insert(Client), rows)
+    return len(rows)
+
+
+# --- sessions -------------------------------------------------------------------------
+
+SOAP_NOTES = {
+    "intake": {
+        "subjective": "Describes a long, grey depression and a family in which nobody speaks "
+        "about the war. Sleeps poorly; works; isolates at weekends.",
+        "objective": "Soft-spoken, good eye contact, constricted affect, oriented.",
+        "assessment": "Recurrent major depression, moderate; intergenerational trauma themes; "
+        "suitable for KAP pending medical clearance.",
+        "plan": "Medical screening with the prescriber; two preparation sessions.",
+    },
+    "preparation": {
+        "subjective": "Nervous about losing control under the medicine; curious too.",
+        "objective": "Engaged, asked good questions about the experience.",
+        "assessment": "Ready for a first medicine session; resources in place.",
+        "plan": "Practise the grounding breath daily; set an intention.",
+    },
+    "medicine": {
+        "subjective": "Arrived calm; intention read aloud.",
+        "objective": "Eyes shades on, music; quiet for most of the session; wept at minute 40.",
+        "assessment": "Deep, safe session; material about the father surfaced.",
+        "plan": "Integration session within three days; journal tonight.",
+    },
+    "integration": {
+        "subjective": "Remembers an image of the father as a boy; feels tender rather than angry.",
+        "objective": "Brighter affect; spoke freely.",
+        "assessment": "Meaning-making under way; no adverse effects.",
+        "plan": "Letter to an ancestor as homework; next medicine session in a week.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class DemoSession:
+    day_offset: int  # days after the course start
+    phase: str
+    modality: str
+    minutes: int = 60
+    dose_mg: str | None = None
+    route: str = "im"
+    vitals: tuple[tuple[int, int, int, int, int], ...] = ()  # minute, sys, dia, hr, spo2
+    spots: tuple[tuple[str, int, int, int, int], ...] = ()  # type, x, y, suds start, end
+    signed: bool = True
+
+
+SAM_COURSE = (
+    DemoSession(0, "intake", "psychotherapy", 75),
+    DemoSession(5, "preparation", "kap"),
+    DemoSession(12, "preparation", "kap"),
+    DemoSession(
+        19,
+        "medicine",
+        "kap",
+        150,
+        "60",
+        "im",
+        ((0, 128, 82, 72, 98), (30, 136, 86, 84, 97), (90, 124, 80, 70, 98)),
+    ),
+    DemoSession(21, "integration", "kap"),
+    DemoSession(
+        26,
+        "medicine",
+        "kap",
+        150,
+        "70",
+        "im",
+        ((0, 138, 86, 80, 98), (10, 146, 92, 84, 98), (45, 134, 84, 78, 97)),
+    ),
+    DemoSession(29, "integration", "kap"),
+    DemoSession(
+        40,
+        "medicine",
+        "kap",
+        150,
+        "80",
+        "im",
+        ((0, 126, 80, 70, 99), (40, 132, 84, 78, 98)),
+        signed=True,
+    ),
+    DemoSession(55, "integration", "kap", signed=False),
+)
+
+LENA_COURSE = (
+    DemoSession(0, "intake", "psychotherapy", 75),
+    DemoSession(7, "preparation", "kabsp", spots=(("resource", 1, 0, 2, 1),)),
+    DemoSession(
+        14,
+        "medicine",
+        "kabsp",
+        120,
+        "200",
+        "sublingual",
+        ((0, 118, 76, 66, 99), (30, 126, 80, 74, 98)),
+        (("activation", -2, 1, 8, 4), ("resource", 1, 0, 3, 1)),
+    ),
+    DemoSession(16, "integration", "kabsp", spots=(("activation", -2, 1, 6, 3),)),
+    DemoSession(
+        28,
+        "medicine",
+        "kabsp",
+        120,
+        "250",
+        "sublingual",
+        ((0, 120, 78, 70, 99),),
+        (("activation", -2, 1, 7, 2),),
+        signed=False,
+    ),
+)
+
+KAI_COURSE = (
+    DemoSession(0, "intake", "psychotherapy", 75),
+    DemoSession(10, "preparation", "kap"),
+    DemoSession(17, "medicine", "kap", 150, "55", "im", ((0, 122, 78, 68, 98),)),
+)
+
+
+def _add_demo_courses(users: dict[str, User]) -> None:
+    from tracker.models import (
+        BrainspotRecord,
+        KetamineAdministration,
+        TherapySession,
+        VitalSign,
+    )
+
+    courses = {
+        "Samuel Okafor": SAM_COURSE,
+        "Magdalena Hoffmann": LENA_COURSE,
+        "Kai Nakamura": KAI_COURSE,
+    }
+    for legal_name, course in courses.items():
+        client = db.session.scalar(select(Client).where(Client.legal_name == legal_name))
+        start = datetime.combine(client.course_start_date, time(8, 0), tzinfo=UTC)
+        weight = Decimal(
+            db.session.scalar(
+                select(MedicalScreening.weight_kg).where(MedicalScreening.client_id == client.id)
+            )
+        )
+        for spec in course:
+            starts_at = start + timedelta(days=spec.day_offset)
+            note = SOAP_NOTES.get(spec.phase, SOAP_NOTES["integration"])
+            session = TherapySession(
+                client_id=client.id,
+                therapist_id=client.primary_therapist_id,
+                starts_at=starts_at,
+                duration_minutes=spec.minutes,
+                modality=spec.modality,
+                phase=spec.phase,
+                setting="in_person",
+                intention="To meet what my family could not speak about, with kindness."
+                if spec.phase == "medicine"
+                else None,
+                note_format="soap",
+                note_body=json.dumps(note, sort_keys=True),
+                summary=f"{spec.phase.replace('_', ' ').capitalize()} session.",
+                suicide_screen="negative",
+                status="draft",
+            )
+            db.session.add(session)
+            db.session.flush()
+            for minute, sys_, dia, hr, spo2 in spec.vitals:
+                db.session.add(
+                    VitalSign(
+                        session_id=session.id,
+                        taken_at=starts_at + timedelta(minutes=minute),
+                        systolic=sys_,
+                        diastolic=dia,
+                        heart_rate=hr,
+                        spo2=spo2,
+                        recorded_by_id=client.primary_therapist_id,
+                    )
+                )
+            if spec.dose_mg:
+                dose = Decimal(spec.dose_mg)
+                pre_dose = [v for v in spec.vitals if v[0] <= 15]
+                held = bool(pre_dose) and (pre_dose[-1][1] > 140 or pre_dose[-1][2] > 90)
+                db.session.add(
+                    KetamineAdministration(
+                        session_id=session.id,
+                        route=spec.route,
+                        dose_mg=dose,
+                        weight_kg=weight,
+                        mg_per_kg=dosing_mg_per_kg(dose, weight),
+                        given_at=starts_at + timedelta(minutes=15),
+                        lot_number="KX-2291",
+                        prescriber="Dr. Priya Nair",
+                        sitter="R. Ortega, RN",
+                        hold_override_reason="Repeat reading 134/84 after ten minutes of rest; "
+                        "prescriber agreed."
+                        if held
+                        else None,
+                        recorded_by_id=client.primary_therapist_id,
+                    )
+                )
+            previous: BrainspotRecord | None = None
+            for spot_type, x, y, suds_start, suds_end in spec.spots:
+                earlier = db.session.scalar(
+                    select(BrainspotRecord)
+                    .join(TherapySession, BrainspotRecord.session_id == TherapySession.id)
+                    .where(
+                        TherapySession.client_id == client.id,
+                        BrainspotRecord.x == x,
+                        BrainspotRecord.y == y,
+                        TherapySession.id != session.id,
+                    )
+                    .order_by(BrainspotRecord.id.desc())
+                    .limit(1)
+                )
+                previous = BrainspotRecord(
+                    session_id=session.id,
+                    issue="Fear of scarcity held in the chest",
+                    spot_type=spot_type,
+                    method="inside_window",
+                    eye="both",
+                    x=x,
+                    y=y,
+                    z="mid",
+                    reflexes="blink, swallow",
+                    suds_start=suds_start,
+                    suds_end=suds_end,
+                    body_location="chest",
+                    biolateral_sound="nature sounds",
+                    minutes_since_dose=30 if spec.dose_mg else None,
+                    earlier_spot_id=earlier.id if earlier else None,
+                    recorded_by_id=client.primary_therapist_id,
+                )
+                db.session.add(previous)
+            db.session.flush()
+            if spec.signed:
+                session.status = "signed"
+                session.signed_at = starts_at + timedelta(minutes=spec.minutes + 30)
+                session.signed_by_id = client.primary_therapist_id
+        db.session.flush()
+
+
+GENERATED_COURSE = (
+    ("intake", "psychotherapy"),
+    ("preparation", "kap"),
+    ("medicine", "kap"),
+    ("integration", "kap"),
+    ("medicine", "kabsp"),
+    ("integration", "kabsp"),
+    ("medicine", "kap"),
+    ("integration", "kap"),
+    ("booster", "kap"),
+    ("follow_up", "psychotherapy"),
+)
+
+
+def seed_bulk_sessions(practice: Practice, per_client: int, *, seed: int = 11) -> int:
+    """Give every generated client ``per_client`` sessions following a KAP course.
+
+    Bulk inserts; notes are encrypted like real ones so the data set is realistic.
+    Only generated clients without sessions get some (the hand-written demo clients
+    keep their own courses), so running it twice adds nothing.
+    """
+    from tracker.models import TherapySession
+
+    rng = random.Random(seed)
+    with_sessions = select(TherapySession.client_id).distinct()
+    clients = db.session.execute(
+        select(Client.id, Client.primary_therapist_id, Client.course_start_date)
+        .where(
+            Client.practice_id == practice.id,
+            Client.id.not_in(with_sessions),
+            Client.legal_name.not_in([spec.legal_name for spec in DEMO_CLIENTS]),
+        )
+        .order_by(Client.id)
+    ).all()
+    note = json.dumps(SOAP_NOTES["integration"], sort_keys=True)
+    rows = []
+    now = utcnow()
+    for client_id, therapist_id, course_start in clients:
+        start = datetime.combine(course_start or date(2025, 6, 1), time(9, 0), tzinfo=UTC)
+        day = 0
+        for index in range(per_client):
+            phase, modality = GENERATED_COURSE[index % len(GENERATED_COURSE)]
+            day += rng.choice((2, 3, 4, 7))
+            rows.append(
+                {
+                    "client_id": client_id,
+                    "therapist_id": therapist_id,
+                    "starts_at": start + timedelta(days=day),
+                    "duration_minutes": 150 if phase == "medicine" else 60,
+                    "modality": modality,
+                    "phase": phase,
+                    "setting": "in_person",
+                    "intention": None,
+                    "note_format": "soap",
+                    "note_body": note,
+                    "summary": "Generated session.",
+                    "suicide_screen": "negative",
+                    "status": "signed",
+                    "signed_at": start + timedelta(days=day, hours=4),
+                    "signed_by_id": therapist_id,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+    for offset in range(0, len(rows), 5000):
+        db.session.execute(insert(TherapySession), rows[offset : offset + 5000])
     return len(rows)

@@ -14,7 +14,9 @@ from flask_wtf.csrf import CSRFProtect
 from tracker.crypto import FieldCipher
 from tracker.models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after commit: views commit (e.g. an audit event) before they
+# render, and expiring everything would make the template lazy-load row by row.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
+
+from tracker.domain.clock import utc_to_local
 
 
 def select_locale() -> str | None:
@@ -20,9 +22,21 @@ def current_locale() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def format_local_datetime(value, tz: str) -> str:
+    """Date (medium) and time (short, no seconds) in the practice's zone and the locale."""
+    if not value:
+        return ""
+    local = utc_to_local(value, tz).replace(tzinfo=None)
+    return f"{format_date(local, 'medium')}, {format_time(local, 'short')}"
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["localdatetime"] = format_local_datetime
+    app.jinja_env.filters["localtime"] = lambda value, tz, fmt="short": (
+        format_time(utc_to_local(value, tz).replace(tzinfo=None), fmt) if value else ""
+    )
     app.jinja_env.filters["date"] = lambda value, fmt="medium": (
         format_date(value, fmt) if value else ""
     )

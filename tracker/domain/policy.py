@@ -85,6 +85,25 @@ def can_manage_care_team(actor: Actor, client: ClientRecord) -> bool:
     return _relation(actor, client) == "primary"
 
 
+def can_document_sessions(actor: Actor, client: ClientRecord) -> bool:
+    """Record, edit and sign session notes: primary therapist and co-therapists."""
+    return _relation(actor, client) in {"primary", CareTeamRole.CO_THERAPIST}
+
+
+def can_record_dosing(actor: Actor, client: ClientRecord) -> bool:
+    """Ketamine administrations and vitals: the therapists and the prescriber."""
+    return _relation(actor, client) in {
+        "primary",
+        CareTeamRole.CO_THERAPIST,
+        CareTeamRole.PRESCRIBER,
+    }
+
+
+def can_add_addendum(actor: Actor, client: ClientRecord) -> bool:
+    """Anyone on the care team may add a correction or comment under a signed note."""
+    return _relation(actor, client) is not None
+
+
 def can_create_client(actor: Actor) -> bool:
     return actor.is_active and actor.role == Role.THERAPIST
 

@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base
 from tracker.models.client import CareTeamMember, Client, Consent, MedicalScreening
 from tracker.models.practice import Practice
+from tracker.models.session import (
+    Addendum,
+    BrainspotRecord,
+    KetamineAdministration,
+    TherapySession,
+    VitalSign,
+)
 from tracker.models.user import AuthSession, OneTimeToken, PendingSubmission, User
 
 __all__ = [
+    "Addendum",
     "AuditEvent",
     "AuthSession",
     "Base",
+    "BrainspotRecord",
     "CareTeamMember",
     "Client",
     "Consent",
+    "KetamineAdministration",
     "MedicalScreening",
     "OneTimeToken",
     "PendingSubmission",
     "Practice",
+    "TherapySession",
     "User",
+    "VitalSign",
 ]
 
 
@@ -30,12 +42,54 @@ class ImmutableRecordError(RuntimeError):
     """An attempt to change or delete a record that may never change."""
 
 
+APPEND_ONLY = (AuditEvent, Addendum)
+SESSION_CHILDREN = (KetamineAdministration, VitalSign, BrainspotRecord)
+
+
+def _signed_parent(db_session: Session, obj: object) -> bool:
+    """Whether the part belongs, or belonged before this flush, to a signed session.
+
+    A new part is often built with only ``session_id`` set; its ``session`` is then not
+    loaded, so the parent is looked up by id (usually from the identity map).
+    """
+    parent = getattr(obj, "session", None)
+    if parent is not None and parent.is_signed:
+        return True
+    ids = {obj.session_id, *inspect(obj).attrs.session_id.history.deleted} - {None}
+    for parent_id in ids:
+        parent = db_session.get(TherapySession, parent_id)
+        if parent is not None and parent.is_signed:
+            return True
+    return False
+
+
 @event.listens_for(Session, "before_flush")
-def _refuse_audit_changes(session: Session, flush_context, instances) -> None:
-    """The audit trail is append-only; the database triggers say the same."""
+def _refuse_immutable_changes(session: Session, flush_context, instances) -> None:
+    """Audit events and addenda are append-only; a signed note and its parts never
+    change. The database triggers say the same; this catches it earlier and clearer."""
     for obj in session.dirty:
-        if isinstance(obj, AuditEvent) and session.is_modified(obj):
-            raise ImmutableRecordError("audit events cannot be changed")
+        if not session.is_modified(obj):
+            continue
+        if isinstance(obj, APPEND_ONLY):
+            raise ImmutableRecordError(f"{type(obj).__name__} rows cannot be changed")
+        if isinstance(obj, TherapySession) and _was_signed(obj):
+            raise ImmutableRecordError("a signed session cannot be changed")
+        if isinstance(obj, SESSION_CHILDREN) and _signed_parent(session, obj):
+            raise ImmutableRecordError("a signed session cannot be changed")
     for obj in session.deleted:
-        if isinstance(obj, AuditEvent):
-            raise ImmutableRecordError("audit events cannot be deleted")
+        if isinstance(obj, APPEND_ONLY):
+            raise ImmutableRecordError(f"{type(obj).__name__} rows cannot be deleted")
+        if isinstance(obj, TherapySession) and _was_signed(obj):
+            raise ImmutableRecordError("a signed session cannot be deleted")
+        if isinstance(obj, SESSION_CHILDREN) and _signed_parent(session, obj):
+            raise ImmutableRecordError("a signed session cannot be changed")
+    for obj in session.new:
+        if isinstance(obj, SESSION_CHILDREN) and _signed_parent(session, obj):
+            raise ImmutableRecordError("a signed session cannot be changed")
+
+
+def _was_signed(obj: TherapySession) -> bool:
+    """Signed before this flush (signing itself, draft to signed, is allowed)."""
+    history = inspect(obj).attrs.status.history
+    before = history.deleted[0] if history.deleted else obj.status
+    return before == "signed"

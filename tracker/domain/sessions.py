@@ -1,0 +1,222 @@
+"""Session vocabularies, note formats, the risk rule and the course view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from tracker.domain.messages import N_, Problem
+
+
+class Modality(StrEnum):
+    KAP = "kap"
+    KABSP = "kabsp"
+    BRAINSPOTTING = "brainspotting"
+    PSYCHOTHERAPY = "psychotherapy"
+
+
+MODALITY_LABELS = {
+    Modality.KAP: N_("KAP (ketamine-assisted psychotherapy)"),
+    Modality.KABSP: N_("KABSP (ketamine-assisted brainspotting)"),
+    Modality.BRAINSPOTTING: N_("Brainspotting"),
+    Modality.PSYCHOTHERAPY: N_("Psychotherapy"),
+}
+
+MODALITY_SHORT_LABELS = {
+    Modality.KAP: N_("KAP"),
+    Modality.KABSP: N_("KABSP"),
+    Modality.BRAINSPOTTING: N_("Brainspotting"),
+    Modality.PSYCHOTHERAPY: N_("Psychotherapy"),
+}
+
+# Modalities in which ketamine may be given, and in which brainspots are recorded.
+KETAMINE_MODALITIES = frozenset({Modality.KAP, Modality.KABSP})
+BRAINSPOT_MODALITIES = frozenset({Modality.KABSP, Modality.BRAINSPOTTING})
+
+
+class Phase(StrEnum):
+    INTAKE = "intake"
+    PREPARATION = "preparation"
+    MEDICINE = "medicine"
+    INTEGRATION = "integration"
+    BOOSTER = "booster"
+    FOLLOW_UP = "follow_up"
+
+
+PHASE_LABELS = {
+    Phase.INTAKE: N_("Intake"),
+    Phase.PREPARATION: N_("Preparation"),
+    Phase.MEDICINE: N_("Medicine session"),
+    Phase.INTEGRATION: N_("Integration"),
+    Phase.BOOSTER: N_("Booster"),
+    Phase.FOLLOW_UP: N_("Follow-up"),
+}
+
+# Phases in which ketamine is given: a medicine session, and a booster dose.
+DOSING_PHASES = frozenset({Phase.MEDICINE, Phase.BOOSTER})
+
+
+def is_dosing_session(modality: str, phase: str) -> bool:
+    """Ketamine is recorded on KAP/KABSP medicine and booster sessions."""
+    return modality in KETAMINE_MODALITIES and phase in DOSING_PHASES
+
+
+class Setting(StrEnum):
+    IN_PERSON = "in_person"
+    TELEHEALTH = "telehealth"
+    SUPERVISED_AT_HOME = "supervised_at_home"
+
+
+SETTING_LABELS = {
+    Setting.IN_PERSON: N_("In person"),
+    Setting.TELEHEALTH: N_("Telehealth"),
+    Setting.SUPERVISED_AT_HOME: N_("Supervised at home"),
+}
+
+
+@dataclass(frozen=True)
+class NoteSection:
+    key: str
+    heading: str
+    prompt: str
+
+
+# Each format's sections, in order. SOAP, DAP and BIRP are the standard progress-note
+# structures; "free" is a single body.
+NOTE_FORMATS: dict[str, tuple[NoteSection, ...]] = {
+    "soap": (
+        NoteSection("subjective", N_("Subjective"), N_("What the client reports, in their words.")),
+        NoteSection("objective", N_("Objective"), N_("What you observed: affect, presentation.")),
+        NoteSection("assessment", N_("Assessment"), N_("Your clinical understanding.")),
+        NoteSection("plan", N_("Plan"), N_("Next steps, integration practices, next session.")),
+    ),
+    "dap": (
+        NoteSection("data", N_("Data"), N_("What was said and observed.")),
+        NoteSection("assessment", N_("Assessment"), N_("Your clinical understanding.")),
+        NoteSection("plan", N_("Plan"), N_("Next steps.")),
+    ),
+    "birp": (
+        NoteSection("behavior", N_("Behaviour"), N_("The client's presentation and concerns.")),
+        NoteSection("intervention", N_("Intervention"), N_("What you did.")),
+        NoteSection("response", N_("Response"), N_("How the client responded.")),
+        NoteSection("plan", N_("Plan"), N_("Next steps.")),
+    ),
+    "free": (NoteSection("body", N_("Note"), N_("The session note.")),),
+}
+
+NOTE_FORMAT_SHORT_LABELS = {
+    "soap": N_("SOAP"),
+    "dap": N_("DAP"),
+    "birp": N_("BIRP"),
+    "free": N_("Free text"),
+}
+
+NOTE_FORMAT_LABELS = {
+    "soap": N_("SOAP (subjective, objective, assessment, plan)"),
+    "dap": N_("DAP (data, assessment, plan)"),
+    "birp": N_("BIRP (behaviour, intervention, response, plan)"),
+    "free": N_("Free text"),
+}
+
+ALL_NOTE_SECTION_KEYS = tuple(
+    dict.fromkeys(section.key for sections in NOTE_FORMATS.values() for section in sections)
+)
+
+
+def note_sections(note_format: str, body: dict[str, str]) -> list[tuple[NoteSection, str]]:
+    """The sections of ``note_format`` with their text (empty where none was written)."""
+    return [(section, body.get(section.key, "")) for section in NOTE_FORMATS[note_format]]
+
+
+class SuicideScreen(StrEnum):
+    NOT_ASSESSED = "not_assessed"
+    NEGATIVE = "negative"
+    POSITIVE = "positive"
+
+
+SUICIDE_SCREEN_LABELS = {
+    SuicideScreen.NOT_ASSESSED: N_("Not assessed this session"),
+    SuicideScreen.NEGATIVE: N_("Negative: no suicidal ideation"),
+    SuicideScreen.POSITIVE: N_("Positive: suicidal ideation present"),
+}
+
+
+def risk_problem(screen: str, follow_up: str | None) -> Problem | None:
+    """A positive suicidal-ideation screen needs a written follow-up (plan, safety steps)."""
+    if screen == SuicideScreen.POSITIVE and not (follow_up or "").strip():
+        return Problem(
+            N_(
+                "The screen is positive: write the follow-up (risk level, safety plan, "
+                "who was informed)."
+            )
+        )
+    return None
+
+
+# Fields that "start from the last note" carries into a new session. Clinical
+# narrative (note body, risk notes, summary) is deliberately not among them.
+CARRIED_FROM_LAST = ("modality", "setting", "intention", "note_format", "duration_minutes")
+
+
+@dataclass(frozen=True)
+class CourseSession:
+    """What the course view needs of one session."""
+
+    id: int
+    day: date
+    phase: str
+    modality: str
+
+
+@dataclass(frozen=True)
+class CourseEntry:
+    session: CourseSession
+    medicine_number: int | None  # n of the course for medicine sessions
+    missing_integration: bool  # a medicine session with no integration within 7 days
+
+
+@dataclass(frozen=True)
+class CourseView:
+    entries: list[CourseEntry]
+    medicine_count: int
+    last_dose_day: date | None
+    days_since_last_dose: int | None
+    warnings: int
+
+
+INTEGRATION_WINDOW_DAYS = 7
+
+
+def build_course_view(sessions: list[CourseSession], today: date) -> CourseView:
+    """Number the medicine sessions and flag those without integration within 7 days.
+
+    A medicine session is "missing integration" when no integration session falls on
+    days 0..7 after it and the 7 days have passed (before that it is merely due).
+    """
+    ordered = sorted(sessions, key=lambda s: (s.day, s.id))
+    integration_days = [s.day for s in ordered if s.phase == Phase.INTEGRATION]
+    entries: list[CourseEntry] = []
+    number = 0
+    last_dose: date | None = None
+    warnings = 0
+    for session in ordered:
+        if session.phase == Phase.MEDICINE:
+            number += 1
+            last_dose = session.day
+            window_end = session.day + timedelta(days=INTEGRATION_WINDOW_DAYS)
+            has_integration = any(session.day <= day <= window_end for day in integration_days)
+            missing = not has_integration and today > window_end
+            warnings += missing
+            entries.append(CourseEntry(session, number, missing))
+        else:
+            if session.phase == Phase.BOOSTER:
+                last_dose = session.day
+            entries.append(CourseEntry(session, None, False))
+    return CourseView(
+        entries=entries,
+        medicine_count=number,
+        last_dose_day=last_dose,
+        days_since_last_dose=(today - last_dose).days if last_dose else None,
+        warnings=warnings,
+    )
