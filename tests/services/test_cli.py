@@ -261,7 +261,7 @@ def test_seed_demo_generated_clients_are_the_same_on_two_fresh_databases(
 ):
     result = cli("seed-demo", "--clients", "50", "--quiet")
     assert result.exit_code == 0, result.output
-    assert "Added 50 generated clients." in result.output
+    assert "Added 50 generated clients and 0 sessions" in result.output
     first = generated_clients()
     assert count(Client) == 6 + 50
     assert len({legal for _, _, legal, *_ in first}) == len(first)
@@ -272,3 +272,23 @@ def test_seed_demo_generated_clients_are_the_same_on_two_fresh_databases(
         second = generated_clients()
     assert second == first
     assert len(first) == 4 + 50  # four demo clients have no portal account
+
+
+def test_seed_demo_generates_a_course_of_sessions_per_generated_client(cli):
+    from tracker.models import TherapySession
+
+    result = cli("seed-demo", "--quiet")
+    assert result.exit_code == 0, result.output
+    demo_sessions = count(TherapySession)
+    assert demo_sessions > 10  # the demo clients' KAP and KABSP courses
+
+    result = cli("seed-demo", "--clients", "30", "--sessions-per-client", "10", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "Added 30 generated clients and 300 sessions" in result.output
+    assert count(TherapySession) == demo_sessions + 300
+    phases = set(db.session.scalars(select(TherapySession.phase)))
+    assert {"intake", "preparation", "medicine", "integration"} <= phases
+
+    again = cli("seed-demo", "--sessions-per-client", "10", "--quiet")
+    assert again.exit_code == 0, again.output
+    assert count(TherapySession) == demo_sessions + 300  # clients with sessions get no more

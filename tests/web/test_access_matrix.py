@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
@@ -31,10 +31,12 @@ from werkzeug.test import TestResponse
 from tests import factories
 from tracker.domain.clients import ConsentKind
 from tracker.domain.policy import CareTeamRole, Role
+from tracker.domain.vitals import Reading
 from tracker.extensions import db
 from tracker.models import CareTeamMember, Consent, OneTimeToken, User
 from tracker.services import accounts
 from tracker.services import clients as client_service
+from tracker.services import sessions as session_service
 
 ACTORS = ("anonymous", "client_a", "client_b", "therapist_a", "therapist_b", "admin")
 METHODS = ("GET", "POST")  # HEAD and OPTIONS are answered by Flask itself
@@ -153,6 +155,20 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("clinician.revoke_consent", "POST"): STAFF_OWN_CLIENT,
     ("clinician.add_care_team_member", "POST"): STAFF_OWN_CLIENT,
     ("clinician.remove_care_team_member", "POST"): STAFF_OWN_CLIENT,
+    # session documentation (issue 3)
+    ("clinician.list_sessions", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.new_session", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.new_session", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.show_session", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.edit_session", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.edit_session", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.sign_session", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_addendum", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_administration", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_vitals", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_brainspot", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.delete_session_part", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.spot_map", "GET"): STAFF_OWN_CLIENT,
     # portal
     ("portal.home", "GET"): PORTAL,
     # admin
@@ -179,6 +195,8 @@ class Scene:
     member_id: int  # a care-team membership on client A (a colleague, not an actor)
     account_id: int  # a staff account of the practice: target of the admin account routes
     reset_token: str  # a valid password-reset token (of that account)
+    session_id: int  # a draft KAP medicine session of client A
+    vital_id: int  # a vitals reading of that session
 
 
 def build_scene(world: factories.World) -> Scene:
@@ -200,6 +218,25 @@ def build_scene(world: factories.World) -> Scene:
         lifetime=timedelta(hours=1),
         created_by=world.admin,
     )
+    session = session_service.create_session(
+        world.client_a,
+        world.therapist_a,
+        {
+            "starts_at": datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+            "duration_minutes": 180,
+            "modality": "kap",
+            "phase": "medicine",
+            "setting": "in_person",
+            "note_format": "soap",
+            "suicide_screen": "negative",
+        },
+        {"subjective": "matrix"},
+    )
+    (vital,) = session_service.add_vitals(
+        session,
+        world.therapist_a,
+        [(datetime(2026, 11, 20, 9, 5, tzinfo=UTC), Reading(120, 80, 70, 98), "")],
+    )
     db.session.commit()
     return Scene(
         emails={
@@ -215,11 +252,17 @@ def build_scene(world: factories.World) -> Scene:
         member_id=member.id,
         account_id=account.id,
         reset_token=token,
+        session_id=session.id,
+        vital_id=vital.id,
     )
 
 
 def _client_a(scene: Scene) -> dict:
     return {"client_id": scene.client_a_id}
+
+
+def _session(scene: Scene) -> dict:
+    return {"client_id": scene.client_a_id, "session_id": scene.session_id}
 
 
 def _account(scene: Scene) -> dict:
@@ -241,6 +284,21 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
         "client_id": scene.client_a_id,
         "member_id": scene.member_id,
     },
+    "clinician.list_sessions": _client_a,
+    "clinician.new_session": _client_a,
+    "clinician.show_session": _session,
+    "clinician.edit_session": _session,
+    "clinician.sign_session": _session,
+    "clinician.add_addendum": _session,
+    "clinician.add_administration": _session,
+    "clinician.add_vitals": _session,
+    "clinician.add_brainspot": _session,
+    "clinician.delete_session_part": lambda scene: {
+        **_session(scene),
+        "part": "vitals",
+        "part_id": scene.vital_id,
+    },
+    "clinician.spot_map": _client_a,
     "admin.deactivate_user": _account,
     "admin.activate_user": _account,
     "admin.issue_reset_link": _account,
