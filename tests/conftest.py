@@ -2,7 +2,8 @@
 world of two therapists, two clients, an admin and their records.
 
 Set ``TEST_DATABASE_URL`` (a PostgreSQL URL) to run the database tests on PostgreSQL;
-each xdist worker then migrates its own schema and empties it between tests.
+each xdist worker then migrates its own schema and empties it between tests
+(``TEST_SCHEMA_PREFIX`` prefixes the schema names, default ``tracker_test_``).
 """
 
 from __future__ import annotations
@@ -63,9 +64,14 @@ def instance_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def database_template(tmp_path_factory, instance_dir, worker_id) -> Iterator[DatabaseTemplate]:
+def database_template(
+    tmp_path_factory, instance_dir, worker_id, testrun_uid
+) -> Iterator[DatabaseTemplate]:
     if ON_POSTGRES:
-        schema = f"tracker_test_{worker_id}"
+        # Unique per run and worker: parallel runs on one server never share a schema.
+        # TEST_SCHEMA_PREFIX sets apart the runs of several work trees on one server.
+        prefix = os.environ.get("TEST_SCHEMA_PREFIX", "tracker_test_")
+        schema = f"{prefix}{testrun_uid[:8]}_{worker_id}"
         admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
