@@ -69,9 +69,7 @@ def database_template(
 ) -> Iterator[DatabaseTemplate]:
     if ON_POSTGRES:
         # Unique per run and worker: parallel runs on one server never share a schema.
-        # TEST_SCHEMA_PREFIX sets apart the runs of several work trees on one server.
-        prefix = os.environ.get("TEST_SCHEMA_PREFIX", "tracker_test_")
-        schema = f"{prefix}{testrun_uid[:8]}_{worker_id}"
+        schema = f"tracker_test_{testrun_uid[:8]}_{worker_id}"
         admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
@@ -98,15 +96,17 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
+_cleanup_engines: dict[str, sa.Engine] = {}
+
+
 def _empty_postgres(url: str) -> None:
-    engine = sa.create_engine(url)
+    """Delete every row (DELETE is much faster than TRUNCATE on small tables)."""
+    engine = _cleanup_engines.get(url) or _cleanup_engines.setdefault(url, sa.create_engine(url))
     with engine.begin() as conn:
-        # Triggers (append-only tables) are bypassed for the clean-up only.
+        # Triggers (append-only tables, signed notes) are bypassed for the clean-up only.
         conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        quoted = ", ".join(f'"{name}"' for name in tables)
-        conn.exec_driver_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-    engine.dispose()
+        for table in reversed(db.metadata.sorted_tables):
+            conn.exec_driver_sql(f'DELETE FROM "{table.name}"')
 
 
 @pytest.fixture

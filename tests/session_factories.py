@@ -119,10 +119,11 @@ def make_addendum(session: TherapySession, author: User, body: str = "Later note
 
 
 def sign(session: TherapySession, user: User) -> TherapySession:
-    """Sign directly (the service's rule is tested elsewhere)."""
-    session.status = "signed"
+    """Sign directly (the service's rule is tested elsewhere); status last, as the
+    service does, so that an autoflush cannot sign before the rest is set."""
     session.signed_at = utcnow()
     session.signed_by_id = user.id
+    session.status = "signed"
     db.session.flush()
     return session
 
@@ -137,14 +138,18 @@ def add_to_care_team(client: Client, user: User, role: str) -> CareTeamMember:
 # --- bulk rows (for query-count tests) -----------------------------------------------
 
 
-def bulk_sessions(client: Client, count: int, *, first: datetime) -> None:
-    """``count`` sessions a day apart from ``first``, inserted in one statement."""
+def bulk_sessions(
+    client: Client, count: int, *, first: datetime, therapists: list[User] | None = None
+) -> None:
+    """``count`` sessions a day apart from ``first``, inserted in one statement; the
+    therapists take turns (default: the primary therapist)."""
+    therapist_ids = [t.id for t in therapists] if therapists else [client.primary_therapist_id]
     db.session.execute(
         sa.insert(TherapySession),
         [
             {
                 "client_id": client.id,
-                "therapist_id": client.primary_therapist_id,
+                "therapist_id": therapist_ids[n % len(therapist_ids)],
                 "starts_at": first + timedelta(days=n),
                 "duration_minutes": 60,
                 "modality": ("kap", "kabsp", "brainspotting", "psychotherapy")[n % 4],
@@ -159,8 +164,16 @@ def bulk_sessions(client: Client, count: int, *, first: datetime) -> None:
     )
 
 
-def bulk_parts(session: TherapySession, count: int, *, earlier: TherapySession) -> None:
-    """``count`` vitals, doses, spots (linked to spots of ``earlier``) and addenda."""
+def bulk_parts(
+    session: TherapySession,
+    count: int,
+    *,
+    earlier: TherapySession,
+    authors: list[User] | None = None,
+) -> None:
+    """``count`` vitals, doses, spots (linked to spots of ``earlier``) and addenda (the
+    authors take turns; default: the session's therapist)."""
+    author_ids = [a.id for a in authors] if authors else [session.therapist_id]
     base = {"session_id": session.id, "recorded_by_id": session.therapist_id}
     db.session.execute(
         sa.insert(VitalSign),
@@ -208,7 +221,11 @@ def bulk_parts(session: TherapySession, count: int, *, earlier: TherapySession) 
     db.session.execute(
         sa.insert(Addendum),
         [
-            {"session_id": session.id, "author_id": session.therapist_id, "body": f"A{n}"}
+            {
+                "session_id": session.id,
+                "author_id": author_ids[n % len(author_ids)],
+                "body": f"A{n}",
+            }
             for n in range(count)
         ],
     )

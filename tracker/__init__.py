@@ -26,6 +26,13 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         instance_relative_config=True,
     )
     _load_config(app, config)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Trust exactly this many proxies for the client's address and scheme, so rate
+        # limits and the audit trail see the real caller, not the proxy.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -62,6 +69,8 @@ def _load_config(app: Flask, config: dict[str, Any] | type | None) -> None:
         app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     if os.environ.get("MAIL_USE_TLS"):
         app.config["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
+    if os.environ.get("TRACKER_PROXY_COUNT"):
+        app.config["PROXY_COUNT"] = int(os.environ["TRACKER_PROXY_COUNT"])
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("REDIS_URL"):
@@ -85,9 +94,13 @@ def _load_config(app: Flask, config: dict[str, Any] | type | None) -> None:
 def _instance_secret(path: Path) -> str:
     """Read the embedded install's secret key, creating it on first start."""
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker was first
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 

@@ -11,7 +11,6 @@ from tracker.extensions import db
 from tracker.services import auth_sessions, pending
 
 SESSION_TOKEN_KEY = "sid"  # noqa: S105 - a session key name, not a secret
-PENDING_KEY = "pending_submission"
 
 
 def lifetimes() -> auth_sessions.Lifetimes:
@@ -49,10 +48,11 @@ def init_login(app: Flask, manager: LoginManager) -> None:
     @manager.unauthorized_handler
     def unauthorized():
         timed_out = g.get("timed_out_user_id")
-        if request.method == "POST" and timed_out:
-            kept = pending.keep(timed_out, request.path, list(request.form.items(multi=True)))
+        # The sign-in area's own forms are never kept: a sign-out needs no resuming,
+        # and passwords must not be stored or written back into a page.
+        if request.method == "POST" and timed_out and request.blueprint != "auth":
+            pending.keep(timed_out, request.path, list(request.form.items(multi=True)))
             db.session.commit()
-            session[PENDING_KEY] = kept
             flash(
                 _("Your session timed out. Sign in again and what you typed will be waiting."),
                 "warning",

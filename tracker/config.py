@@ -41,6 +41,9 @@ class Config:
     # note can stay open for hours and must still save.
     WTF_CSRF_TIME_LIMIT = None
 
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: none).
+    PROXY_COUNT = 0
+
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
@@ -72,7 +75,11 @@ class Config:
 
 
 class ProductionConfig(Config):
-    """Production refuses to start without a real secret and data keys (see create_app)."""
+    """Production refuses to start without a real SECRET_KEY (see create_app).
+
+    Data keys come from TRACKER_DATA_KEYS or instance/data.keys (created on first
+    start). With several hosts, set TRACKER_DATA_KEYS so they all share one ring.
+    """
 
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True

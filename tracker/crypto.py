@@ -32,10 +32,23 @@ def load_or_create_key_file(path: Path) -> list[bytes]:
     """Read the key ring from ``path``; create it with one fresh key when absent."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        content = (
+            "# Data-encryption keys, newest first. Never commit this file.\n"
+            + Fernet.generate_key().decode("ascii")
+            + "\n"
+        )
+        # Write a complete file under a temporary name, then link it into place:
+        # several workers starting at once agree on the first one that lands.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
-            handle.write("# Data-encryption keys, newest first. Never commit this file.\n")
-            handle.write(Fernet.generate_key().decode("ascii") + "\n")
+            handle.write(content)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
     return parse_key_ring(path.read_text())
 
 

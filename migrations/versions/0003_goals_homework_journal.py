@@ -123,7 +123,7 @@ def upgrade():
     sa.Column('occurrence_date', sa.Date(), nullable=False),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('reflection', sa.Text(), nullable=True),
-    sa.Column('reflection_shared', sa.Boolean(), server_default=sa.true(), nullable=False),
+    sa.Column('reflection_shared', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.ForeignKeyConstraint(['assignment_id'], ['homework_assignment.id'], name=op.f('fk_homework_entry_assignment_id_homework_assignment')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_homework_entry')),
     sa.UniqueConstraint('assignment_id', 'occurrence_date', name=op.f('uq_homework_entry_assignment_id'))

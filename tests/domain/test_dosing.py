@@ -191,3 +191,18 @@ def test_the_range_is_judged_on_the_rounded_ratio_shown_to_the_clinician():
     result = check("100.4", "100", route=Route.IV)
     assert result.mg_per_kg == Decimal("1.00")
     assert result.needs_confirmation == []
+
+
+def test_the_time_window_is_shown_in_the_practices_wall_clock():
+    # 08:00-11:00 UTC is 09:00-12:00 in Berlin in March (before the change to summer time).
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    result = check_dose(
+        route=Route.IM,
+        dose_mg=Decimal("60"),
+        weight_kg=Decimal("80"),
+        given_at=start - timedelta(minutes=30),
+        session_start=start,
+        session_end=start + timedelta(hours=3),
+        zone_name="Europe/Berlin",
+    )
+    assert result.errors["given_at"].params == {"start": "09:00", "end": "12:00"}

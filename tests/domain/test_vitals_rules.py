@@ -119,7 +119,7 @@ def test_spo2_of_120_names_the_possible_range():
 @pytest.mark.parametrize(
     "values",
     [
-        {"systolic": 300, "diastolic": 200 - 1, "heart_rate": 250, "spo2": 100},
+        {"systolic": 300, "diastolic": 199, "heart_rate": 250, "spo2": 100},
         {"systolic": 40, "diastolic": 20, "heart_rate": 20, "spo2": 50},
         {"heart_rate": 72},
         {"spo2": 97},
@@ -161,8 +161,12 @@ NORMAL = Reading(130, 80, 70, 98)
 
 
 def test_the_latest_reading_before_the_dose_decides():
-    assert not hold_before_dose([(minutes(0), HIGH), (minutes(10), NORMAL)], minutes(15), DEFAULT_THRESHOLDS)
-    assert hold_before_dose([(minutes(0), NORMAL), (minutes(10), HIGH)], minutes(15), DEFAULT_THRESHOLDS)
+    assert not hold_before_dose(
+        [(minutes(0), HIGH), (minutes(10), NORMAL)], minutes(15), DEFAULT_THRESHOLDS
+    )
+    assert hold_before_dose(
+        [(minutes(0), NORMAL), (minutes(10), HIGH)], minutes(15), DEFAULT_THRESHOLDS
+    )
 
 
 def test_the_order_of_the_readings_does_not_matter():
@@ -200,7 +204,7 @@ def test_a_latest_reading_exactly_at_the_line_is_no_hold():
 
 
 def test_default_thresholds_are_the_published_protocol_and_consistent():
-    assert DEFAULT_THRESHOLDS == VitalsThresholds(140, 90, 90, 180, 50, 150, 92)
+    assert VitalsThresholds(140, 90, 90, 180, 50, 150, 92) == DEFAULT_THRESHOLDS
     assert threshold_problems(DEFAULT_THRESHOLDS) == {}
 
 

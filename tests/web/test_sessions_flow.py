@@ -108,7 +108,9 @@ def test_medicine_session_with_hold_override_and_signing(client, world):
 
     edit = client.get(f"{base}/edit")
     assert edit.status_code == 302
-    added = client.post(f"{base}/addenda", data={"csrf_token": token, "body": "Late entry: nausea at 10:30."})
+    added = client.post(
+        f"{base}/addenda", data={"csrf_token": token, "body": "Late entry: nausea at 10:30."}
+    )
     assert added.status_code == 302
     page = client.get(base).get_data(as_text=True)
     assert "Late entry: nausea at 10:30." in page

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.auth import bp
 from tracker.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
-from tracker.auth_state import PENDING_KEY, SESSION_TOKEN_KEY, safe_next
+from tracker.auth_state import SESSION_TOKEN_KEY, safe_next
 from tracker.domain.policy import Role, can_use_portal
 from tracker.extensions import db, limiter, login_account_key
 from tracker.services import accounts, auth_sessions, pending
@@ -78,16 +78,17 @@ def login():
 
 
 def _sign_in(user):
-    kept = session.get(PENDING_KEY)
     next_url = safe_next(request.args.get("next"))
     session.clear()  # a fresh session (and CSRF secret) after sign-in: no fixation
     session[SESSION_TOKEN_KEY] = auth_sessions.start(user, ip_address=client_ip())
     session.permanent = True
     login_user(user)
     audit("auth.login", record_type="user", record_id=user.id)
+    pending.purge_expired(current_app.config["PENDING_SUBMISSION_LIFETIME"], user_id=user.id)
     db.session.commit()
-    if kept:
-        session[PENDING_KEY] = kept
+    # Work kept when this person's session timed out is offered back first, on
+    # whichever browser they sign in again.
+    if pending.has_kept(user.id, current_app.config["PENDING_SUBMISSION_LIFETIME"]):
         return redirect(url_for("auth.resume"))
     return redirect(next_url or home_for(user))
 
@@ -108,13 +109,8 @@ def logout():
 @login_required
 def resume():
     """Offer to finish a submission that a session timeout interrupted."""
-    kept_id = session.pop(PENDING_KEY, None)
-    kept = None
-    if kept_id is not None:
-        kept = pending.take(
-            kept_id, current_user.id, current_app.config["PENDING_SUBMISSION_LIFETIME"]
-        )
-        db.session.commit()
+    kept = pending.take_latest(current_user.id, current_app.config["PENDING_SUBMISSION_LIFETIME"])
+    db.session.commit()
     if kept is None:
         return redirect(home_for(current_user))
     return render_template("auth/resume.html", kept=kept)

@@ -119,7 +119,7 @@ class AssignmentForm(FlaskForm):
     goal_id = SelectField(_l("Serves the goal"), coerce=optional_int, validators=[Optional()])
     recurrence = SelectField(_l("How often"), validators=[DataRequired()])
     weekdays = MultiCheckboxField(_l("On these days (weekly)"), coerce=int, validators=[Optional()])
-    start_date = DateField(_l("Start"), validators=[DataRequired()])
+    start_date = DateField(_l("Start"), validators=[InputRequired()])
     due_date = DateField(
         _l("Due (once) or last day (daily, weekly)"),
         validators=[Optional()],

@@ -40,6 +40,7 @@ def invite_client(client_id: int):
         form.email.data = client.portal_user.email if client.portal_user else client.email
     link = None
     emailed = False
+    mail_failed = False
     if form.validate_on_submit():
         try:
             invitation = invitations.invite(
@@ -57,6 +58,7 @@ def invite_client(client_id: int):
             db.session.commit()
             link = url_for("auth.accept_invitation", token=invitation.token, _external=True)
             emailed = _send_invitation(invitation.user.email, link)
+            mail_failed = mail.mail_configured() and not emailed
     return render_template(
         "clinician/portal_access.html",
         client=client,
@@ -64,6 +66,7 @@ def invite_client(client_id: int):
         state=invitations.portal_state(client),
         link=link if not emailed else None,
         emailed=emailed,
+        mail_failed=mail_failed,
         consent=_has_portal_consent(client),
         mail_configured=mail.mail_configured(),
     ), (400 if form.errors else 200)

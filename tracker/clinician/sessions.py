@@ -195,6 +195,12 @@ def new_session(client_id: int):
     form = SessionForm()
     if request.method == "GET":
         _prefill_new(form, client, practice)
+        if request.args.get("from_last"):
+            # The form shows the previous session's intention: a view of clinical text.
+            last = session_service.last_session(client)
+            if last is not None:
+                _audit_session("session.view", client, last, "form=from_last")
+                db.session.commit()
     elif form.validate_on_submit() and not _stray_text_refused(form):
         try:
             session = session_service.create_session(
@@ -266,6 +272,9 @@ def edit_session(client_id: int, session_id: int):
     form = SessionForm()
     if request.method == "GET":
         _fill_form_from(form, session, practice)
+        # The edit form shows the whole note: opening it is a view of the record.
+        _audit_session("session.view", client, session, "form=edit")
+        db.session.commit()
         return _render_session_form(client, form, session)
     if form.validate_on_submit() and not _stray_text_refused(form):
         try:
@@ -284,6 +293,8 @@ def edit_session(client_id: int, session_id: int):
                 ),
                 "warning",
             )
+            _audit_session("session.view", client, stale.current, "form=conflict")
+            db.session.commit()
             return _render_session_form(client, form, session, 409, current=stale.current)
         except session_service.SessionRejected as rejected:
             _apply_problems(form, rejected.problems)

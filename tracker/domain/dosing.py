@@ -17,6 +17,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from tracker.domain.clock import utc_to_local
 from tracker.domain.messages import N_, Problem
 
 
@@ -81,8 +82,13 @@ def check_dose(
     given_at: datetime | None,
     session_start: datetime,
     session_end: datetime,
+    zone_name: str = "UTC",
 ) -> DoseCheck:
-    """Apply the hard limits, then the route's usual range."""
+    """Apply the hard limits, then the route's usual range.
+
+    Times are compared as instants; messages show them in ``zone_name``, the practice's
+    wall-clock time in which staff typed them.
+    """
     errors: dict[str, Problem] = {}
     if dose_mg is None or dose_mg <= 0:
         errors["dose_mg"] = Problem(N_("The dose must be more than 0 mg."))
@@ -101,7 +107,10 @@ def check_dose(
     if given_at is not None and not session_start <= given_at <= session_end:
         errors["given_at"] = Problem(
             N_("The time given must fall within the session (%(start)s to %(end)s)."),
-            {"start": session_start.strftime("%H:%M"), "end": session_end.strftime("%H:%M")},
+            {
+                "start": utc_to_local(session_start, zone_name).strftime("%H:%M"),
+                "end": utc_to_local(session_end, zone_name).strftime("%H:%M"),
+            },
         )
     if errors or dose_mg is None or weight_kg is None:
         return DoseCheck(errors, [], None)

@@ -59,9 +59,21 @@ APPEND_ONLY = (AuditEvent, Addendum)
 SESSION_CHILDREN = (KetamineAdministration, VitalSign, BrainspotRecord)
 
 
-def _signed_parent(obj: object) -> bool:
-    session = getattr(obj, "session", None)
-    return session is not None and session.is_signed
+def _signed_parent(db_session: Session, obj: object) -> bool:
+    """Whether the part belongs, or belonged before this flush, to a signed session.
+
+    A new part is often built with only ``session_id`` set; its ``session`` is then not
+    loaded, so the parent is looked up by id (usually from the identity map).
+    """
+    parent = getattr(obj, "session", None)
+    if parent is not None and parent.is_signed:
+        return True
+    ids = {obj.session_id, *inspect(obj).attrs.session_id.history.deleted} - {None}
+    for parent_id in ids:
+        parent = db_session.get(TherapySession, parent_id)
+        if parent is not None and parent.is_signed:
+            return True
+    return False
 
 
 @event.listens_for(Session, "before_flush")
@@ -75,17 +87,17 @@ def _refuse_immutable_changes(session: Session, flush_context, instances) -> Non
             raise ImmutableRecordError(f"{type(obj).__name__} rows cannot be changed")
         if isinstance(obj, TherapySession) and _was_signed(obj):
             raise ImmutableRecordError("a signed session cannot be changed")
-        if isinstance(obj, SESSION_CHILDREN) and _signed_parent(obj):
+        if isinstance(obj, SESSION_CHILDREN) and _signed_parent(session, obj):
             raise ImmutableRecordError("a signed session cannot be changed")
     for obj in session.deleted:
         if isinstance(obj, APPEND_ONLY):
             raise ImmutableRecordError(f"{type(obj).__name__} rows cannot be deleted")
         if isinstance(obj, TherapySession) and _was_signed(obj):
             raise ImmutableRecordError("a signed session cannot be deleted")
-        if isinstance(obj, SESSION_CHILDREN) and _signed_parent(obj):
+        if isinstance(obj, SESSION_CHILDREN) and _signed_parent(session, obj):
             raise ImmutableRecordError("a signed session cannot be changed")
     for obj in session.new:
-        if isinstance(obj, SESSION_CHILDREN) and _signed_parent(obj):
+        if isinstance(obj, SESSION_CHILDREN) and _signed_parent(session, obj):
             raise ImmutableRecordError("a signed session cannot be changed")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint, true
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.homework import Schedule, parse_weekdays
@@ -83,6 +83,6 @@ class HomeworkEntry(Base):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reflection: Mapped[str | None] = mapped_column(EncryptedText)
     # The client decides whether the care team reads the reflection.
-    reflection_shared: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    reflection_shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     assignment: Mapped[HomeworkAssignment] = relationship(back_populates="entries")

@@ -37,7 +37,11 @@ class TherapySession(Base):
     summary: Mapped[str | None] = mapped_column(EncryptedText)
     suicide_screen: Mapped[str] = mapped_column(String(20))
     risk_follow_up: Mapped[str | None] = mapped_column(EncryptedText)
-    status: Mapped[str] = mapped_column(String(10), default="draft", server_default="draft")
+    # active_history: the guard in models/__init__.py needs the value before a change
+    # even when the attribute was expired (e.g. after a commit) when it was set.
+    status: Mapped[str] = mapped_column(
+        String(10), default="draft", server_default="draft", active_history=True
+    )
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

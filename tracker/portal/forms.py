@@ -14,13 +14,14 @@ from tracker.forms import choices
 
 
 class CompleteForm(FlaskForm):
-    occurrence = DateField(validators=[DataRequired()])
+    occurrence = DateField(validators=[InputRequired()])
     reflection = TextAreaField(
         _l("A few words on how it went (optional)"),
         validators=[Optional(), Length(max=5000)],
         render_kw={"rows": 3},
     )
-    shared = BooleanField(_l("Share this reflection with my therapist"), default=True)
+    # Private unless the client chooses to share: it is their reflection.
+    shared = BooleanField(_l("Share this reflection with my therapist"), default=False)
 
 
 class ClientRatingForm(FlaskForm):
@@ -29,6 +30,7 @@ class ClientRatingForm(FlaskForm):
     )
     comment = TextAreaField(
         _l("Anything to add? (optional)"),
+        description=_l("Your therapist sees your ratings and comments."),
         validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 2},
     )

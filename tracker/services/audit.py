@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
@@ -54,8 +54,13 @@ def events_query(
         .options(joinedload(AuditEvent.actor))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     )
-    if action:
-        query = query.where(AuditEvent.action.startswith(action))
+    if action:  # a group ("client") or one action ("client.view")
+        query = query.where(
+            or_(
+                AuditEvent.action == action,
+                AuditEvent.action.startswith(f"{action}.", autoescape=True),
+            )
+        )
     if actor_id:
         query = query.where(AuditEvent.actor_id == actor_id)
     if client_id:

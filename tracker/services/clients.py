@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from tracker.domain.clients import (
     ScreeningDecision,
@@ -65,13 +65,18 @@ def caseload_query(
     actor: User, *, search: str = "", status: str = "", sort: str = "name"
 ) -> Select:
     """The clients the actor cares for, primary therapist joined (one query per page)."""
-    query = select(Client).where(_visible_to(actor)).options(joinedload(Client.primary_therapist))
+    query = (
+        select(Client)
+        .where(_visible_to(actor))
+        # The list never shows presenting concerns: do not load (or decrypt) them.
+        .options(joinedload(Client.primary_therapist), defer(Client.presenting_concerns))
+    )
     if search.strip():
-        pattern = f"%{search.strip().lower()}%"
+        term = search.strip().lower()
         query = query.where(
             or_(
-                func.lower(Client.preferred_name).like(pattern),
-                func.lower(Client.legal_name).like(pattern),
+                func.lower(Client.preferred_name).contains(term, autoescape=True),
+                func.lower(Client.legal_name).contains(term, autoescape=True),
             )
         )
     if status:
@@ -79,7 +84,8 @@ def caseload_query(
     order = {
         "name": (func.lower(Client.preferred_name), Client.id),
         "status": (Client.status, func.lower(Client.preferred_name), Client.id),
-        "course_start": (Client.course_start_date.desc(), Client.id),
+        # Undated clients last on every database (PostgreSQL sorts NULL first in DESC).
+        "course_start": (Client.course_start_date.desc().nulls_last(), Client.id),
         "recent": (Client.updated_at.desc(), Client.id),
     }.get(sort, (func.lower(Client.preferred_name), Client.id))
     return query.order_by(*order)

@@ -29,28 +29,44 @@ def keep(user_id: int, path: str, fields: list[tuple[str, str]]) -> int:
     return row.id
 
 
-def take(submission_id: int, user_id: int, lifetime: timedelta) -> KeptSubmission | None:
-    """Remove and return the kept submission if it belongs to ``user_id`` and is fresh."""
-    row = db.session.get(PendingSubmission, submission_id)
+def take_latest(user_id: int, lifetime: timedelta) -> KeptSubmission | None:
+    """Remove and return the user's newest fresh kept submission, if any.
+
+    Only the owner's own rows are ever read; a submission is offered once.
+    """
+    row = db.session.scalar(
+        select(PendingSubmission)
+        .where(
+            PendingSubmission.user_id == user_id,
+            PendingSubmission.created_at >= utcnow() - lifetime,
+        )
+        .order_by(PendingSubmission.created_at.desc(), PendingSubmission.id.desc())
+        .limit(1)
+    )
     if row is None:
         return None
     db.session.delete(row)
-    if row.user_id != user_id or utcnow() - row.created_at > lifetime:
-        return None
     fields = [(name, value) for name, value in json.loads(row.payload)]
     return KeptSubmission(id=row.id, path=row.path, fields=fields)
 
 
-def purge_expired(lifetime: timedelta) -> int:
-    """Delete kept submissions older than ``lifetime``; returns how many."""
-    result = db.session.execute(
-        delete(PendingSubmission).where(PendingSubmission.created_at < utcnow() - lifetime)
-    )
-    return result.rowcount or 0
-
-
-def exists(submission_id: int) -> bool:
+def has_kept(user_id: int, lifetime: timedelta) -> bool:
     return (
-        db.session.scalar(select(PendingSubmission.id).where(PendingSubmission.id == submission_id))
+        db.session.scalar(
+            select(PendingSubmission.id)
+            .where(
+                PendingSubmission.user_id == user_id,
+                PendingSubmission.created_at >= utcnow() - lifetime,
+            )
+            .limit(1)
+        )
         is not None
     )
+
+
+def purge_expired(lifetime: timedelta, *, user_id: int | None = None) -> int:
+    """Delete kept submissions older than ``lifetime`` (of one user, or all)."""
+    query = delete(PendingSubmission).where(PendingSubmission.created_at < utcnow() - lifetime)
+    if user_id is not None:
+        query = query.where(PendingSubmission.user_id == user_id)
+    return db.session.execute(query).rowcount or 0

@@ -221,9 +221,11 @@ def sign_session(session: TherapySession, actor: User, expected_version: int) ->
     _require_draft(session)
     if session.version != expected_version:
         raise StaleEditError(session)
-    session.status = "signed"
     session.signed_at = utcnow()
     session.signed_by_id = actor.id
+    # Status last: an autoflush between these lines would otherwise sign first, and
+    # the immutability guard would then (rightly) refuse the rest.
+    session.status = "signed"
     db.session.flush()
 
 
@@ -296,6 +298,7 @@ def add_administration(
         given_at=request.given_at,
         session_start=session.starts_at,
         session_end=session.ends_at,
+        zone_name=practice.timezone,
     )
     if check.errors:
         raise SessionRejected(check.errors)

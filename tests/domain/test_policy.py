@@ -1,0 +1,181 @@
+"""Authorization predicates of ``tracker.domain.policy`` over plain stand-ins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from tracker.domain.policy import (
+    can_administer_practice,
+    can_be_on_care_team,
+    can_create_client,
+    can_edit_client,
+    can_manage_care_team,
+    can_manage_consents,
+    can_record_screening,
+    can_use_clinician_area,
+    can_use_portal,
+    can_view_client,
+)
+
+PRACTICE = 1
+OTHER_PRACTICE = 2
+PRIMARY_ID = 10
+PORTAL_USER_ID = 20
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    role: str
+    practice_id: int = PRACTICE
+    active: bool = True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+
+@dataclass(frozen=True)
+class Record:
+    care_team_roles: dict[int, str] = field(default_factory=dict)
+    practice_id: int = PRACTICE
+    primary_therapist_id: int = PRIMARY_ID
+    portal_user_id: int | None = PORTAL_USER_ID
+
+
+# The record most rows look at: a member of each care-team role (11 co-therapist,
+# 12 prescriber, 13 supervisor, 14 an inactive co-therapist). 30 (an admin) and 40
+# are on no team here; the admin joins in the two variants below.
+CLIENT = Record(
+    care_team_roles={11: "co_therapist", 12: "prescriber", 13: "supervisor", 14: "co_therapist"}
+)
+CLIENT_WITH_ADMIN = Record(care_team_roles={**CLIENT.care_team_roles, 30: "co_therapist"})
+CLIENT_WITH_ADMIN_SUPERVISING = Record(care_team_roles={**CLIENT.care_team_roles, 30: "supervisor"})
+
+# actor, record, then expected: view, edit, screening, consents, care team
+CASES = {
+    "primary therapist": (Person(PRIMARY_ID, "therapist"), CLIENT, (1, 1, 1, 1, 1)),
+    "co-therapist": (Person(11, "therapist"), CLIENT, (1, 1, 1, 1, 0)),
+    "prescriber": (Person(12, "therapist"), CLIENT, (1, 0, 1, 0, 0)),
+    "supervisor": (Person(13, "therapist"), CLIENT, (1, 0, 0, 0, 0)),
+    "therapist not on the team": (Person(40, "therapist"), CLIENT, (0, 0, 0, 0, 0)),
+    "admin off the care team": (Person(30, "admin"), CLIENT, (0, 0, 0, 0, 0)),
+    "admin on the team as co-therapist": (
+        Person(30, "admin"),
+        CLIENT_WITH_ADMIN,
+        (1, 1, 1, 1, 0),
+    ),
+    "admin on the team as supervisor": (
+        Person(30, "admin"),
+        CLIENT_WITH_ADMIN_SUPERVISING,
+        (1, 0, 0, 0, 0),
+    ),
+    # Same ids as the primary and a co-therapist, but employed by another practice.
+    "primary's id in another practice": (
+        Person(PRIMARY_ID, "therapist", practice_id=OTHER_PRACTICE),
+        CLIENT,
+        (0, 0, 0, 0, 0),
+    ),
+    "co-therapist's id in another practice": (
+        Person(11, "therapist", practice_id=OTHER_PRACTICE),
+        CLIENT,
+        (0, 0, 0, 0, 0),
+    ),
+    "inactive primary therapist": (
+        Person(PRIMARY_ID, "therapist", active=False),
+        CLIENT,
+        (0, 0, 0, 0, 0),
+    ),
+    "inactive co-therapist": (Person(14, "therapist", active=False), CLIENT, (0, 0, 0, 0, 0)),
+    "the client (portal user)": (Person(PORTAL_USER_ID, "client"), CLIENT, (0, 0, 0, 0, 0)),
+    # A client account whose id is somehow on the team still gets nothing.
+    "client account listed on the team": (
+        Person(50, "client"),
+        Record(care_team_roles={50: "co_therapist"}),
+        (0, 0, 0, 0, 0),
+    ),
+}
+
+PREDICATES = (
+    can_view_client,
+    can_edit_client,
+    can_record_screening,
+    can_manage_consents,
+    can_manage_care_team,
+)
+
+
+@pytest.mark.parametrize(("actor", "record", "expected"), CASES.values(), ids=list(CASES))
+@pytest.mark.parametrize("index", range(len(PREDICATES)), ids=[p.__name__ for p in PREDICATES])
+def test_client_record_predicates(actor, record, expected, index):
+    assert PREDICATES[index](actor, record) is bool(expected[index])
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [
+        (Person(1, "therapist"), True),
+        (Person(1, "therapist", active=False), False),
+        (Person(1, "admin"), False),
+        (Person(1, "client"), False),
+    ],
+    ids=["therapist", "inactive therapist", "admin", "client"],
+)
+def test_can_create_client(actor, expected):
+    assert can_create_client(actor) is expected
+
+
+@pytest.mark.parametrize(
+    ("candidate", "expected"),
+    [
+        (Person(40, "therapist"), True),
+        (Person(30, "admin"), True),
+        (Person(11, "therapist"), True),  # already a member: the service refuses duplicates
+        (Person(PRIMARY_ID, "therapist"), False),
+        (Person(40, "therapist", practice_id=OTHER_PRACTICE), False),
+        (Person(40, "therapist", active=False), False),
+        (Person(30, "admin", active=False), False),
+        (Person(PORTAL_USER_ID, "client"), False),
+        (Person(60, "client"), False),
+    ],
+    ids=[
+        "therapist",
+        "admin",
+        "existing member",
+        "primary therapist",
+        "other practice",
+        "inactive therapist",
+        "inactive admin",
+        "the client",
+        "another client",
+    ],
+)
+def test_can_be_on_care_team(candidate, expected):
+    assert can_be_on_care_team(candidate, CLIENT) is expected
+
+
+@pytest.mark.parametrize(
+    ("actor", "clinician_area", "portal", "administer"),
+    [
+        (Person(1, "therapist"), True, False, False),
+        (Person(1, "admin"), True, False, True),
+        (Person(1, "client"), False, True, False),
+        (Person(1, "therapist", active=False), False, False, False),
+        (Person(1, "admin", active=False), False, False, False),
+        (Person(1, "client", active=False), False, False, False),
+    ],
+    ids=[
+        "therapist",
+        "admin",
+        "client",
+        "inactive therapist",
+        "inactive admin",
+        "inactive client",
+    ],
+)
+def test_audience_predicates(actor, clinician_area, portal, administer):
+    assert can_use_clinician_area(actor) is clinician_area
+    assert can_use_portal(actor) is portal
+    assert can_administer_practice(actor) is administer

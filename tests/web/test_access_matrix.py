@@ -1,0 +1,572 @@
+"""The access matrix: every route, method and actor against a declared policy table.
+
+``ACCESS`` below is the authorization rule of every route, written down once. The test
+walks each (endpoint, method) of ``app.url_map`` (except ``static``) for six people and
+compares what really happens with what the table declares. A route that is not in the
+table fails ``test_every_route_is_declared``; a route with URL parameters but no way
+to build them here fails ``test_every_parameterised_route_has_url_kwargs``.
+
+Object routes point at client A's records (therapist A is the primary), so therapist B
+and the admin (on no care team) exercise "someone else's record is a 404".
+
+To add a route: add its (endpoint, method) to ``ACCESS`` with one of the named
+policies (or a new one built with ``policy()``), and, if its URL has parameters, a
+builder to ``URL_KWARGS`` pointing at client A's side of the world.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from types import MappingProxyType
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from werkzeug.test import TestResponse
+
+from tests import factories
+from tracker.domain.clients import ConsentKind
+from tracker.domain.policy import CareTeamRole, Role
+from tracker.domain.vitals import Reading
+from tracker.extensions import db
+from tracker.models import CareTeamMember, Consent, HomeworkTemplate, OneTimeToken, User
+from tracker.services import accounts, invitations
+from tracker.services import clients as client_service
+from tracker.services import goals as goal_service
+from tracker.services import homework as homework_service
+from tracker.services import journal as journal_service
+from tracker.services import sessions as session_service
+
+ACTORS = ("anonymous", "client_a", "client_b", "therapist_a", "therapist_b", "admin")
+METHODS = ("GET", "POST")  # HEAD and OPTIONS are answered by Flask itself
+SIGN_IN_PATH = "/login"
+
+# Outcomes of one request, as the table declares them and ``outcome()`` reads them.
+OK = "allowed"  # reached the view: 2xx, 400 form errors, or a redirect not to sign-in
+SIGN_IN = "sign-in redirect"  # 302 to /login, the person stays where they were
+SIGNED_OUT = "signed out"  # 302 to /login and the person is no longer signed in
+FORBIDDEN = "403"  # may see the record or area, but may not do this
+NOT_FOUND = "404"  # someone else's record, or another audience's area
+
+
+def policy(
+    *, anonymous: str, client_a: str, client_b: str, therapist_a: str, therapist_b: str, admin: str
+) -> Mapping[str, str]:
+    """An expected outcome for each of the six actors (all must be named)."""
+    return MappingProxyType(
+        {
+            "anonymous": anonymous,
+            "client_a": client_a,
+            "client_b": client_b,
+            "therapist_a": therapist_a,
+            "therapist_b": therapist_b,
+            "admin": admin,
+        }
+    )
+
+
+# Anyone, signed in or not (the sign-in page sends signed-in people home: allowed).
+PUBLIC = policy(anonymous=OK, client_a=OK, client_b=OK, therapist_a=OK, therapist_b=OK, admin=OK)
+# Any signed-in person, whatever their role.
+SIGNED_IN = policy(
+    anonymous=SIGN_IN, client_a=OK, client_b=OK, therapist_a=OK, therapist_b=OK, admin=OK
+)
+# Signing out: every signed-in person ends up signed out.
+SIGN_OUT = policy(
+    anonymous=SIGN_IN,
+    client_a=SIGNED_OUT,
+    client_b=SIGNED_OUT,
+    therapist_a=SIGNED_OUT,
+    therapist_b=SIGNED_OUT,
+    admin=SIGNED_OUT,
+)
+# The clinician area (can_use_clinician_area): therapists and admins; clients see no
+# staff pages at all (404, audience_guard).
+STAFF = policy(
+    anonymous=SIGN_IN,
+    client_a=NOT_FOUND,
+    client_b=NOT_FOUND,
+    therapist_a=OK,
+    therapist_b=OK,
+    admin=OK,
+)
+# A clinician-area action only therapists may take (can_create_client): the admin is
+# inside the area but lacks the capability, hence 403 rather than 404.
+THERAPIST_ONLY_ACTION = policy(
+    anonymous=SIGN_IN,
+    client_a=NOT_FOUND,
+    client_b=NOT_FOUND,
+    therapist_a=OK,
+    therapist_b=OK,
+    admin=FORBIDDEN,
+)
+# Client A's record and its sub-records (can_view_client and the can_* of the action):
+# only the primary therapist (or care team); everyone else gets a 404, never a 403.
+STAFF_OWN_CLIENT = policy(
+    anonymous=SIGN_IN,
+    client_a=NOT_FOUND,
+    client_b=NOT_FOUND,
+    therapist_a=OK,
+    therapist_b=NOT_FOUND,
+    admin=NOT_FOUND,
+)
+# Practice administration (can_administer_practice): admins only; others 404.
+ADMIN_ONLY = policy(
+    anonymous=SIGN_IN,
+    client_a=NOT_FOUND,
+    client_b=NOT_FOUND,
+    therapist_a=NOT_FOUND,
+    therapist_b=NOT_FOUND,
+    admin=OK,
+)
+# The client portal (can_use_portal): client accounts only; staff 404.
+PORTAL = policy(
+    anonymous=SIGN_IN,
+    client_a=OK,
+    client_b=OK,
+    therapist_a=NOT_FOUND,
+    therapist_b=NOT_FOUND,
+    admin=NOT_FOUND,
+)
+
+# One of client A's own portal records (homework, goal, journal entry): client A only;
+# client B gets a 404 like everyone else.
+PORTAL_OWN_RECORD = policy(
+    anonymous=SIGN_IN,
+    client_a=OK,
+    client_b=NOT_FOUND,
+    therapist_a=NOT_FOUND,
+    therapist_b=NOT_FOUND,
+    admin=NOT_FOUND,
+)
+
+ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
+    # auth: no audience guard
+    ("auth.home", "GET"): SIGNED_IN,
+    ("auth.login", "GET"): PUBLIC,
+    ("auth.login", "POST"): PUBLIC,
+    ("auth.logout", "POST"): SIGN_OUT,
+    ("auth.resume", "GET"): SIGNED_IN,
+    ("auth.reset_password", "GET"): PUBLIC,  # a valid one-time token is the credential
+    ("auth.reset_password", "POST"): PUBLIC,
+    ("auth.change_password", "GET"): SIGNED_IN,
+    ("auth.change_password", "POST"): SIGNED_IN,
+    ("auth.healthz", "GET"): PUBLIC,
+    # clinician
+    ("clinician.caseload", "GET"): STAFF,
+    ("clinician.new_client", "GET"): THERAPIST_ONLY_ACTION,
+    ("clinician.new_client", "POST"): THERAPIST_ONLY_ACTION,
+    ("clinician.show_client", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.edit_client", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.edit_client", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.new_screening", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.new_screening", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_consent", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.revoke_consent", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_care_team_member", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.remove_care_team_member", "POST"): STAFF_OWN_CLIENT,
+    # session documentation (issue 3)
+    ("clinician.list_sessions", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.new_session", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.new_session", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.show_session", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.edit_session", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.edit_session", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.sign_session", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_addendum", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_administration", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_vitals", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_brainspot", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.delete_session_part", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.spot_map", "GET"): STAFF_OWN_CLIENT,
+    # goals, homework, portal access (issue 4)
+    ("clinician.list_goals", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.new_goal", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.new_goal", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.show_goal", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.edit_goal", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.edit_goal", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.rate_goal", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.homework_library", "GET"): STAFF,  # the practice-wide library
+    ("clinician.new_template", "GET"): THERAPIST_ONLY_ACTION,
+    ("clinician.new_template", "POST"): THERAPIST_ONLY_ACTION,
+    ("clinician.edit_template", "GET"): THERAPIST_ONLY_ACTION,
+    ("clinician.edit_template", "POST"): THERAPIST_ONLY_ACTION,
+    ("clinician.client_homework", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.assign_homework", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.assign_homework", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.stop_homework", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.invite_client", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.invite_client", "POST"): STAFF_OWN_CLIENT,
+    ("auth.accept_invitation", "GET"): PUBLIC,  # a valid one-time token is the credential
+    ("auth.accept_invitation", "POST"): PUBLIC,
+    # portal
+    ("portal.home", "GET"): PORTAL,
+    ("portal.show_homework", "GET"): PORTAL_OWN_RECORD,
+    ("portal.complete_homework", "POST"): PORTAL_OWN_RECORD,
+    ("portal.show_goal", "GET"): PORTAL_OWN_RECORD,
+    ("portal.show_goal", "POST"): PORTAL_OWN_RECORD,
+    ("portal.new_goal", "GET"): PORTAL,
+    ("portal.new_goal", "POST"): PORTAL,
+    ("portal.journal", "GET"): PORTAL,
+    ("portal.journal", "POST"): PORTAL,
+    ("portal.edit_journal_entry", "GET"): PORTAL_OWN_RECORD,
+    ("portal.edit_journal_entry", "POST"): PORTAL_OWN_RECORD,
+    # admin
+    ("admin.index", "GET"): ADMIN_ONLY,
+    ("admin.list_users", "GET"): ADMIN_ONLY,
+    ("admin.create_user", "GET"): ADMIN_ONLY,
+    ("admin.create_user", "POST"): ADMIN_ONLY,
+    ("admin.deactivate_user", "POST"): ADMIN_ONLY,
+    ("admin.activate_user", "POST"): ADMIN_ONLY,
+    ("admin.issue_reset_link", "POST"): ADMIN_ONLY,
+    ("admin.edit_practice", "GET"): ADMIN_ONLY,
+    ("admin.edit_practice", "POST"): ADMIN_ONLY,
+    ("admin.audit_trail", "GET"): ADMIN_ONLY,
+}
+
+
+@dataclass(frozen=True)
+class Scene:
+    """The world plus the sub-records the object routes point at (plain ids only)."""
+
+    emails: Mapping[str, str | None]  # actor -> e-mail to sign in with (None: anonymous)
+    client_a_id: int
+    consent_id: int  # a consent of client A
+    member_id: int  # a care-team membership on client A (a colleague, not an actor)
+    account_id: int  # a staff account of the practice: target of the admin account routes
+    reset_token: str  # a valid password-reset token (of that account)
+    session_id: int  # a draft KAP medicine session of client A
+    vital_id: int  # a vitals reading of that session
+    goal_id: int  # a goal of client A
+    template_id: int  # a homework template of the practice
+    assignment_id: int  # homework assigned to client A
+    journal_entry_id: int  # a (private) journal entry written by client A
+    invitation_token: str  # a valid portal invitation (for a third client)
+
+
+def build_scene(world: factories.World) -> Scene:
+    colleague = factories.make_user(world.practice, Role.THERAPIST, name="Cal Colleague")
+    account = factories.make_user(world.practice, Role.THERAPIST, name="Ari Account")
+    member = client_service.add_care_team_member(
+        world.client_a, colleague.id, CareTeamRole.CO_THERAPIST, world.therapist_a
+    )
+    consent = client_service.record_consent(
+        world.client_a,
+        world.therapist_a,
+        kind=ConsentKind.KAP_INFORMED,
+        version="2024-1",
+        given_on=date(2024, 1, 15),
+    )
+    token = accounts.issue_one_time_token(
+        account,
+        purpose=accounts.PURPOSE_PASSWORD_RESET,
+        lifetime=timedelta(hours=1),
+        created_by=world.admin,
+    )
+    session = session_service.create_session(
+        world.client_a,
+        world.therapist_a,
+        {
+            "starts_at": datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+            "duration_minutes": 180,
+            "modality": "kap",
+            "phase": "medicine",
+            "setting": "in_person",
+            "note_format": "soap",
+            "suicide_screen": "negative",
+        },
+        {"subjective": "matrix"},
+    )
+    (vital,) = session_service.add_vitals(
+        session,
+        world.therapist_a,
+        [(datetime(2026, 11, 20, 9, 5, tzinfo=UTC), Reading(120, 80, 70, 98), "")],
+    )
+    goal = goal_service.create_goal(
+        world.client_a,
+        world.therapist_a,
+        {"title": "matrix goal", "domain": "body"},
+        date(2026, 11, 1),
+    )
+    template = HomeworkTemplate(
+        practice_id=world.practice.id,
+        title="Matrix practice",
+        category="body",
+        instructions="Breathe.",
+    )
+    db.session.add(template)
+    db.session.flush()
+    assignment = homework_service.assign(
+        world.client_a,
+        world.therapist_a,
+        {"title": "Breathe", "recurrence": "daily", "start_date": date(2026, 11, 1)},
+    )
+    entry = journal_service.write(
+        world.client_a, world.client_user_a, title=None, body="matrix", visibility="private"
+    )
+    invited = factories.make_client(world.therapist_a, preferred_name="Ines")
+    invitation = invitations.invite(
+        invited, world.therapist_a, "ines@example.org", timedelta(hours=72)
+    )
+    db.session.commit()
+    return Scene(
+        emails={
+            "anonymous": None,
+            "client_a": world.client_user_a.email,
+            "client_b": world.client_user_b.email,
+            "therapist_a": world.therapist_a.email,
+            "therapist_b": world.therapist_b.email,
+            "admin": world.admin.email,
+        },
+        client_a_id=world.client_a.id,
+        consent_id=consent.id,
+        member_id=member.id,
+        account_id=account.id,
+        reset_token=token,
+        session_id=session.id,
+        vital_id=vital.id,
+        goal_id=goal.id,
+        template_id=template.id,
+        assignment_id=assignment.id,
+        journal_entry_id=entry.id,
+        invitation_token=invitation.token,
+    )
+
+
+def _client_a(scene: Scene) -> dict:
+    return {"client_id": scene.client_a_id}
+
+
+def _session(scene: Scene) -> dict:
+    return {"client_id": scene.client_a_id, "session_id": scene.session_id}
+
+
+def _account(scene: Scene) -> dict:
+    return {"user_id": scene.account_id}
+
+
+URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
+    "auth.reset_password": lambda scene: {"token": scene.reset_token},
+    "clinician.show_client": _client_a,
+    "clinician.edit_client": _client_a,
+    "clinician.new_screening": _client_a,
+    "clinician.add_consent": _client_a,
+    "clinician.revoke_consent": lambda scene: {
+        "client_id": scene.client_a_id,
+        "consent_id": scene.consent_id,
+    },
+    "clinician.add_care_team_member": _client_a,
+    "clinician.remove_care_team_member": lambda scene: {
+        "client_id": scene.client_a_id,
+        "member_id": scene.member_id,
+    },
+    "clinician.list_sessions": _client_a,
+    "clinician.new_session": _client_a,
+    "clinician.show_session": _session,
+    "clinician.edit_session": _session,
+    "clinician.sign_session": _session,
+    "clinician.add_addendum": _session,
+    "clinician.add_administration": _session,
+    "clinician.add_vitals": _session,
+    "clinician.add_brainspot": _session,
+    "clinician.delete_session_part": lambda scene: {
+        **_session(scene),
+        "part": "vitals",
+        "part_id": scene.vital_id,
+    },
+    "clinician.spot_map": _client_a,
+    "clinician.list_goals": _client_a,
+    "clinician.new_goal": _client_a,
+    "clinician.show_goal": lambda scene: {**_client_a(scene), "goal_id": scene.goal_id},
+    "clinician.edit_goal": lambda scene: {**_client_a(scene), "goal_id": scene.goal_id},
+    "clinician.rate_goal": lambda scene: {**_client_a(scene), "goal_id": scene.goal_id},
+    "clinician.edit_template": lambda scene: {"template_id": scene.template_id},
+    "clinician.client_homework": _client_a,
+    "clinician.assign_homework": _client_a,
+    "clinician.stop_homework": lambda scene: {
+        **_client_a(scene),
+        "assignment_id": scene.assignment_id,
+    },
+    "clinician.invite_client": _client_a,
+    "auth.accept_invitation": lambda scene: {"token": scene.invitation_token},
+    "portal.show_homework": lambda scene: {"assignment_id": scene.assignment_id},
+    "portal.complete_homework": lambda scene: {"assignment_id": scene.assignment_id},
+    "portal.show_goal": lambda scene: {"goal_id": scene.goal_id},
+    "portal.edit_journal_entry": lambda scene: {"entry_id": scene.journal_entry_id},
+    "admin.deactivate_user": _account,
+    "admin.activate_user": _account,
+    "admin.issue_reset_link": _account,
+}
+
+
+def _routed_pairs(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods or ()
+        if method in METHODS
+    }
+
+
+def _build_url(app: Flask, endpoint: str, method: str, scene: Scene) -> str:
+    try:
+        rules = list(app.url_map.iter_rules(endpoint))
+    except KeyError:
+        pytest.fail(f"{endpoint} is declared in ACCESS but not routed")
+    arguments = set().union(*(rule.arguments for rule in rules))
+    if arguments and endpoint not in URL_KWARGS:
+        pytest.fail(f"{endpoint} takes {sorted(arguments)}: add a builder to URL_KWARGS")
+    kwargs = URL_KWARGS[endpoint](scene) if arguments else {}
+    return app.url_map.bind("localhost").build(endpoint, kwargs, method=method)
+
+
+def _signed_in(client: FlaskClient) -> bool:
+    """Whether the client's session still opens a signed-in page."""
+    response = client.get("/account/password")
+    return response.status_code == 200
+
+
+def outcome(client: FlaskClient, response: TestResponse, *, was_signed_in: bool) -> str:
+    """Read a response as one of the outcomes the table declares (or its status code)."""
+    status = response.status_code
+    if 300 <= status < 400:
+        if urlsplit(response.location).path != SIGN_IN_PATH:
+            return OK
+        if was_signed_in and not _signed_in(client):
+            return SIGNED_OUT
+        return SIGN_IN
+    if status == 400 and b"This form has expired" in response.data:
+        return "400 (CSRF token rejected: the request never reached the view)"
+    if status in (401, 403, 404, 405, 429) or status >= 500:
+        return str(status)
+    return OK
+
+
+ROUTES = [
+    pytest.param(endpoint, method, id=f"{endpoint}-{method}") for (endpoint, method) in ACCESS
+]
+
+
+def _refusals_first(expectations: Mapping[str, str]) -> list[str]:
+    """The actors, those expected to be turned away first.
+
+    The actors of one route share one database, and an allowed POST may change it
+    (remove a care-team member, deactivate an account); going last, it cannot change
+    what anyone after it is answered.
+    """
+    return sorted(ACTORS, key=lambda actor: expectations[actor] in (OK, SIGNED_OUT))
+
+
+def _visit(app: Flask, scene: Scene, actor: str, method: str, url: str) -> tuple[str, TestResponse]:
+    """One request as ``actor`` from a fresh browser signed in just for it: outcome, response."""
+    browser = app.test_client()
+    email = scene.emails[actor]
+    if email is not None:
+        assert factories.login(browser, email).status_code == 302, f"{actor} cannot sign in"
+    if method == "GET":
+        response = browser.get(url)
+    else:
+        # A deliberately empty form: a 400 from validation still shows the view was reached.
+        page = SIGN_IN_PATH if email is None else "/account/password"
+        token = factories.csrf_token(browser, page)
+        response = browser.post(url, data={"csrf_token": token})
+    return outcome(browser, response, was_signed_in=email is not None), response
+
+
+@pytest.mark.parametrize(("endpoint", "method"), ROUTES)
+def test_access(app, world, endpoint, method):
+    scene = build_scene(world)
+    expectations = ACCESS[endpoint, method]
+    url = _build_url(app, endpoint, method, scene)
+    problems = []
+    for actor in _refusals_first(expectations):
+        got, response = _visit(app, scene, actor, method, url)
+        if got != expectations[actor]:
+            problems.append(
+                f"  {actor:<12} expected {expectations[actor]:<17} got {got}"
+                f" (status {response.status_code}, location {response.location!r})"
+            )
+        signed_in_page = actor != "anonymous" and 200 <= response.status_code < 300
+        if method == "GET" and signed_in_page and response.cache_control.no_store is not True:
+            problems.append(f"  {actor:<12} a signed-in page without Cache-Control: no-store")
+    assert not problems, f"{endpoint} {method} {url}:\n" + "\n".join(problems)
+
+
+def test_every_route_is_declared(app):
+    routed = _routed_pairs(app)
+    missing = sorted(routed - ACCESS.keys())
+    stale = sorted(ACCESS.keys() - routed)
+    assert not missing and not stale, (
+        "the access table in tests/web/test_access_matrix.py is out of date:\n"
+        + "".join(f"  not declared in ACCESS: {e} {m}\n" for e, m in missing)
+        + "".join(f"  declared but not routed: {e} {m}\n" for e, m in stale)
+    )
+
+
+def test_every_parameterised_route_has_url_kwargs(app, world):
+    scene = build_scene(world)
+    problems = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or not rule.arguments:
+            continue
+        builder = URL_KWARGS.get(rule.endpoint)
+        if builder is None:
+            problems.append(f"{rule.endpoint} ({rule.rule}): no builder in URL_KWARGS")
+        elif set(builder(scene)) != set(rule.arguments):
+            problems.append(
+                f"{rule.endpoint} ({rule.rule}): builder gives {sorted(builder(scene))}"
+            )
+    routed = {rule.endpoint for rule in app.url_map.iter_rules()}
+    problems += [f"{name}: in URL_KWARGS but not routed" for name in URL_KWARGS.keys() - routed]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["admin.deactivate_user", "admin.activate_user", "admin.issue_reset_link"]
+)
+def test_admin_account_routes_hide_other_practices(app, world, endpoint):
+    """The admin's account routes reach their own practice's accounts only."""
+    other = factories.make_practice("Other Practice")
+    stranger = factories.make_user(other, Role.THERAPIST)
+    active_before = stranger.active
+    db.session.commit()
+    browser = app.test_client()
+    assert factories.login(browser, world.admin).status_code == 302
+    url = app.url_map.bind("localhost").build(endpoint, {"user_id": stranger.id})
+    token = factories.csrf_token(browser, "/account/password")
+
+    response = browser.post(url, data={"csrf_token": token})
+
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(User, stranger.id).active is active_before
+    tokens = select(func.count()).where(OneTimeToken.user_id == stranger.id)
+    assert db.session.scalar(tokens) == 0
+
+
+def test_sub_records_of_another_client_are_not_found(app, world):
+    """Therapist B cannot reach client A's consent or care team through client B's URL."""
+    scene = build_scene(world)
+    browser = app.test_client()
+    assert factories.login(browser, world.therapist_b).status_code == 302
+    token = factories.csrf_token(browser, "/account/password")
+    client_b = world.client_b.id
+
+    revoke = browser.post(
+        f"/clients/{client_b}/consents/{scene.consent_id}/revoke",
+        data={"csrf_token": token, "revoked_on": "2024-02-01"},
+    )
+    remove = browser.post(
+        f"/clients/{client_b}/care-team/{scene.member_id}/remove", data={"csrf_token": token}
+    )
+
+    assert (revoke.status_code, remove.status_code) == (404, 404)
+    db.session.expire_all()
+    assert db.session.get(Consent, scene.consent_id).revoked_on is None
+    assert db.session.get(CareTeamMember, scene.member_id) is not None
