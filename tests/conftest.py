@@ -2,7 +2,8 @@
 world of two therapists, two clients, an admin and their records.
 
 Set ``TEST_DATABASE_URL`` (a PostgreSQL URL) to run the database tests on PostgreSQL;
-each xdist worker then migrates its own schema and empties it between tests.
+each xdist worker then migrates its own schema and empties it between tests
+(``TEST_SCHEMA_PREFIX`` prefixes the schema names, default ``tracker_test_``).
 """
 
 from __future__ import annotations

@@ -114,3 +114,207 @@ def post_form(client: FlaskClient, path: str, data: dict, *, form_page: str | No
     """POST with a valid CSRF token taken from ``form_page`` (default: the same path)."""
     token = csrf_token(client, form_page or path)
     return client.post(path, data={**data, "csrf_token": token})
+
+
+# --- integration: goals, homework, journal (appended for the portal feature) --------
+
+
+def today_utc() -> date:
+    """Today in the test practice's zone (UTC), as the app computes it."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).date()
+
+
+def make_goal(client: Client, author: User | None = None, **fields):
+    """An active integration goal (baseline 3, target 8 unless told otherwise)."""
+    from tracker.models import IntegrationGoal
+
+    today = today_utc()
+    values = {
+        "title": f"Goal {next(_counter)}",
+        "domain": "relationships",
+        "baseline": 3,
+        "target": 8,
+        "status": "active",
+        "started_on": today,
+        "status_since": today,
+        **fields,
+    }
+    goal = IntegrationGoal(
+        client_id=client.id,
+        created_by_id=(author.id if author else client.primary_therapist_id),
+        **values,
+    )
+    db.session.add(goal)
+    db.session.flush()
+    return goal
+
+
+def rate(goal, by: User, value: int, *, on: date | None = None, **fields):
+    from tracker.models import GoalRating
+
+    rating = GoalRating(
+        goal_id=goal.id,
+        value=value,
+        rated_on=on or today_utc(),
+        rated_by_id=by.id,
+        by_client=by.role == Role.CLIENT,
+        **fields,
+    )
+    db.session.add(rating)
+    db.session.flush()
+    return rating
+
+
+def make_assignment(client: Client, *, recurrence: str = "daily", **fields):
+    """Homework for ``client`` (daily from a week ago unless told otherwise)."""
+    from datetime import timedelta
+
+    from tracker.models import HomeworkAssignment
+
+    values = {
+        "title": f"Practice {next(_counter)}",
+        "start_date": today_utc() - timedelta(days=7),
+        "assigned_by_id": client.primary_therapist_id,
+        **fields,
+    }
+    assignment = HomeworkAssignment(client_id=client.id, recurrence=recurrence, **values)
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def complete(assignment, day: date, reflection: str | None = None, *, shared: bool = True):
+    from tracker.models import HomeworkEntry
+
+    entry = HomeworkEntry(
+        assignment_id=assignment.id,
+        occurrence_date=day,
+        reflection=reflection,
+        reflection_shared=shared,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def write_journal(client: Client, body: str, *, shared: bool = False, title: str | None = None):
+    """A journal entry by the client's portal account."""
+    from tracker.models import JournalEntry
+    from tracker.models.base import utcnow
+
+    entry = JournalEntry(
+        client_id=client.id,
+        author_id=client.portal_user_id,
+        title=title,
+        body=body,
+        visibility="shared" if shared else "private",
+        shared_at=utcnow() if shared else None,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def bulk_integration(client: Client, count: int) -> None:
+    """``count`` each of daily assignments (with two completions each), goals (with two
+    ratings each) and shared journal entries, in a few statements."""
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from tracker.models import (
+        GoalRating,
+        HomeworkAssignment,
+        HomeworkEntry,
+        IntegrationGoal,
+        JournalEntry,
+    )
+
+    today = today_utc()
+    now = datetime.now(UTC)
+    therapist_id = client.primary_therapist_id
+    db.session.execute(
+        sa.insert(IntegrationGoal),
+        [
+            {
+                "client_id": client.id,
+                "title": f"Bulk goal {n}",
+                "domain": "body",
+                "baseline": 2,
+                "target": 7,
+                "status": "active",
+                "started_on": today - timedelta(days=10),
+                "status_since": today - timedelta(days=10),
+                "created_by_id": therapist_id,
+            }
+            for n in range(count)
+        ],
+    )
+    goal_ids = db.session.scalars(
+        sa.select(IntegrationGoal.id).where(IntegrationGoal.client_id == client.id)
+    ).all()
+    db.session.execute(
+        sa.insert(GoalRating),
+        [
+            {
+                "goal_id": goal_id,
+                "value": 3 + k,
+                "rated_on": today - timedelta(days=5 - k),
+                "rated_by_id": therapist_id if k else client.portal_user_id or therapist_id,
+                "by_client": not k and client.portal_user_id is not None,
+            }
+            for goal_id in goal_ids
+            for k in (0, 1)
+        ],
+    )
+    db.session.execute(
+        sa.insert(HomeworkAssignment),
+        [
+            {
+                "client_id": client.id,
+                "goal_id": goal_ids[n % len(goal_ids)],
+                "title": f"Bulk practice {n}",
+                "instructions": "Breathe.",
+                "recurrence": ("daily", "weekly", "once")[n % 3],
+                "weekdays": "0,3" if n % 3 == 1 else "",
+                "start_date": today - timedelta(days=14),
+                "due_date": today + timedelta(days=3) if n % 3 == 2 else None,
+                "assigned_by_id": therapist_id,
+            }
+            for n in range(count)
+        ],
+    )
+    assignment_ids = db.session.scalars(
+        sa.select(HomeworkAssignment.id).where(HomeworkAssignment.client_id == client.id)
+    ).all()
+    db.session.execute(
+        sa.insert(HomeworkEntry),
+        [
+            {
+                "assignment_id": assignment_id,
+                "occurrence_date": today - timedelta(days=k),
+                "reflection": f"Bulk reflection {assignment_id}-{k}",
+                "reflection_shared": k == 0,
+                "completed_at": now - timedelta(minutes=k),
+            }
+            for assignment_id in assignment_ids
+            for k in (0, 7)
+        ],
+    )
+    if client.portal_user_id is not None:
+        db.session.execute(
+            sa.insert(JournalEntry),
+            [
+                {
+                    "client_id": client.id,
+                    "author_id": client.portal_user_id,
+                    "title": f"Bulk entry {n}",
+                    "body": "Shared thoughts.",
+                    "visibility": "shared",
+                    "shared_at": now - timedelta(hours=n),
+                }
+                for n in range(count)
+            ],
+        )

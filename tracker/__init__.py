@@ -55,9 +55,20 @@ def _load_config(app: Flask, config: dict[str, Any] | type | None) -> None:
     else:
         app.config.from_object(config_from_environment())
     app.config.from_pyfile("config.py", silent=True)
-    for name in ("SECRET_KEY", "TRACKER_DATA_KEYS"):
+    for name in (
+        "SECRET_KEY",
+        "TRACKER_DATA_KEYS",
+        "MAIL_SERVER",
+        "MAIL_USERNAME",
+        "MAIL_PASSWORD",
+        "MAIL_SENDER",
+    ):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
+    if os.environ.get("MAIL_PORT"):
+        app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    if os.environ.get("MAIL_USE_TLS"):
+        app.config["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     if os.environ.get("TRACKER_PROXY_COUNT"):
         app.config["PROXY_COUNT"] = int(os.environ["TRACKER_PROXY_COUNT"])
     if os.environ.get("DATABASE_URL"):

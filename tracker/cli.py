@@ -56,6 +56,9 @@ def create_user(email: str, role: str, name: str, credentials: str, practice_nam
         db.session.flush()
     else:
         raise click.ClickException("several practices exist: name one with --practice")
+    from tracker.services import homework as homework_service
+
+    homework_service.seed_library(practice)  # a practice starts with the library
     try:
         user = accounts.create_user(
             practice_id=practice.id,

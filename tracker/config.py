@@ -54,6 +54,16 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("en", "de")
 
+    # Outgoing mail: invitations only. Unset MAIL_SERVER = links are shown to the
+    # therapist to pass on instead.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_SENDER = "Integration Tracker <no-reply@localhost>"
+    INVITATION_LIFETIME = timedelta(hours=72)
+
     CASELOAD_PAGE_SIZE = 25
     TIMELINE_PAGE_SIZE = 20
     AUDIT_PAGE_SIZE = 50

@@ -198,6 +198,10 @@ def seed_demo(*, env_name: str) -> tuple[Practice, bool]:
     )
     db.session.flush()
     _add_demo_courses(users)
+    from tracker.services import homework as homework_service
+
+    homework_service.seed_library(practice)
+    _add_demo_integration(practice, users)
     return practice, True
 
 
@@ -639,3 +643,173 @@ def seed_bulk_sessions(practice: Practice, per_client: int, *, seed: int = 11) -
     for offset in range(0, len(rows), 5000):
         db.session.execute(insert(TherapySession), rows[offset : offset + 5000])
     return len(rows)
+
+
+# --- goals, homework, journal ---------------------------------------------------------
+
+DEMO_GOALS = {
+    "Samuel Okafor": (
+        (
+            "Speak with my mother about my father's war years",
+            "family_patterns",
+            "The silence in our family feels heavy; I want my children to grow up without it.",
+            2,
+            7,
+            (3, 3, 4, 5, 6),
+        ),
+        (
+            "Feel at home in my body in the evenings",
+            "body",
+            "Evenings are when the tightness in my chest gets worse.",
+            3,
+            8,
+            (3, 4, 4, 6),
+        ),
+    ),
+    "Magdalena Hoffmann": (
+        (
+            "Drive on the motorway again",
+            "behaviour_change",
+            "Since the accident I take side roads everywhere.",
+            1,
+            7,
+            (1, 2, 4),
+        ),
+        (
+            "Loosen the fear of never having enough",
+            "family_patterns",
+            "My grandmother's hunger years still decide my shopping.",
+            3,
+            7,
+            (3, 4),
+        ),
+    ),
+}
+
+DEMO_HOMEWORK = {
+    "Samuel Okafor": (
+        ("A letter to an ancestor", 0, "once", "", -20, 6),
+        ("Slow breath: longer out than in", 1, "daily", "", -21, None),
+        ("Noticing inherited beliefs", 0, "weekly", "0,3", -28, None),
+    ),
+    "Magdalena Hoffmann": (
+        ("Grounding with the five senses", 0, "daily", "", -14, None),
+        ("Family-pattern map", 1, "once", "", -10, -3),
+    ),
+}
+
+DEMO_REFLECTIONS = (
+    "Easier than yesterday. I noticed my shoulders drop at the end.",
+    "Hard to start, but I stayed with it for the whole five minutes.",
+    "Thought of my grandfather while doing it.",
+    None,
+)
+
+
+def _add_demo_integration(practice: Practice, users: dict[str, User]) -> None:
+    """Goals with ratings, homework with a history of completions, journal entries."""
+    from tracker.domain.homework import occurrences
+    from tracker.models import (
+        GoalRating,
+        HomeworkAssignment,
+        HomeworkEntry,
+        HomeworkTemplate,
+        IntegrationGoal,
+        JournalEntry,
+    )
+
+    today = datetime.now(UTC).date()
+    templates = {
+        t.title: t
+        for t in db.session.scalars(
+            select(HomeworkTemplate).where(HomeworkTemplate.practice_id == practice.id)
+        )
+    }
+    rng = random.Random(5)
+    for legal_name, goal_specs in DEMO_GOALS.items():
+        client = db.session.scalar(select(Client).where(Client.legal_name == legal_name))
+        goals = []
+        for title, domain, why, baseline, target, ratings in goal_specs:
+            started = today - timedelta(days=7 * len(ratings) + 3)
+            goal = IntegrationGoal(
+                client_id=client.id,
+                title=title,
+                domain=domain,
+                why_it_matters=why,
+                baseline=baseline,
+                target=target,
+                status="active",
+                started_on=started,
+                status_since=started,
+                created_by_id=client.primary_therapist_id,
+            )
+            db.session.add(goal)
+            db.session.flush()
+            for week, value in enumerate(ratings):
+                by_client = week % 2 == 1
+                db.session.add(
+                    GoalRating(
+                        goal_id=goal.id,
+                        value=value,
+                        rated_on=started + timedelta(days=7 * week + 3),
+                        rated_by_id=client.portal_user_id
+                        if by_client
+                        else client.primary_therapist_id,
+                        by_client=by_client,
+                        comment="A little lighter this week." if by_client else None,
+                    )
+                )
+            goals.append(goal)
+        for title, goal_index, recurrence, weekdays, start, due in DEMO_HOMEWORK[legal_name]:
+            template = templates[title]
+            assignment = HomeworkAssignment(
+                client_id=client.id,
+                template_id=template.id,
+                goal_id=goals[goal_index].id,
+                title=template.title,
+                instructions=template.instructions,
+                recurrence=recurrence,
+                weekdays=weekdays,
+                start_date=today + timedelta(days=start),
+                due_date=today + timedelta(days=due) if due is not None else None,
+                assigned_by_id=client.primary_therapist_id,
+            )
+            db.session.add(assignment)
+            db.session.flush()
+            for day in occurrences(assignment.schedule, today - timedelta(days=1)):
+                if rng.random() < 0.7:
+                    reflection = rng.choice(DEMO_REFLECTIONS)
+                    db.session.add(
+                        HomeworkEntry(
+                            assignment_id=assignment.id,
+                            occurrence_date=day,
+                            completed_at=datetime.combine(day, time(20, 0), tzinfo=UTC),
+                            reflection=reflection,
+                            reflection_shared=rng.random() < 0.8,
+                        )
+                    )
+        author = client.portal_user_id
+        db.session.add_all(
+            [
+                JournalEntry(
+                    client_id=client.id,
+                    author_id=author,
+                    title="After the session",
+                    body="I keep seeing the image of the boy by the river. I think it is my "
+                    "father. I want to talk about it next time.",
+                    visibility="shared",
+                    shared_at=datetime.now(UTC) - timedelta(days=2),
+                    created_at=datetime.now(UTC) - timedelta(days=2),
+                ),
+                JournalEntry(
+                    client_id=client.id,
+                    author_id=author,
+                    title="Just for me",
+                    body="Some things I am not ready to say out loud yet. Writing them here "
+                    "is enough for now.",
+                    visibility="private",
+                    created_at=datetime.now(UTC) - timedelta(days=1),
+                ),
+            ]
+        )
+    db.session.flush()

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from functools import wraps
 from typing import Any
 
 from flask import abort, request
 from flask_login import current_user
 
+from tracker.domain.clock import utc_to_local
 from tracker.services import Forbidden, NotFound
 from tracker.services import audit as audit_service
+
+
+def practice_today() -> date:
+    """Today in the signed-in person's practice time zone."""
+    from tracker.extensions import db
+    from tracker.models import Practice
+
+    practice = db.session.get(Practice, current_user.practice_id)
+    return utc_to_local(datetime.now(UTC), practice.timezone).date()
 
 
 def client_ip() -> str | None:

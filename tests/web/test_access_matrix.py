@@ -33,9 +33,12 @@ from tracker.domain.clients import ConsentKind
 from tracker.domain.policy import CareTeamRole, Role
 from tracker.domain.vitals import Reading
 from tracker.extensions import db
-from tracker.models import CareTeamMember, Consent, OneTimeToken, User
-from tracker.services import accounts
+from tracker.models import CareTeamMember, Consent, HomeworkTemplate, OneTimeToken, User
+from tracker.services import accounts, invitations
 from tracker.services import clients as client_service
+from tracker.services import goals as goal_service
+from tracker.services import homework as homework_service
+from tracker.services import journal as journal_service
 from tracker.services import sessions as session_service
 
 ACTORS = ("anonymous", "client_a", "client_b", "therapist_a", "therapist_b", "admin")
@@ -130,6 +133,17 @@ PORTAL = policy(
     admin=NOT_FOUND,
 )
 
+# One of client A's own portal records (homework, goal, journal entry): client A only;
+# client B gets a 404 like everyone else.
+PORTAL_OWN_RECORD = policy(
+    anonymous=SIGN_IN,
+    client_a=OK,
+    client_b=NOT_FOUND,
+    therapist_a=NOT_FOUND,
+    therapist_b=NOT_FOUND,
+    admin=NOT_FOUND,
+)
+
 ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     # auth: no audience guard
     ("auth.home", "GET"): SIGNED_IN,
@@ -169,8 +183,39 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("clinician.add_brainspot", "POST"): STAFF_OWN_CLIENT,
     ("clinician.delete_session_part", "POST"): STAFF_OWN_CLIENT,
     ("clinician.spot_map", "GET"): STAFF_OWN_CLIENT,
+    # goals, homework, portal access (issue 4)
+    ("clinician.list_goals", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.new_goal", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.new_goal", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.show_goal", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.edit_goal", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.edit_goal", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.rate_goal", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.homework_library", "GET"): STAFF,  # the practice-wide library
+    ("clinician.new_template", "GET"): THERAPIST_ONLY_ACTION,
+    ("clinician.new_template", "POST"): THERAPIST_ONLY_ACTION,
+    ("clinician.edit_template", "GET"): THERAPIST_ONLY_ACTION,
+    ("clinician.edit_template", "POST"): THERAPIST_ONLY_ACTION,
+    ("clinician.client_homework", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.assign_homework", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.assign_homework", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.stop_homework", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.invite_client", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.invite_client", "POST"): STAFF_OWN_CLIENT,
+    ("auth.accept_invitation", "GET"): PUBLIC,  # a valid one-time token is the credential
+    ("auth.accept_invitation", "POST"): PUBLIC,
     # portal
     ("portal.home", "GET"): PORTAL,
+    ("portal.show_homework", "GET"): PORTAL_OWN_RECORD,
+    ("portal.complete_homework", "POST"): PORTAL_OWN_RECORD,
+    ("portal.show_goal", "GET"): PORTAL_OWN_RECORD,
+    ("portal.show_goal", "POST"): PORTAL_OWN_RECORD,
+    ("portal.new_goal", "GET"): PORTAL,
+    ("portal.new_goal", "POST"): PORTAL,
+    ("portal.journal", "GET"): PORTAL,
+    ("portal.journal", "POST"): PORTAL,
+    ("portal.edit_journal_entry", "GET"): PORTAL_OWN_RECORD,
+    ("portal.edit_journal_entry", "POST"): PORTAL_OWN_RECORD,
     # admin
     ("admin.index", "GET"): ADMIN_ONLY,
     ("admin.list_users", "GET"): ADMIN_ONLY,
@@ -197,6 +242,11 @@ class Scene:
     reset_token: str  # a valid password-reset token (of that account)
     session_id: int  # a draft KAP medicine session of client A
     vital_id: int  # a vitals reading of that session
+    goal_id: int  # a goal of client A
+    template_id: int  # a homework template of the practice
+    assignment_id: int  # homework assigned to client A
+    journal_entry_id: int  # a (private) journal entry written by client A
+    invitation_token: str  # a valid portal invitation (for a third client)
 
 
 def build_scene(world: factories.World) -> Scene:
@@ -237,6 +287,32 @@ def build_scene(world: factories.World) -> Scene:
         world.therapist_a,
         [(datetime(2026, 11, 20, 9, 5, tzinfo=UTC), Reading(120, 80, 70, 98), "")],
     )
+    goal = goal_service.create_goal(
+        world.client_a,
+        world.therapist_a,
+        {"title": "matrix goal", "domain": "body"},
+        date(2026, 11, 1),
+    )
+    template = HomeworkTemplate(
+        practice_id=world.practice.id,
+        title="Matrix practice",
+        category="body",
+        instructions="Breathe.",
+    )
+    db.session.add(template)
+    db.session.flush()
+    assignment = homework_service.assign(
+        world.client_a,
+        world.therapist_a,
+        {"title": "Breathe", "recurrence": "daily", "start_date": date(2026, 11, 1)},
+    )
+    entry = journal_service.write(
+        world.client_a, world.client_user_a, title=None, body="matrix", visibility="private"
+    )
+    invited = factories.make_client(world.therapist_a, preferred_name="Ines")
+    invitation = invitations.invite(
+        invited, world.therapist_a, "ines@example.org", timedelta(hours=72)
+    )
     db.session.commit()
     return Scene(
         emails={
@@ -254,6 +330,11 @@ def build_scene(world: factories.World) -> Scene:
         reset_token=token,
         session_id=session.id,
         vital_id=vital.id,
+        goal_id=goal.id,
+        template_id=template.id,
+        assignment_id=assignment.id,
+        journal_entry_id=entry.id,
+        invitation_token=invitation.token,
     )
 
 
@@ -299,6 +380,24 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
         "part_id": scene.vital_id,
     },
     "clinician.spot_map": _client_a,
+    "clinician.list_goals": _client_a,
+    "clinician.new_goal": _client_a,
+    "clinician.show_goal": lambda scene: {**_client_a(scene), "goal_id": scene.goal_id},
+    "clinician.edit_goal": lambda scene: {**_client_a(scene), "goal_id": scene.goal_id},
+    "clinician.rate_goal": lambda scene: {**_client_a(scene), "goal_id": scene.goal_id},
+    "clinician.edit_template": lambda scene: {"template_id": scene.template_id},
+    "clinician.client_homework": _client_a,
+    "clinician.assign_homework": _client_a,
+    "clinician.stop_homework": lambda scene: {
+        **_client_a(scene),
+        "assignment_id": scene.assignment_id,
+    },
+    "clinician.invite_client": _client_a,
+    "auth.accept_invitation": lambda scene: {"token": scene.invitation_token},
+    "portal.show_homework": lambda scene: {"assignment_id": scene.assignment_id},
+    "portal.complete_homework": lambda scene: {"assignment_id": scene.assignment_id},
+    "portal.show_goal": lambda scene: {"goal_id": scene.goal_id},
+    "portal.edit_journal_entry": lambda scene: {"entry_id": scene.journal_entry_id},
     "admin.deactivate_user": _account,
     "admin.activate_user": _account,
     "admin.issue_reset_link": _account,

@@ -13,7 +13,25 @@ from tracker.extensions import db
 from tracker.services import accounts
 from tracker.services import audit as audit_service
 
-ACTION_GROUPS = ("auth", "client", "screening", "consent", "care_team", "user", "practice")
+ACTION_GROUPS = (
+    "auth",
+    "client",
+    "screening",
+    "consent",
+    "care_team",
+    "session",
+    "addendum",
+    "administration",
+    "vitals",
+    "brainspot",
+    "goal",
+    "homework",
+    "homework_template",
+    "journal",
+    "portal",
+    "user",
+    "practice",
+)
 
 
 @bp.route("/audit")

@@ -143,6 +143,34 @@ def reset_password(token: str):
     )
 
 
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+def accept_invitation(token: str):
+    """A client sets a password from the therapist's 72-hour, single-use link."""
+    row = accounts.find_valid_token(token, purpose=accounts.PURPOSE_INVITATION)
+    if row is None:
+        return render_template("auth/link_invalid.html"), 404
+    form = SetPasswordForm()
+    form.account_email = row.user.email
+    if form.validate_on_submit():
+        user = accounts.redeem_token(row, form.password.data)
+        audit(
+            "auth.invitation_accepted",
+            record_type="user",
+            record_id=user.id,
+            practice_id=user.practice_id,
+        )
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        response = _sign_in(user)  # starts a fresh session
+        flash(_("Welcome. Your password is set."), "success")
+        return response
+    return render_template("auth/set_password.html", form=form, user=row.user, welcome=True), (
+        400 if form.errors else 200
+    )
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():

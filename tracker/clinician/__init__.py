@@ -10,4 +10,10 @@ from tracker.web import audience_guard
 bp = Blueprint("clinician", __name__)
 bp.before_request(audience_guard(can_use_clinician_area))
 
-from tracker.clinician import clients, sessions  # noqa: E402,F401  (registers the routes)
+from tracker.clinician import (  # noqa: E402,F401  (registers the routes)
+    clients,
+    goals,
+    homework,
+    portal_access,
+    sessions,
+)

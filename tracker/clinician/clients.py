@@ -22,17 +22,21 @@ from tracker.domain.clients import (
     CONTRAINDICATIONS,
     SCREENING_DECISION_LABELS,
 )
+from tracker.domain.homework import combined_adherence
 from tracker.domain.policy import (
     can_create_client,
     can_edit_client,
     can_manage_care_team,
     can_manage_consents,
+    can_manage_goals_and_homework,
     can_record_screening,
 )
 from tracker.extensions import db
 from tracker.forms import problem_text
 from tracker.services import clients as client_service
-from tracker.web import audit, translate_service_errors
+from tracker.services import homework as homework_service
+from tracker.services import invitations
+from tracker.web import audit, practice_today, translate_service_errors
 
 LABELS = {
     "status": CLIENT_STATUS_LABELS,
@@ -98,6 +102,8 @@ def _render_record(client, status: int = 200, **forms):
         CareTeamForm(formdata=None, candidates=client_service.care_team_candidates(client)),
     )
     forms.setdefault("revoke_consent_id", None)
+    items = homework_service.assignments(client)
+    views = homework_service.assignment_views(items, practice_today())
     page = render_template(
         "clinician/clients/show.html",
         client=client,
@@ -108,7 +114,11 @@ def _render_record(client, status: int = 200, **forms):
             "screen": can_record_screening(current_user, client),
             "consent": can_manage_consents(current_user, client),
             "team": can_manage_care_team(current_user, client),
+            "integration": can_manage_goals_and_homework(current_user, client),
         },
+        adherence=combined_adherence(view.adherence for view in views),
+        feed=homework_service.activity_feed(client, items, limit=10),
+        portal_state=invitations.portal_state(client),
         **forms,
     )
     return page, status

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Email,
+    InputRequired,
     Length,
     NumberRange,
     Optional,
@@ -86,7 +87,7 @@ class ClientForm(FlaskForm):
 
 
 class ScreeningForm(FlaskForm):
-    screened_on = DateField(_l("Screening date"), validators=[DataRequired(), not_in_future])
+    screened_on = DateField(_l("Screening date"), validators=[InputRequired(), not_in_future])
     weight_kg = DecimalField(
         _l("Weight (kg)"),
         places=1,
@@ -131,7 +132,7 @@ class ConsentForm(FlaskForm):
         validators=[DataRequired(), Length(max=40)],
         description=_l("For example 2026-01 or v3."),
     )
-    given_on = DateField(_l("Signed on"), validators=[DataRequired(), not_in_future])
+    given_on = DateField(_l("Signed on"), validators=[InputRequired(), not_in_future])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -139,7 +140,7 @@ class ConsentForm(FlaskForm):
 
 
 class RevokeConsentForm(FlaskForm):
-    revoked_on = DateField(_l("Revoked on"), validators=[DataRequired(), not_in_future])
+    revoked_on = DateField(_l("Revoked on"), validators=[InputRequired(), not_in_future])
 
 
 class CareTeamForm(FlaskForm):

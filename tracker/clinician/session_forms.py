@@ -49,8 +49,8 @@ def note_field_name(note_format: str, key: str) -> str:
 
 
 class SessionForm(FlaskForm):
-    session_date = DateField(_l("Date"), validators=[DataRequired()])
-    start_time = TimeField(_l("Start time"), validators=[DataRequired()])
+    session_date = DateField(_l("Date"), validators=[InputRequired()])
+    start_time = TimeField(_l("Start time"), validators=[InputRequired()])
     duration_minutes = IntegerField(
         _l("Duration (minutes)"),
         validators=[
@@ -148,7 +148,7 @@ class AdministrationForm(FlaskForm):
         validators=[InputRequired()],
         description=_l("Pre-filled from the latest medical screening."),
     )
-    given_time = TimeField(_l("Time given"), validators=[DataRequired()])
+    given_time = TimeField(_l("Time given"), validators=[InputRequired()])
     lot_number = StringField(_l("Lot number"), validators=[Optional(), Length(max=60)])
     prescriber = StringField(_l("Prescriber"), validators=[Optional(), Length(max=200)])
     adjuncts = TextAreaField(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -34,7 +34,7 @@ from tracker.forms import problem_text
 from tracker.models import BrainspotRecord, KetamineAdministration, Practice, VitalSign
 from tracker.services import clients as client_service
 from tracker.services import sessions as session_service
-from tracker.web import audit, translate_service_errors
+from tracker.web import audit, practice_today, translate_service_errors
 
 LABELS = {
     "modality": rules.MODALITY_LABELS,
@@ -55,10 +55,6 @@ LABELS = {
 
 def _practice() -> Practice:
     return db.session.get(Practice, current_user.practice_id)
-
-
-def _today(practice: Practice) -> date:
-    return utc_to_local(datetime.now().astimezone(), practice.timezone).date()
 
 
 def _audit_session(action: str, client, session, detail: str = "") -> None:
@@ -117,7 +113,7 @@ def list_sessions(client_id: int):
         per_page=current_app.config["TIMELINE_PAGE_SIZE"],
         error_out=False,
     )
-    course = session_service.course_view(client, practice, _today(practice))
+    course = session_service.course_view(client, practice, practice_today())
     audit("session.list", record_type="client", record_id=client.id, client_id=client.id)
     db.session.commit()
     return render_template(

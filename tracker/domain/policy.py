@@ -104,6 +104,38 @@ def can_add_addendum(actor: Actor, client: ClientRecord) -> bool:
     return _relation(actor, client) is not None
 
 
+def can_manage_goals_and_homework(actor: Actor, client: ClientRecord) -> bool:
+    """Set goals, assign homework, invite to the portal: primary and co-therapists."""
+    return _relation(actor, client) in {"primary", CareTeamRole.CO_THERAPIST}
+
+
+def is_portal_owner(actor: Actor, client: ClientRecord) -> bool:
+    """The signed-in client whose own record this is."""
+    return (
+        actor.is_active
+        and actor.role == Role.CLIENT
+        and client.portal_user_id is not None
+        and client.portal_user_id == actor.id
+    )
+
+
+class JournalRecord(Protocol):
+    author_id: int
+    visibility: str
+
+
+def can_read_journal_entry(actor: Actor, entry: JournalRecord, client: ClientRecord) -> bool:
+    """Private: the author alone, ever. Shared: the author and the care team."""
+    if entry.author_id == actor.id:
+        return True
+    return entry.visibility == "shared" and can_view_client(actor, client)
+
+
+def can_manage_homework_library(actor: Actor) -> bool:
+    """Templates are practice-wide: any active therapist may add and edit them."""
+    return actor.is_active and actor.role == Role.THERAPIST
+
+
 def can_create_client(actor: Actor) -> bool:
     return actor.is_active and actor.role == Role.THERAPIST
 

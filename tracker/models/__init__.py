@@ -8,6 +8,13 @@ from sqlalchemy.orm import Session
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base
 from tracker.models.client import CareTeamMember, Client, Consent, MedicalScreening
+from tracker.models.goals import GoalRating, IntegrationGoal
+from tracker.models.homework import (
+    HomeworkAssignment,
+    HomeworkEntry,
+    HomeworkTemplate,
+)
+from tracker.models.journal import JournalEntry
 from tracker.models.practice import Practice
 from tracker.models.session import (
     Addendum,
@@ -27,6 +34,12 @@ __all__ = [
     "CareTeamMember",
     "Client",
     "Consent",
+    "GoalRating",
+    "HomeworkAssignment",
+    "HomeworkEntry",
+    "HomeworkTemplate",
+    "IntegrationGoal",
+    "JournalEntry",
     "KetamineAdministration",
     "MedicalScreening",
     "OneTimeToken",

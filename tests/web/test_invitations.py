@@ -1,0 +1,311 @@
+"""Portal invitations: a 72-hour, single-use link; e-mailed without clinical content."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import socket
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from tests.factories import (
+    csrf_token,
+    login,
+    make_client,
+    make_goal,
+    make_user,
+    write_journal,
+)
+from tests.session_factories import post
+from tracker.extensions import db
+from tracker.models import AuditEvent, Client, OneTimeToken, User
+from tracker.models.base import utcnow
+
+NEW_PASSWORD = "quiet river morning light"
+CANARIES = ("CANARY-INVITE-CONCERNS", "CANARY-INVITE-GOAL", "CANARY-INVITE-JOURNAL")
+
+
+@pytest.fixture
+def invitee(world):
+    """A client of therapist A without a portal account yet, with clinical text on file."""
+    client = make_client(
+        world.therapist_a,
+        preferred_name="Mirabel",
+        presenting_concerns="CANARY-INVITE-CONCERNS: grief after the move.",
+    )
+    client.legal_name = "Mirabel Ostrowska-Lindqvist"
+    make_goal(client, title="CANARY-INVITE-GOAL")
+    db.session.commit()
+    return client
+
+
+@pytest.fixture
+def therapist(client, world, login):
+    assert login(client, world.therapist_a).status_code == 302
+    return client
+
+
+def invite(therapist, client_id: int, address: str = "m.o@example.org"):
+    return post(therapist, f"/clients/{client_id}/portal", {"email": address})
+
+
+def link_on(page: str) -> str:
+    match = re.search(r'id="invite-link" type="text" readonly value="([^"]+)"', page)
+    assert match, "no invitation link on the page"
+    return match.group(1)
+
+
+def path_of(link: str) -> str:
+    match = re.search(r"(/invite/[A-Za-z0-9_-]+)$", link)
+    assert match, link
+    return match.group(1)
+
+
+def accept(anonymous, path: str, password: str = NEW_PASSWORD):
+    page = anonymous.get(path)
+    assert page.status_code == 200, page.status_code
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)
+    )
+    return anonymous.post(
+        path, data={"password": password, "confirm": password, "csrf_token": token.group(1)}
+    )
+
+
+# --- without e-mail: the therapist sees the link ------------------------------------
+
+
+def test_invite_without_smtp_shows_the_link(therapist, invitee, app):
+    assert "E-mail is not set up" in therapist.get(f"/clients/{invitee.id}/portal").get_data(
+        as_text=True
+    )
+    response = invite(therapist, invitee.id)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    link = link_on(page)
+    assert link.startswith("http://localhost/invite/")
+    assert "expires in 72 hours" in page
+    assert "Invited, password not yet set" in page
+
+    db.session.expire_all()
+    client = db.session.get(Client, invitee.id)
+    user = db.session.get(User, client.portal_user_id)
+    assert (user.email, user.role, user.password_hash) == ("m.o@example.org", "client", None)
+    row = db.session.scalar(sa.select(OneTimeToken).where(OneTimeToken.user_id == user.id))
+    assert row.purpose == "invitation" and row.created_by_id is not None
+    lifetime = row.expires_at - row.created_at
+    assert timedelta(hours=72) - timedelta(minutes=1) < lifetime <= timedelta(hours=72)
+    assert path_of(link).split("/")[-1] not in row.token_hash  # only a hash is stored
+    assert db.session.scalar(
+        sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "portal.invite")
+    )
+    record = therapist.get(f"/clients/{invitee.id}").get_data(as_text=True)
+    assert "Portal: invited" in record
+
+
+def test_the_link_sets_a_password_and_signs_the_client_in(therapist, invitee, app):
+    path = path_of(link_on(invite(therapist, invitee.id).get_data(as_text=True)))
+    anonymous = app.test_client()
+    page = anonymous.get(path).get_data(as_text=True)
+    assert "CANARY-INVITE" not in page
+    response = accept(anonymous, path)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/portal/"
+    home = anonymous.get("/portal/")
+    assert home.status_code == 200
+    text = home.get_data(as_text=True)
+    assert "Welcome, Mirabel" in text
+    assert "Welcome. Your password is set." in text
+    assert "CANARY-INVITE-GOAL" in text  # their own goal, shared by design
+    assert "CANARY-INVITE-CONCERNS" not in text
+
+    # the password works for signing in later
+    later = app.test_client()
+    assert login(later, "m.o@example.org", NEW_PASSWORD).headers["Location"] == "/portal/"
+    # and the therapist now sees the portal in use
+    record = therapist.get(f"/clients/{invitee.id}").get_data(as_text=True)
+    assert "Portal: in use" in record
+    again = invite(therapist, invitee.id)
+    assert again.status_code == 400
+    assert "already uses the portal" in again.get_data(as_text=True)
+
+
+def test_a_weak_password_is_refused_and_the_link_stays_valid(therapist, invitee, app):
+    path = path_of(link_on(invite(therapist, invitee.id).get_data(as_text=True)))
+    anonymous = app.test_client()
+    response = accept(anonymous, path, password="short")
+    assert response.status_code == 400
+    assert accept(anonymous, path).status_code == 302
+
+
+def test_the_link_works_once(therapist, invitee, app):
+    path = path_of(link_on(invite(therapist, invitee.id).get_data(as_text=True)))
+    assert accept(app.test_client(), path).status_code == 302
+    again = app.test_client().get(path)
+    assert again.status_code == 404
+    assert "This link cannot be used" in again.get_data(as_text=True)
+    other = app.test_client()
+    token = csrf_token(other, "/login")
+    passphrase = "another long passphrase"
+    refused = other.post(
+        path, data={"password": passphrase, "confirm": passphrase, "csrf_token": token}
+    )
+    assert refused.status_code == 404
+
+
+def test_the_link_expires_after_72_hours(therapist, invitee, app):
+    path = path_of(link_on(invite(therapist, invitee.id).get_data(as_text=True)))
+    row = db.session.scalar(sa.select(OneTimeToken))
+    row.expires_at = utcnow() + timedelta(minutes=1)  # still (just) valid
+    db.session.commit()
+    assert app.test_client().get(path).status_code == 200
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    response = app.test_client().get(path)
+    assert response.status_code == 404
+    assert "This link cannot be used" in response.get_data(as_text=True)
+    assert accept_blocked(app, path)
+
+
+def accept_blocked(app, path: str) -> bool:
+    anonymous = app.test_client()
+    token = csrf_token(anonymous, "/login")
+    response = anonymous.post(
+        path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": token}
+    )
+    db.session.expire_all()
+    return response.status_code == 404
+
+
+def test_a_second_invitation_voids_the_first(therapist, invitee, app):
+    first = path_of(link_on(invite(therapist, invitee.id).get_data(as_text=True)))
+    response = invite(therapist, invitee.id, "mirabel.new@example.org")
+    assert "Send a new invitation" in therapist.get(f"/clients/{invitee.id}/portal").get_data(
+        as_text=True
+    )
+    second = path_of(link_on(response.get_data(as_text=True)))
+    assert first != second
+    assert app.test_client().get(first).status_code == 404
+    assert accept(app.test_client(), second).status_code == 302
+    db.session.expire_all()
+    user = db.session.get(Client, invitee.id).portal_user
+    assert user.email == "mirabel.new@example.org"  # the new address replaced the old
+    assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.role == "client")) == 3
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("not-an-address", "Enter a valid e-mail address."),
+        ("", "This field is required."),
+        ("taken@example.org", "Another account already uses this e-mail address."),
+        ("Taken@Example.org", "Another account already uses this e-mail address."),
+    ],
+)
+def test_bad_addresses_are_refused(therapist, invitee, world, address, message):
+    make_user(world.practice, email="taken@example.org")
+    db.session.commit()
+    response = invite(therapist, invitee.id, address)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Client, invitee.id).portal_user_id is None
+
+
+def test_only_the_care_team_therapists_may_invite(client, world, invitee):
+    login(client, world.therapist_b)
+    assert client.get(f"/clients/{invitee.id}/portal").status_code == 404
+    assert invite(client, invitee.id).status_code == 404
+    admin = client.application.test_client()
+    login(admin, world.admin)
+    assert admin.get(f"/clients/{invitee.id}/portal").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Client, invitee.id).portal_user_id is None
+
+
+# --- with e-mail ---------------------------------------------------------------------
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.received = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append((list(envelope.rcpt_tos), envelope.original_content))
+        self.received.set()
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+    yield inbox
+    controller.stop()
+
+
+def test_with_smtp_the_link_is_emailed_without_clinical_content(
+    therapist, invitee, smtp_server, world, app
+):
+    write_journal(world.client_a, "CANARY-INVITE-JOURNAL")
+    db.session.commit()
+    page = therapist.get(f"/clients/{invitee.id}/portal").get_data(as_text=True)
+    assert "it contains no clinical information" in page
+
+    response = invite(therapist, invitee.id, "m.o@example.org")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "The invitation was e-mailed." in text
+    assert 'id="invite-link"' not in text  # the link went to the client only
+
+    assert smtp_server.received.wait(5)
+    ((recipients, raw),) = smtp_server.messages
+    assert recipients == ["m.o@example.org"]
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    body = message.get_content()
+    subject = str(message["Subject"])
+    assert subject == "Your portal invitation"
+    assert world.practice.name in body
+    link = re.search(r"http://localhost/invite/[A-Za-z0-9_-]+", body).group(0)
+    assert "72 hours" in body
+
+    everything = "\n".join([raw.decode("utf-8", "replace"), body, subject])
+    for secret in (
+        invitee.preferred_name,
+        invitee.legal_name,
+        "Ostrowska",
+        "Lindqvist",
+        world.therapist_a.name,
+        *CANARIES,
+    ):
+        assert secret.lower() not in everything.lower(), secret
+
+    # the e-mailed link works
+    assert accept(app.test_client(), path_of(link)).status_code == 302
+
+
+def test_a_failing_smtp_server_falls_back_to_showing_the_link(therapist, invitee, app):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False)
+    response = invite(therapist, invitee.id)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "The invitation was e-mailed." not in page
+    path = path_of(link_on(page))
+    assert accept(app.test_client(), path).status_code == 302

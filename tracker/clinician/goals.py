@@ -1,0 +1,150 @@
+"""Integration goals on the staff side: list, create, edit, rate, trajectory."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from tracker.clinician import bp
+from tracker.clinician.integration_forms import GoalForm, RatingForm
+from tracker.domain import goals as goal_rules
+from tracker.domain.clock import utc_to_local
+from tracker.domain.policy import can_manage_goals_and_homework
+from tracker.extensions import db
+from tracker.models import Practice
+from tracker.services import clients as client_service
+from tracker.services import goals as goal_service
+from tracker.services import homework as homework_service
+from tracker.web import audit, practice_today, translate_service_errors
+
+LABELS = {"domain": goal_rules.DOMAIN_LABELS, "status": goal_rules.STATUS_LABELS}
+
+
+def _goal_url(goal) -> str:
+    return url_for("clinician.show_goal", client_id=goal.client_id, goal_id=goal.id)
+
+
+@bp.route("/clients/<int:client_id>/goals")
+@translate_service_errors
+def list_goals(client_id: int):
+    client = client_service.get_client(current_user, client_id)
+    goals = goal_service.goals_for_client(client)
+    audit("goal.list", record_type="client", record_id=client.id, client_id=client.id)
+    db.session.commit()
+    return render_template(
+        "clinician/goals/list.html",
+        client=client,
+        goals=goals,
+        charts={goal.id: goal_service.chart_for(goal) for goal in goals},
+        labels=LABELS,
+        may_manage=can_manage_goals_and_homework(current_user, client),
+    )
+
+
+@bp.route("/clients/<int:client_id>/goals/new", methods=["GET", "POST"])
+@translate_service_errors
+def new_goal(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_manage_goals_and_homework)
+    form = GoalForm()
+    if form.validate_on_submit():
+        goal = goal_service.create_goal(client, current_user, form.data, practice_today())
+        audit("goal.create", record_type="integration_goal", record_id=goal.id, client_id=client.id)
+        db.session.commit()
+        flash(_("Goal added."), "success")
+        return redirect(_goal_url(goal))
+    return render_template("clinician/goals/form.html", client=client, form=form, goal=None), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/clients/<int:client_id>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
+@translate_service_errors
+def edit_goal(client_id: int, goal_id: int):
+    client = client_service.get_client(current_user, client_id, can_manage_goals_and_homework)
+    goal = goal_service.get_goal(client, goal_id)
+    form = GoalForm(obj=goal)
+    if form.validate_on_submit():
+        changed = goal_service.apply_goal_fields(goal, form.data, practice_today())
+        audit(
+            "goal.update",
+            record_type="integration_goal",
+            record_id=goal.id,
+            client_id=client.id,
+            detail=",".join(changed),
+        )
+        db.session.commit()
+        flash(_("Goal saved."), "success")
+        return redirect(_goal_url(goal))
+    return render_template("clinician/goals/form.html", client=client, form=form, goal=goal), (
+        400 if form.errors else 200
+    )
+
+
+def _rating_form(goal, formdata=None):
+    practice = db.session.get(Practice, current_user.practice_id)
+    sessions = [
+        SelectChoice(
+            str(session.id),
+            utc_to_local(session.starts_at, practice.timezone).date().isoformat()
+            + " · "
+            + session.phase.replace("_", " "),
+        )
+        for session in goal_service.sessions_for_rating(goal)
+    ]
+    if formdata is None:
+        return RatingForm(formdata=None, sessions=sessions)
+    return RatingForm(sessions=sessions)
+
+
+def _goal_page(client, goal, rating_form, status=200):
+    return (
+        render_template(
+            "clinician/goals/show.html",
+            client=client,
+            goal=goal,
+            chart=goal_service.chart_for(goal),
+            homework=homework_service.assignment_views(
+                goal_service.linked_homework(goal), practice_today()
+            ),
+            sessions=goal_service.linked_sessions(goal),
+            rating_form=rating_form,
+            labels=LABELS,
+            may_manage=can_manage_goals_and_homework(current_user, client),
+        ),
+        status,
+    )
+
+
+@bp.route("/clients/<int:client_id>/goals/<int:goal_id>")
+@translate_service_errors
+def show_goal(client_id: int, goal_id: int):
+    client = client_service.get_client(current_user, client_id)
+    goal = goal_service.get_goal(client, goal_id)
+    audit("goal.view", record_type="integration_goal", record_id=goal.id, client_id=client.id)
+    db.session.commit()
+    return _goal_page(client, goal, _rating_form(goal))
+
+
+@bp.route("/clients/<int:client_id>/goals/<int:goal_id>/ratings", methods=["POST"])
+@translate_service_errors
+def rate_goal(client_id: int, goal_id: int):
+    client = client_service.get_client(current_user, client_id, can_manage_goals_and_homework)
+    goal = goal_service.get_goal(client, goal_id)
+    form = _rating_form(goal, formdata=True)
+    if not form.validate_on_submit():
+        return _goal_page(client, goal, form, 400)
+    rating = goal_service.add_rating(
+        goal,
+        current_user,
+        value=form.value.data,
+        comment=form.comment.data,
+        rated_on=practice_today(),
+        by_client=False,
+        session_id=form.session_id.data,
+    )
+    audit("goal.rate", record_type="goal_rating", record_id=rating.id, client_id=client.id)
+    db.session.commit()
+    flash(_("Rating added."), "success")
+    return redirect(_goal_url(goal))

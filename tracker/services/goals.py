@@ -1,0 +1,164 @@
+"""Integration goals and their ratings."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.domain.goals import RatingPoint, TrajectoryChart, trajectory_chart
+from tracker.extensions import db
+from tracker.models import (
+    Client,
+    GoalRating,
+    HomeworkAssignment,
+    IntegrationGoal,
+    TherapySession,
+    User,
+)
+from tracker.services import NotFound
+
+GOAL_FIELDS = ("title", "domain", "why_it_matters", "baseline", "target", "status")
+
+
+def goals_for_client(client: Client) -> list[IntegrationGoal]:
+    """The client's goals, active first, each with its ratings (two queries)."""
+    order = {"active": 0, "paused": 1, "achieved": 2, "released": 3}
+    goals = list(
+        db.session.scalars(
+            select(IntegrationGoal)
+            .where(IntegrationGoal.client_id == client.id)
+            .options(selectinload(IntegrationGoal.ratings))
+            .order_by(IntegrationGoal.started_on.desc(), IntegrationGoal.id.desc())
+        )
+    )
+    return sorted(goals, key=lambda goal: order.get(goal.status, 9))
+
+
+def get_goal(client: Client, goal_id: int) -> IntegrationGoal:
+    goal = db.session.scalar(
+        select(IntegrationGoal)
+        .where(IntegrationGoal.id == goal_id, IntegrationGoal.client_id == client.id)
+        .options(selectinload(IntegrationGoal.ratings).joinedload(GoalRating.rated_by))
+    )
+    if goal is None:
+        raise NotFound(goal_id)
+    return goal
+
+
+def create_goal(client: Client, actor: User, data: dict[str, Any], today: date) -> IntegrationGoal:
+    goal = IntegrationGoal(
+        client_id=client.id, created_by_id=actor.id, started_on=today, status_since=today
+    )
+    apply_goal_fields(goal, data, today)
+    db.session.add(goal)
+    db.session.flush()
+    return goal
+
+
+def apply_goal_fields(goal: IntegrationGoal, data: dict[str, Any], today: date) -> list[str]:
+    changed = []
+    for name in GOAL_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        if isinstance(value, str):
+            value = value.strip() or None
+        if getattr(goal, name) != value:
+            if name == "status":
+                goal.status_since = today
+            setattr(goal, name, value)
+            changed.append(name)
+    return changed
+
+
+def add_rating(
+    goal: IntegrationGoal,
+    actor: User,
+    *,
+    value: int,
+    comment: str | None,
+    rated_on: date,
+    by_client: bool,
+    session_id: int | None = None,
+) -> GoalRating:
+    if session_id is not None and session_id not in {s.id for s in sessions_for_rating(goal)}:
+        raise NotFound(session_id)
+    rating = GoalRating(
+        goal_id=goal.id,
+        value=value,
+        comment=(comment or "").strip() or None,
+        rated_on=rated_on,
+        rated_by_id=actor.id,
+        by_client=by_client,
+        session_id=session_id,
+    )
+    db.session.add(rating)
+    db.session.flush()
+    return rating
+
+
+def sessions_for_rating(goal: IntegrationGoal) -> list[TherapySession]:
+    """The client's sessions, newest first, to tie a therapist's rating to."""
+    return list(
+        db.session.scalars(
+            select(TherapySession)
+            .where(TherapySession.client_id == goal.client_id)
+            .order_by(TherapySession.starts_at.desc())
+            .limit(50)
+        )
+    )
+
+
+def linked_sessions(goal: IntegrationGoal) -> list[TherapySession]:
+    """Sessions tied to the goal through its ratings, newest first."""
+    ids = {rating.session_id for rating in goal.ratings if rating.session_id}
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(TherapySession)
+            .where(TherapySession.id.in_(ids))
+            .order_by(TherapySession.starts_at.desc())
+        )
+    )
+
+
+def linked_homework(goal: IntegrationGoal) -> list[HomeworkAssignment]:
+    return list(
+        db.session.scalars(
+            select(HomeworkAssignment)
+            .where(HomeworkAssignment.goal_id == goal.id)
+            .options(selectinload(HomeworkAssignment.entries))
+            .order_by(HomeworkAssignment.start_date.desc())
+        )
+    )
+
+
+def chart_for(goal: IntegrationGoal) -> TrajectoryChart:
+    return trajectory_chart(
+        [RatingPoint(r.rated_on, r.value, r.by_client) for r in goal.ratings],
+        baseline=goal.baseline,
+        target=goal.target,
+    )
+
+
+def latest_rating(goal: IntegrationGoal) -> GoalRating | None:
+    return goal.ratings[-1] if goal.ratings else None
+
+
+def goal_titles(client: Client) -> list[IntegrationGoal]:
+    """Active and paused goals for pickers (homework link)."""
+    return list(
+        db.session.scalars(
+            select(IntegrationGoal)
+            .where(
+                IntegrationGoal.client_id == client.id,
+                IntegrationGoal.status.in_(["active", "paused"]),
+            )
+            .options(joinedload(IntegrationGoal.created_by))
+            .order_by(IntegrationGoal.id)
+        )
+    )

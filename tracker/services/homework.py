@@ -1,0 +1,283 @@
+"""The homework library, assignments, completions, adherence and the activity feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.domain import homework as rules
+from tracker.domain.messages import N_, Problem
+from tracker.extensions import db
+from tracker.homework_library import STARTER_LIBRARY
+from tracker.models import (
+    Client,
+    HomeworkAssignment,
+    HomeworkEntry,
+    HomeworkTemplate,
+    IntegrationGoal,
+    JournalEntry,
+    Practice,
+    User,
+)
+from tracker.services import NotFound
+
+
+class HomeworkRejected(ValueError):
+    def __init__(self, problems: dict[str, Problem]) -> None:
+        super().__init__(", ".join(problems))
+        self.problems = problems
+
+
+# --- library -------------------------------------------------------------------------
+
+
+def seed_library(practice: Practice) -> int:
+    """Give a practice the starter library once (titles already present are skipped)."""
+    existing = set(
+        db.session.scalars(
+            select(HomeworkTemplate.title).where(HomeworkTemplate.practice_id == practice.id)
+        )
+    )
+    added = 0
+    for item in STARTER_LIBRARY:
+        if item.title in existing:
+            continue
+        db.session.add(
+            HomeworkTemplate(
+                practice_id=practice.id,
+                title=item.title,
+                category=item.category,
+                summary=item.summary,
+                instructions=item.instructions,
+                suggested_recurrence=item.recurrence,
+            )
+        )
+        added += 1
+    db.session.flush()
+    return added
+
+
+def templates(practice_id: int, *, include_inactive: bool = False) -> list[HomeworkTemplate]:
+    query = select(HomeworkTemplate).where(HomeworkTemplate.practice_id == practice_id)
+    if not include_inactive:
+        query = query.where(HomeworkTemplate.active.is_(True))
+    return list(
+        db.session.scalars(query.order_by(HomeworkTemplate.category, HomeworkTemplate.title))
+    )
+
+
+def get_template(practice_id: int, template_id: int) -> HomeworkTemplate:
+    template = db.session.get(HomeworkTemplate, template_id)
+    if template is None or template.practice_id != practice_id:
+        raise NotFound(template_id)
+    return template
+
+
+TEMPLATE_FIELDS = ("title", "category", "summary", "instructions", "suggested_recurrence", "active")
+
+
+def save_template(template: HomeworkTemplate, data: dict[str, Any]) -> list[str]:
+    changed = []
+    for name in TEMPLATE_FIELDS:
+        if name in data:
+            value = data[name].strip() if isinstance(data[name], str) else data[name]
+            if getattr(template, name) != value:
+                setattr(template, name, value)
+                changed.append(name)
+    db.session.add(template)
+    db.session.flush()
+    return changed
+
+
+# --- assignments ---------------------------------------------------------------------
+
+
+def assignments(client: Client) -> list[HomeworkAssignment]:
+    """All assignments of the client with their completions and goal (three queries)."""
+    return list(
+        db.session.scalars(
+            select(HomeworkAssignment)
+            .where(HomeworkAssignment.client_id == client.id)
+            .options(
+                selectinload(HomeworkAssignment.entries),
+                joinedload(HomeworkAssignment.goal),
+            )
+            .order_by(HomeworkAssignment.status, HomeworkAssignment.start_date.desc())
+        )
+    )
+
+
+def get_assignment(client: Client, assignment_id: int) -> HomeworkAssignment:
+    assignment = db.session.scalar(
+        select(HomeworkAssignment)
+        .where(HomeworkAssignment.id == assignment_id, HomeworkAssignment.client_id == client.id)
+        .options(selectinload(HomeworkAssignment.entries))
+    )
+    if assignment is None:
+        raise NotFound(assignment_id)
+    return assignment
+
+
+def assign(client: Client, actor: User, data: dict[str, Any]) -> HomeworkAssignment:
+    """Assign homework; the schedule and an optional goal of this client are checked."""
+    schedule = rules.Schedule(
+        recurrence=data["recurrence"],
+        start=data["start_date"],
+        due=data.get("due_date"),
+        weekdays=frozenset(data.get("weekdays") or ()),
+    )
+    problems = rules.schedule_problems(schedule)
+    goal_id = data.get("goal_id")
+    if goal_id is not None:
+        goal = db.session.get(IntegrationGoal, goal_id)
+        if goal is None or goal.client_id != client.id:
+            problems["goal_id"] = Problem(N_("Choose one of this client's goals."))
+    template_id = data.get("template_id")
+    if template_id is not None:
+        get_template(client.practice_id, template_id)
+    if problems:
+        raise HomeworkRejected(problems)
+    assignment = HomeworkAssignment(
+        client_id=client.id,
+        template_id=template_id,
+        goal_id=goal_id,
+        title=data["title"].strip(),
+        instructions=(data.get("instructions") or "").strip() or None,
+        recurrence=schedule.recurrence,
+        weekdays=rules.format_weekdays(schedule.weekdays)
+        if schedule.recurrence == rules.Recurrence.WEEKLY
+        else "",
+        start_date=schedule.start,
+        due_date=schedule.due,
+        assigned_by_id=actor.id,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def stop(assignment: HomeworkAssignment, today: date) -> None:
+    assignment.status = "stopped"
+    assignment.stopped_on = today
+
+
+def complete(
+    assignment: HomeworkAssignment,
+    occurrence: date,
+    *,
+    reflection: str | None,
+    shared: bool,
+    today: date,
+) -> HomeworkEntry:
+    """Mark one occurrence done (again: the reflection is updated, not duplicated)."""
+    every = rules.occurrences(
+        assignment.schedule, max(today, assignment.schedule.last_day or today)
+    )
+    if occurrence not in every or (
+        occurrence > today and assignment.recurrence != rules.Recurrence.ONCE
+    ):
+        raise HomeworkRejected(
+            {"occurrence": Problem(N_("This practice is not planned for that day."))}
+        )
+    entry = next((e for e in assignment.entries if e.occurrence_date == occurrence), None)
+    if entry is None:
+        entry = HomeworkEntry(assignment_id=assignment.id, occurrence_date=occurrence)
+        assignment.entries.append(entry)
+    entry.reflection = (reflection or "").strip() or None
+    entry.reflection_shared = shared
+    db.session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class AssignmentView:
+    assignment: HomeworkAssignment
+    adherence: rules.Adherence
+    next_due: date | None
+    done_days: frozenset[date]
+
+
+def assignment_views(items: list[HomeworkAssignment], today: date) -> list[AssignmentView]:
+    views = []
+    for assignment in items:
+        done = frozenset(entry.occurrence_date for entry in assignment.entries)
+        views.append(
+            AssignmentView(
+                assignment=assignment,
+                adherence=rules.adherence(assignment.schedule, done, today),
+                next_due=rules.next_occurrence(assignment.schedule, today)
+                if assignment.status == "active"
+                else None,
+                done_days=done,
+            )
+        )
+    return views
+
+
+@dataclass(frozen=True)
+class WeekItem:
+    assignment: HomeworkAssignment
+    day: date
+    done: bool
+    entry: HomeworkEntry | None
+
+
+def week_plan(items: list[HomeworkAssignment], today: date) -> list[WeekItem]:
+    """This week's occurrences of active assignments (Monday to Sunday), by day."""
+    monday, sunday = rules.week_of(today)
+    plan = []
+    for assignment in items:
+        if assignment.status != "active":
+            continue
+        entries = {entry.occurrence_date: entry for entry in assignment.entries}
+        for day in rules.occurrences(assignment.schedule, sunday):
+            if day >= monday:
+                entry = entries.get(day)
+                plan.append(WeekItem(assignment, day, entry is not None, entry))
+    return sorted(plan, key=lambda item: (item.day, item.assignment.id))
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    """One thing the client did between sessions, for the therapist's feed."""
+
+    at: datetime
+    kind: str  # "homework" or "journal"
+    title: str
+    text: str | None
+    day: date | None
+
+
+def activity_feed(
+    client: Client, items: list[HomeworkAssignment], limit: int = 30
+) -> list[ActivityItem]:
+    """Completions (with reflections the client shared) and shared journal entries,
+    newest first. Private journal entries are never read here."""
+    feed = [
+        ActivityItem(
+            at=entry.completed_at,
+            kind="homework",
+            title=assignment.title,
+            text=entry.reflection if entry.reflection_shared else None,
+            day=entry.occurrence_date,
+        )
+        for assignment in items
+        for entry in assignment.entries
+    ]
+    shared = db.session.scalars(
+        select(JournalEntry)
+        .where(JournalEntry.client_id == client.id, JournalEntry.visibility == "shared")
+        .order_by(JournalEntry.shared_at.desc())
+        .limit(limit)
+    )
+    feed.extend(
+        ActivityItem(
+            at=entry.shared_at, kind="journal", title=entry.title or "", text=entry.body, day=None
+        )
+        for entry in shared
+    )
+    return sorted(feed, key=lambda item: item.at, reverse=True)[:limit]

@@ -1,0 +1,74 @@
+"""Portal invitations: a client account and a 72-hour, single-use link to set a password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tracker.domain.messages import N_, Problem
+from tracker.domain.policy import Role
+from tracker.extensions import db
+from tracker.models import Client, User
+from tracker.services import accounts
+
+
+class InvitationRejected(ValueError):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Invitation:
+    user: User
+    token: str
+
+
+def portal_state(client: Client) -> str:
+    """``none``, ``invited`` (no password yet) or ``active``."""
+    user = client.portal_user
+    if user is None:
+        return "none"
+    if user.password_hash is None:
+        return "invited"
+    return "active" if user.active else "deactivated"
+
+
+def invite(client: Client, actor: User, email: str, lifetime: timedelta) -> Invitation:
+    """Create (or reuse, while unused) the client's portal account and issue a link.
+
+    A new link voids the earlier ones. A client who has already set a password is not
+    invited again: the admin's reset link is the way back in.
+    """
+    email = accounts.normalise_email(email)
+    user = client.portal_user
+    if user is not None and user.password_hash is not None:
+        raise InvitationRejected(
+            Problem(
+                N_("This client already uses the portal. A practice admin can send a reset link.")
+            )
+        )
+    if user is None:
+        if accounts.email_taken(email):
+            raise InvitationRejected(
+                Problem(N_("Another account already uses this e-mail address."))
+            )
+        user = accounts.create_user(
+            practice_id=client.practice_id,
+            email=email,
+            name=client.preferred_name,
+            role=Role.CLIENT,
+        )
+        client.portal_user_id = user.id
+        client.portal_user = user
+    elif user.email != email:
+        if accounts.email_taken(email):
+            raise InvitationRejected(
+                Problem(N_("Another account already uses this e-mail address."))
+            )
+        user.email = email
+    token = accounts.issue_one_time_token(
+        user, purpose=accounts.PURPOSE_INVITATION, lifetime=lifetime, created_by=actor
+    )
+    db.session.flush()
+    return Invitation(user=user, token=token)

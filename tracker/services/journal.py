@@ -1,0 +1,62 @@
+"""The client's journal. Every query here is scoped so that a private entry can only
+ever be loaded for its author."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tracker.domain.journal import PRIVATE, SHARED
+from tracker.extensions import db
+from tracker.models import Client, JournalEntry, User
+from tracker.models.base import utcnow
+from tracker.services import NotFound
+
+
+def own_entries(client: Client, author: User) -> list[JournalEntry]:
+    """The author's own entries, newest first."""
+    return list(
+        db.session.scalars(
+            select(JournalEntry)
+            .where(JournalEntry.client_id == client.id, JournalEntry.author_id == author.id)
+            .order_by(JournalEntry.created_at.desc(), JournalEntry.id.desc())
+        )
+    )
+
+
+def get_own_entry(client: Client, author: User, entry_id: int) -> JournalEntry:
+    entry = db.session.scalar(
+        select(JournalEntry).where(
+            JournalEntry.id == entry_id,
+            JournalEntry.client_id == client.id,
+            JournalEntry.author_id == author.id,
+        )
+    )
+    if entry is None:
+        raise NotFound(entry_id)
+    return entry
+
+
+def write(
+    client: Client, author: User, *, title: str | None, body: str, visibility: str
+) -> JournalEntry:
+    entry = JournalEntry(
+        client_id=client.id,
+        author_id=author.id,
+        title=(title or "").strip() or None,
+        body=body.strip(),
+        visibility=PRIVATE,
+    )
+    set_visibility(entry, visibility)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def set_visibility(entry: JournalEntry, visibility: str) -> None:
+    if visibility not in (PRIVATE, SHARED):
+        raise ValueError(visibility)
+    if visibility == SHARED and entry.visibility != SHARED:
+        entry.shared_at = utcnow()
+    if visibility == PRIVATE:
+        entry.shared_at = None
+    entry.visibility = visibility
