@@ -172,6 +172,8 @@ def seed_demo(*, env_name: str) -> tuple[Practice, bool]:
         address="12 Linden Street\nSpringfield",
         letterhead_text="Demo Practice · Ketamine-assisted psychotherapy and brainspotting",
         report_footer="Confidential. Prepared for the named recipient only.",
+        crisis_resources="Telefonseelsorge (24 h, free): 0800 111 0 111\n"
+        "Emergency: 112\nDemo Practice urgent line: +49 30 555 0100",
     )
     db.session.add(practice)
     db.session.flush()
@@ -202,6 +204,7 @@ def seed_demo(*, env_name: str) -> tuple[Practice, bool]:
 
     homework_service.seed_library(practice)
     _add_demo_integration(practice, users)
+    _add_demo_measures()
     return practice, True
 
 
@@ -809,6 +812,100 @@ def _add_demo_integration(practice: Practice, users: dict[str, User]) -> None:
                     "is enough for now.",
                     visibility="private",
                     created_at=datetime.now(UTC) - timedelta(days=1),
+                ),
+            ]
+        )
+    db.session.flush()
+
+
+# --- outcome measures -----------------------------------------------------------------
+
+# (instrument, day after course start, total): Sam improves reliably on every measure;
+# Lena's scores move within the measurement error (no reliable change).
+DEMO_MEASURES = {
+    "Samuel Okafor": (
+        ("phq9", -7, 17),
+        ("phq9", 21, 14),
+        ("phq9", 28, 10),
+        ("phq9", 42, 7),
+        ("gad7", -7, 13),
+        ("gad7", 28, 9),
+        ("gad7", 42, 7),
+        ("pcl5", -7, 48),
+        ("pcl5", 28, 40),
+        ("pcl5", 42, 31),
+    ),
+    "Magdalena Hoffmann": (
+        ("phq9", -5, 12),
+        ("phq9", 16, 11),
+        ("phq9", 30, 13),
+        ("gad7", -5, 15),
+        ("gad7", 30, 14),
+        ("pcl5", -5, 45),
+        ("pcl5", 30, 41),
+    ),
+}
+
+
+def answers_for(code: str, total: int) -> list[int]:
+    """Item answers that add up to ``total`` (spread evenly; PHQ-9 item 9 kept at 0)."""
+    from tracker.domain.instruments import ITEM_INSTRUMENTS
+
+    instrument = ITEM_INSTRUMENTS[code]
+    count = len(instrument.items) - (1 if code == "phq9" else 0)
+    top = instrument.max_answer
+    answers = [0] * len(instrument.items)
+    for index in range(total):
+        slot = index % count
+        while answers[slot] >= top:
+            slot = (slot + 1) % count
+        answers[slot] += 1
+    return answers
+
+
+def _add_demo_measures() -> None:
+    from tracker.models import MeasureAssignment
+    from tracker.services import measures as measure_service
+
+    for legal_name, rows in DEMO_MEASURES.items():
+        client = db.session.scalar(select(Client).where(Client.legal_name == legal_name))
+        therapist = db.session.get(User, client.primary_therapist_id)
+        for code, day, total in rows:
+            measure_service.submit_answers(
+                client,
+                therapist,
+                instrument=code,
+                answers=answers_for(code, total),
+                extra_answer=1 if code == "phq9" else None,
+                completed_on=client.course_start_date + timedelta(days=day),
+                by_client=True,
+            )
+        start = client.course_start_date
+        db.session.add_all(
+            [
+                MeasureAssignment(
+                    client_id=client.id,
+                    instrument="phq9",
+                    schedule_kind="after_medicine",
+                    every_days=2,
+                    start_date=start,
+                    assigned_by_id=therapist.id,
+                ),
+                MeasureAssignment(
+                    client_id=client.id,
+                    instrument="gad7",
+                    schedule_kind="every_n_days",
+                    every_days=14,
+                    start_date=start,
+                    assigned_by_id=therapist.id,
+                ),
+                MeasureAssignment(
+                    client_id=client.id,
+                    instrument="pcl5",
+                    schedule_kind="every_n_days",
+                    every_days=28,
+                    start_date=start,
+                    assigned_by_id=therapist.id,
                 ),
             ]
         )

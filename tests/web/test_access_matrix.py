@@ -39,6 +39,7 @@ from tracker.services import clients as client_service
 from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
 from tracker.services import journal as journal_service
+from tracker.services import measures as measure_service
 from tracker.services import sessions as session_service
 
 ACTORS = ("anonymous", "client_a", "client_b", "therapist_a", "therapist_b", "admin")
@@ -204,6 +205,15 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("clinician.invite_client", "POST"): STAFF_OWN_CLIENT,
     ("auth.accept_invitation", "GET"): PUBLIC,  # a valid one-time token is the credential
     ("auth.accept_invitation", "POST"): PUBLIC,
+    # outcome measures (issue 5)
+    ("clinician.client_measures", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.assign_measure", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.stop_measure", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.enter_measure", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.enter_measure", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.acknowledge_alert", "POST"): STAFF_OWN_CLIENT,  # an alert of client A
+    ("portal.fill_measure", "GET"): PORTAL_OWN_RECORD,
+    ("portal.fill_measure", "POST"): PORTAL_OWN_RECORD,
     # portal
     ("portal.home", "GET"): PORTAL,
     ("portal.show_homework", "GET"): PORTAL_OWN_RECORD,
@@ -247,6 +257,8 @@ class Scene:
     assignment_id: int  # homework assigned to client A
     journal_entry_id: int  # a (private) journal entry written by client A
     invitation_token: str  # a valid portal invitation (for a third client)
+    measure_assignment_id: int  # a due PHQ-9 of client A
+    alert_id: int  # an open safety alert of client A
 
 
 def build_scene(world: factories.World) -> Scene:
@@ -313,6 +325,23 @@ def build_scene(world: factories.World) -> Scene:
     invitation = invitations.invite(
         invited, world.therapist_a, "ines@example.org", timedelta(hours=72)
     )
+    measure = measure_service.assign(
+        world.client_a,
+        world.therapist_a,
+        instrument="phq9",
+        kind="once",
+        every_days=None,
+        start=date(2020, 1, 1),
+    )
+    flagged = measure_service.submit_answers(
+        world.client_a,
+        world.therapist_a,
+        instrument="phq9",
+        answers=[0, 0, 0, 0, 0, 0, 0, 0, 1],
+        extra_answer=None,
+        completed_on=date(2026, 11, 1),
+        by_client=False,
+    )
     db.session.commit()
     return Scene(
         emails={
@@ -335,6 +364,8 @@ def build_scene(world: factories.World) -> Scene:
         assignment_id=assignment.id,
         journal_entry_id=entry.id,
         invitation_token=invitation.token,
+        measure_assignment_id=measure.id,
+        alert_id=flagged.alert.id,
     )
 
 
@@ -394,6 +425,15 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
     },
     "clinician.invite_client": _client_a,
     "auth.accept_invitation": lambda scene: {"token": scene.invitation_token},
+    "clinician.client_measures": _client_a,
+    "clinician.assign_measure": _client_a,
+    "clinician.stop_measure": lambda scene: {
+        **_client_a(scene),
+        "assignment_id": scene.measure_assignment_id,
+    },
+    "clinician.enter_measure": lambda scene: {**_client_a(scene), "code": "phq9"},
+    "clinician.acknowledge_alert": lambda scene: {"alert_id": scene.alert_id},
+    "portal.fill_measure": lambda scene: {"assignment_id": scene.measure_assignment_id},
     "portal.show_homework": lambda scene: {"assignment_id": scene.assignment_id},
     "portal.complete_homework": lambda scene: {"assignment_id": scene.assignment_id},
     "portal.show_goal": lambda scene: {"goal_id": scene.goal_id},

@@ -46,6 +46,15 @@ class PracticeForm(FlaskForm):
         description=_l("Printed at the top of reports."),
         render_kw={"rows": 3},
     )
+    crisis_resources = TextAreaField(
+        _l("Crisis resources shown to clients"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l(
+            "Shown when a questionnaire answer raises a safety flag, e.g. the national "
+            "crisis line and your practice's urgent number."
+        ),
+        render_kw={"rows": 3},
+    )
     report_footer = TextAreaField(
         _l("Report footer"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
     )

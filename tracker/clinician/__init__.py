@@ -14,6 +14,7 @@ from tracker.clinician import (  # noqa: E402,F401  (registers the routes)
     clients,
     goals,
     homework,
+    measures,
     portal_access,
     sessions,
 )

@@ -33,9 +33,11 @@ from tracker.domain.policy import (
 )
 from tracker.extensions import db
 from tracker.forms import problem_text
+from tracker.measure_forms import AcknowledgeAlertForm
 from tracker.services import clients as client_service
 from tracker.services import homework as homework_service
 from tracker.services import invitations
+from tracker.services import measures as measure_service
 from tracker.web import audit, practice_today, translate_service_errors
 
 LABELS = {
@@ -73,6 +75,8 @@ def caseload():
         decisions=client_service.latest_screening_decisions([c.id for c in page.items]),
         filters=filters,
         can_create=can_create_client(current_user),
+        alerts=measure_service.open_alerts_for(current_user),
+        acknowledge_form=AcknowledgeAlertForm(formdata=None),
         query_args={k: v for k, v in request.args.items() if k != "page" and v},
     )
 

@@ -8,9 +8,10 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from tracker.clinician import bp
-from tracker.clinician.integration_forms import GoalForm, RatingForm
+from tracker.clinician.integration_forms import COMPARISON_LABELS, GoalForm, RatingForm
 from tracker.domain import goals as goal_rules
 from tracker.domain.clock import utc_to_local
+from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.domain.policy import can_manage_goals_and_homework
 from tracker.extensions import db
 from tracker.models import Practice
@@ -109,6 +110,9 @@ def _goal_page(client, goal, rating_form, status=200):
                 goal_service.linked_homework(goal), practice_today()
             ),
             sessions=goal_service.linked_sessions(goal),
+            outcome=goal_service.outcome_progress(goal),
+            comparison_labels=COMPARISON_LABELS,
+            instruments=ITEM_INSTRUMENTS,
             rating_form=rating_form,
             labels=LABELS,
             may_manage=can_manage_goals_and_homework(current_user, client),

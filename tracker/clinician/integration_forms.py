@@ -10,17 +10,27 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
+    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.domain.goals import DOMAIN_LABELS, RATING_SCALE, STATUS_LABELS
 from tracker.domain.homework import CATEGORY_LABELS, RECURRENCE_LABELS, WEEKDAY_LABELS
+from tracker.domain.instruments import ITEM_INSTRUMENTS
+from tracker.domain.scoring import TOTAL_RANGE
 from tracker.forms import choices, valid_email
 
 
@@ -58,13 +68,45 @@ class GoalFields:
         self.target.choices = rating_choices(_("—"))
 
 
+TARGET_INSTRUMENTS = ("phq9", "gad7", "pcl5", "who5")
+COMPARISON_LABELS = {
+    "at_most": _l("at or below"),
+    "at_least": _l("at or above"),
+    "drop_by": _l("down by at least"),
+    "rise_by": _l("up by at least"),
+}
+
+
 class GoalForm(GoalFields, FlaskForm):
     status = SelectField(_l("Status"), validators=[DataRequired()])
+    measure_code = SelectField(_l("Outcome measure"), validators=[Optional()])
+    measure_comparison = SelectField(_l("Target"), validators=[Optional()])
+    measure_value = IntegerField(_l("Score"), validators=[Optional(), NumberRange(min=0, max=100)])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.init_goal_choices()
         self.status.choices = choices(STATUS_LABELS)
+        self.measure_code.choices = [
+            SelectChoice("", _("— no outcome-measure target —")),
+            *[
+                SelectChoice(code, _(ITEM_INSTRUMENTS[code].short_name))
+                for code in TARGET_INSTRUMENTS
+            ],
+        ]
+        self.measure_comparison.choices = [
+            SelectChoice(key, str(label)) for key, label in COMPARISON_LABELS.items()
+        ]
+
+    def validate_measure_value(self, field) -> None:
+        if self.measure_code.data and field.data is None:
+            raise ValidationError(_("Enter the target score."))
+        if self.measure_code.data and field.data is not None:
+            low, high = TOTAL_RANGE[self.measure_code.data]
+            if not low <= field.data <= high:
+                raise ValidationError(
+                    _("Between %(low)s and %(high)s for this measure.", low=low, high=high)
+                )
 
 
 class RatingForm(FlaskForm):

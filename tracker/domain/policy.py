@@ -109,6 +109,16 @@ def can_manage_goals_and_homework(actor: Actor, client: ClientRecord) -> bool:
     return _relation(actor, client) in {"primary", CareTeamRole.CO_THERAPIST}
 
 
+def can_manage_measures(actor: Actor, client: ClientRecord) -> bool:
+    """Assign questionnaires and enter answers or scores: primary and co-therapists."""
+    return _relation(actor, client) in {"primary", CareTeamRole.CO_THERAPIST}
+
+
+def can_acknowledge_alert(actor: Actor, client: ClientRecord) -> bool:
+    """Anyone on the care team may act on a safety alert and record what was done."""
+    return _relation(actor, client) is not None
+
+
 def is_portal_owner(actor: Actor, client: ClientRecord) -> bool:
     """The signed-in client whose own record this is."""
     return (

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY
+from tracker.domain.messages import N_
 
 
 @dataclass(frozen=True)
@@ -41,17 +42,17 @@ class Band:
 
 SEVERITY_BANDS: dict[str, tuple[Band, ...]] = {
     "phq9": (
-        Band(0, 4, "minimal"),
-        Band(5, 9, "mild"),
-        Band(10, 14, "moderate"),
-        Band(15, 19, "moderately severe"),
-        Band(20, 27, "severe"),
+        Band(0, 4, N_("minimal")),
+        Band(5, 9, N_("mild")),
+        Band(10, 14, N_("moderate")),
+        Band(15, 19, N_("moderately severe")),
+        Band(20, 27, N_("severe")),
     ),
     "gad7": (
-        Band(0, 4, "minimal"),
-        Band(5, 9, "mild"),
-        Band(10, 14, "moderate"),
-        Band(15, 21, "severe"),
+        Band(0, 4, N_("minimal")),
+        Band(5, 9, N_("mild")),
+        Band(10, 14, N_("moderate")),
+        Band(15, 21, N_("severe")),
     ),
 }
 
@@ -183,9 +184,9 @@ def classify_change(code: str, before_total: int, after_total: int) -> str:
 
 
 CHANGE_WORDS = {
-    "improved": "reliably improved",
-    "deteriorated": "reliably worse",
-    "unchanged": "no reliable change",
+    "improved": N_("reliably improved"),
+    "deteriorated": N_("reliably worse"),
+    "unchanged": N_("no reliable change"),
 }
 
 
@@ -266,3 +267,59 @@ def is_due(
     if schedule.kind == ONCE:
         return not any(day >= schedule.start for day in response_days)
     return not any(day >= due for day in response_days)
+
+
+# --- bands for charts and outcome targets --------------------------------------------
+
+CHART_BANDS: dict[str, tuple[tuple[int, int, str, int], ...]] = {
+    "phq9": (
+        (0, 4, N_("minimal"), 0),
+        (5, 9, N_("mild"), 1),
+        (10, 14, N_("moderate"), 2),
+        (15, 19, N_("moderately severe"), 3),
+        (20, 27, N_("severe"), 4),
+    ),
+    "gad7": (
+        (0, 4, N_("minimal"), 0),
+        (5, 9, N_("mild"), 1),
+        (10, 14, N_("moderate"), 2),
+        (15, 21, N_("severe"), 4),
+    ),
+    "pcl5": ((0, 32, N_("below the PTSD cut-off"), 0), (33, 80, N_("probable PTSD"), 3)),
+    "who5": ((0, 51, N_("poor well-being"), 3), (52, 100, N_("adequate well-being"), 0)),
+    "ace": ((0, 3, "", 0), (4, 10, N_("high exposure"), 3)),
+}
+
+TARGET_COMPARISONS = ("at_most", "at_least", "drop_by", "rise_by")
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    met: bool
+    latest: float | None
+    baseline: float | None
+    remaining: float | None  # how far from the target (0 when met)
+
+
+def target_progress(
+    comparison: str, value: float, baseline: float | None, latest: float | None
+) -> TargetProgress:
+    """How the latest score stands against a goal's outcome target.
+
+    at_most / at_least compare the latest total with ``value``; drop_by / rise_by compare
+    the change from the first (baseline) response with ``value``.
+    """
+    if latest is None:
+        return TargetProgress(False, None, baseline, None)
+    if comparison == "at_most":
+        remaining = max(0.0, latest - value)
+    elif comparison == "at_least":
+        remaining = max(0.0, value - latest)
+    elif comparison in ("drop_by", "rise_by"):
+        if baseline is None:
+            return TargetProgress(False, latest, None, None)
+        change = baseline - latest if comparison == "drop_by" else latest - baseline
+        remaining = max(0.0, value - change)
+    else:
+        raise ValueError(f"unknown comparison {comparison!r}")
+    return TargetProgress(remaining == 0, latest, baseline, remaining)

@@ -15,6 +15,7 @@ from tracker.models.homework import (
     HomeworkTemplate,
 )
 from tracker.models.journal import JournalEntry
+from tracker.models.measures import MeasureAssignment, MeasureResponse, SafetyAlert
 from tracker.models.practice import Practice
 from tracker.models.session import (
     Addendum,
@@ -41,10 +42,13 @@ __all__ = [
     "IntegrationGoal",
     "JournalEntry",
     "KetamineAdministration",
+    "MeasureAssignment",
+    "MeasureResponse",
     "MedicalScreening",
     "OneTimeToken",
     "PendingSubmission",
     "Practice",
+    "SafetyAlert",
     "TherapySession",
     "User",
     "VitalSign",

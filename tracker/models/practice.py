@@ -19,6 +19,8 @@ class Practice(Base):
     address: Mapped[str] = mapped_column(Text, default="", server_default="")
     letterhead_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     report_footer: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Shown to a client whose questionnaire raises a safety flag (e.g. the national line).
+    crisis_resources: Mapped[str] = mapped_column(Text, default="", server_default="")
     # IANA zone in which staff type and read session times (stored in UTC).
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     hold_systolic: Mapped[int] = mapped_column(

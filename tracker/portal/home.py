@@ -10,16 +10,18 @@ from sqlalchemy.orm import joinedload
 
 from tracker.domain import goals as goal_rules
 from tracker.domain import homework as homework_rules
+from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.domain.journal import VISIBILITY_LABELS
 from tracker.domain.policy import is_portal_owner
 from tracker.extensions import db
 from tracker.forms import problem_text
-from tracker.models import Client
+from tracker.models import Client, Practice
 from tracker.portal import bp
 from tracker.portal.forms import ClientGoalForm, ClientRatingForm, CompleteForm, JournalForm
 from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
 from tracker.services import journal as journal_service
+from tracker.services import measures as measure_service
 from tracker.web import audit, practice_today, translate_service_errors
 
 LABELS = {
@@ -60,10 +62,13 @@ def home():
     today = practice_today()
     items = homework_service.assignments(client)
     goals = [g for g in goal_service.goals_for_client(client) if g.status in ("active", "paused")]
+    practice = db.session.get(Practice, client.practice_id)
     return render_template(
         "portal/home.html",
         client=client,
         today=today,
+        due_measures=measure_service.due_assignments(client, practice, today),
+        instruments=ITEM_INSTRUMENTS,
         week=homework_service.week_plan(items, today),
         goals=goals,
         complete_form=CompleteForm(formdata=None),

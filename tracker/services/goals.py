@@ -20,7 +20,17 @@ from tracker.models import (
 )
 from tracker.services import NotFound
 
-GOAL_FIELDS = ("title", "domain", "why_it_matters", "baseline", "target", "status")
+GOAL_FIELDS = (
+    "title",
+    "domain",
+    "why_it_matters",
+    "baseline",
+    "target",
+    "status",
+    "measure_code",
+    "measure_comparison",
+    "measure_value",
+)
 
 
 def goals_for_client(client: Client) -> list[IntegrationGoal]:
@@ -66,6 +76,8 @@ def apply_goal_fields(goal: IntegrationGoal, data: dict[str, Any], today: date) 
         value = data[name]
         if isinstance(value, str):
             value = value.strip() or None
+        if name in ("measure_comparison", "measure_value") and not data.get("measure_code"):
+            value = None  # no measure, no target
         if getattr(goal, name) != value:
             if name == "status":
                 goal.status_since = today
@@ -162,3 +174,15 @@ def goal_titles(client: Client) -> list[IntegrationGoal]:
             .order_by(IntegrationGoal.id)
         )
     )
+
+
+def outcome_progress(goal: IntegrationGoal):
+    """Progress toward the goal's outcome-measure target, or ``None`` without a target."""
+    from tracker.domain.scoring import target_progress
+    from tracker.services import measures as measure_service
+
+    if not goal.measure_code or goal.measure_value is None or not goal.measure_comparison:
+        return None
+    totals = measure_service.first_and_latest(goal.client_id, goal.measure_code)
+    first, latest = totals if totals else (None, None)
+    return target_progress(goal.measure_comparison, goal.measure_value, first, latest)

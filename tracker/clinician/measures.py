@@ -1,0 +1,207 @@
+"""Outcome measures on the staff side: trends, assigning, entering, safety alerts."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.clinician import bp
+from tracker.domain import scoring
+from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY
+from tracker.domain.policy import can_acknowledge_alert, can_manage_measures
+from tracker.extensions import db
+from tracker.measure_forms import (
+    SCHEDULE_LABELS,
+    AcknowledgeAlertForm,
+    AssignMeasureForm,
+    answer_form_class,
+    answers_from,
+    item_fields,
+    scores_form_class,
+)
+from tracker.models import Practice
+from tracker.services import Forbidden
+from tracker.services import clients as client_service
+from tracker.services import measures as measure_service
+from tracker.web import audit, practice_today, translate_service_errors
+
+
+def _measures_url(client) -> str:
+    return url_for("clinician.client_measures", client_id=client.id)
+
+
+def _page(client, status=200, **forms):
+    practice = db.session.get(Practice, client.practice_id)
+    forms.setdefault("assign_form", AssignMeasureForm(formdata=None, start_date=practice_today()))
+    forms.setdefault("acknowledge_form", AcknowledgeAlertForm(formdata=None))
+    return (
+        render_template(
+            "clinician/measures/page.html",
+            client=client,
+            trends=measure_service.trends(client, practice),
+            assignments=measure_service.assignments(client),
+            alerts=measure_service.alerts_for_client(client),
+            item_instruments=ITEM_INSTRUMENTS,
+            scores_only=SCORES_ONLY,
+            schedule_labels=SCHEDULE_LABELS,
+            change_words=scoring.CHANGE_WORDS,
+            may_manage=can_manage_measures(current_user, client),
+            **forms,
+        ),
+        status,
+    )
+
+
+@bp.route("/clients/<int:client_id>/measures")
+@translate_service_errors
+def client_measures(client_id: int):
+    client = client_service.get_client(current_user, client_id)
+    audit("measure.list", record_type="client", record_id=client.id, client_id=client.id)
+    db.session.commit()
+    return _page(client)
+
+
+@bp.route("/clients/<int:client_id>/measures/assign", methods=["POST"])
+@translate_service_errors
+def assign_measure(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_manage_measures)
+    form = AssignMeasureForm()
+    if not form.validate_on_submit():
+        return _page(client, 400, assign_form=form)
+    assignment = measure_service.assign(
+        client,
+        current_user,
+        instrument=form.instrument.data,
+        kind=form.schedule_kind.data,
+        every_days=form.every_days.data,
+        start=form.start_date.data,
+    )
+    audit(
+        "measure.assign",
+        record_type="measure_assignment",
+        record_id=assignment.id,
+        client_id=client.id,
+        detail=f"instrument={assignment.instrument}",
+    )
+    db.session.commit()
+    flash(_("Questionnaire assigned. The client sees it in the portal when it is due."), "success")
+    return redirect(_measures_url(client))
+
+
+@bp.route(
+    "/clients/<int:client_id>/measures/assignments/<int:assignment_id>/stop", methods=["POST"]
+)
+@translate_service_errors
+def stop_measure(client_id: int, assignment_id: int):
+    client = client_service.get_client(current_user, client_id, can_manage_measures)
+    assignment = measure_service.get_assignment(client, assignment_id)
+    measure_service.stop(assignment, practice_today())
+    audit(
+        "measure.stop",
+        record_type="measure_assignment",
+        record_id=assignment.id,
+        client_id=client.id,
+    )
+    db.session.commit()
+    flash(_("Questionnaire stopped."), "success")
+    return redirect(_measures_url(client))
+
+
+@bp.route("/clients/<int:client_id>/measures/enter/<code>", methods=["GET", "POST"])
+@translate_service_errors
+def enter_measure(client_id: int, code: str):
+    """The therapist enters a questionnaire's answers on the client's behalf, or scores."""
+    client = client_service.get_client(current_user, client_id, can_manage_measures)
+    if code in ITEM_INSTRUMENTS:
+        instrument = ITEM_INSTRUMENTS[code]
+        form = answer_form_class(code)()
+        if request.method == "GET":
+            form.completed_on.data = practice_today()
+        if form.validate_on_submit():
+            submitted = measure_service.submit_answers(
+                client,
+                current_user,
+                instrument=code,
+                answers=answers_from(form, instrument),
+                extra_answer=form.extra.data if instrument.extra_question else None,
+                completed_on=form.completed_on.data or practice_today(),
+                by_client=False,
+            )
+            _audit_response(client, submitted.response, submitted.alert)
+            db.session.commit()
+            flash(_("Answers saved and scored."), "success")
+            return redirect(_measures_url(client))
+        return render_template(
+            "clinician/measures/enter.html",
+            client=client,
+            form=form,
+            instrument=instrument,
+            items=item_fields(form, instrument),
+        ), (400 if form.errors else 200)
+    if code not in SCORES_ONLY:
+        abort(404)
+    spec = SCORES_ONLY[code]
+    form = scores_form_class(code)()
+    if request.method == "GET":
+        form.completed_on.data = practice_today()
+    if form.validate_on_submit():
+        values = {score.key: float(form[score.key].data) for score in spec.fields}
+        response = measure_service.enter_scores(
+            client,
+            current_user,
+            instrument=code,
+            values=values,
+            completed_on=form.completed_on.data,
+        )
+        _audit_response(client, response, None)
+        db.session.commit()
+        flash(_("Scores saved."), "success")
+        return redirect(_measures_url(client))
+    return render_template("clinician/measures/scores.html", client=client, form=form, spec=spec), (
+        400 if form.errors else 200
+    )
+
+
+def _audit_response(client, response, alert) -> None:
+    audit(
+        "measure.response",
+        record_type="measure_response",
+        record_id=response.id,
+        client_id=client.id,
+        detail=f"instrument={response.instrument}",
+    )
+    if alert is not None:
+        audit(
+            "safety_alert.create",
+            record_type="safety_alert",
+            record_id=alert.id,
+            client_id=client.id,
+        )
+
+
+@bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
+@translate_service_errors
+def acknowledge_alert(alert_id: int):
+    alert = measure_service.get_alert(alert_id)
+    client = client_service.get_client(current_user, alert.client_id, can_acknowledge_alert)
+    form = AcknowledgeAlertForm()
+    if not form.validate_on_submit():
+        return _page(client, 400, acknowledge_form=form)
+    try:
+        measure_service.acknowledge(alert, current_user, form.note.data)
+    except Forbidden:
+        flash(_("Someone on the care team has already acknowledged this alert."), "info")
+        return redirect(_measures_url(client))
+    audit(
+        "safety_alert.acknowledge",
+        record_type="safety_alert",
+        record_id=alert.id,
+        client_id=client.id,
+    )
+    db.session.commit()
+    flash(_("Alert acknowledged. Your note is kept with it."), "success")
+    return redirect(
+        (request.form.get("next_page") == "caseload" and url_for("clinician.caseload"))
+        or _measures_url(client)
+    )

@@ -1,0 +1,132 @@
+"""Forms for outcome measures, built from the instrument definitions."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.domain import scoring
+from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, Instrument
+
+SCHEDULE_LABELS = {
+    scoring.ONCE: _l("Once"),
+    scoring.EVERY_N_DAYS: _l("Every N days"),
+    scoring.AFTER_MEDICINE: _l("N days after each medicine session"),
+}
+
+
+class AssignMeasureForm(FlaskForm):
+    instrument = SelectField(_l("Questionnaire"), validators=[DataRequired()])
+    schedule_kind = RadioField(_l("When"), validators=[DataRequired()], default=scoring.ONCE)
+    every_days = IntegerField(
+        _l("N (days)"),
+        validators=[Optional(), NumberRange(min=1, max=365)],
+        description=_l("For 'every N days' and 'N days after each medicine session'."),
+    )
+    start_date = DateField(_l("Starting"), validators=[InputRequired()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument.choices = [
+            SelectChoice(code, _(instrument.name)) for code, instrument in ITEM_INSTRUMENTS.items()
+        ]
+        self.schedule_kind.choices = [
+            SelectChoice(kind, str(label)) for kind, label in SCHEDULE_LABELS.items()
+        ]
+
+    def validate_every_days(self, field) -> None:
+        from wtforms.validators import ValidationError
+
+        if self.schedule_kind.data != scoring.ONCE and not field.data:
+            raise ValidationError(_("Enter the number of days."))
+
+
+def _item_field_name(index: int) -> str:
+    return f"item_{index + 1}"
+
+
+class AnswerForm(FlaskForm):
+    """Base of the per-instrument answer forms: fills the options from the definition."""
+
+    instrument: Instrument
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        options = [SelectChoice(str(o.value), _(o.label)) for o in self.instrument.options]
+        for field in item_fields(self, self.instrument):
+            field.choices = options
+        if self.instrument.extra_question:
+            self["extra"].choices = [
+                SelectChoice(str(o.value), _(o.label)) for o in self.instrument.extra_options
+            ]
+
+
+@cache
+def answer_form_class(code: str) -> type[AnswerForm]:
+    """A form with one required radio group per item (and PHQ-9's difficulty question)."""
+    instrument = ITEM_INSTRUMENTS[code]
+    attrs: dict = {"instrument": instrument}
+    for index, text in enumerate(instrument.items):
+        attrs[_item_field_name(index)] = RadioField(
+            _l(text),
+            coerce=int,
+            validators=[InputRequired(message=_l("Please choose an answer for this question."))],
+        )
+    if instrument.extra_question:
+        attrs["extra"] = RadioField(
+            _l(instrument.extra_question), coerce=int, validators=[Optional()]
+        )
+    attrs["completed_on"] = DateField(_l("Answered on"), validators=[Optional()])
+    return type(f"AnswerForm_{code}", (AnswerForm,), attrs)
+
+
+def item_fields(form, instrument: Instrument) -> list:
+    return [form[_item_field_name(i)] for i in range(len(instrument.items))]
+
+
+def answers_from(form, instrument: Instrument) -> list[int]:
+    return [field.data for field in item_fields(form, instrument)]
+
+
+@cache
+def scores_form_class(code: str) -> type[FlaskForm]:
+    spec = SCORES_ONLY[code]
+    attrs = {
+        score.key: DecimalField(
+            _l(score.label),
+            places=score.decimals,
+            validators=[
+                InputRequired(),
+                NumberRange(
+                    min=score.minimum,
+                    max=score.maximum,
+                    message=_l("Between %(min)s and %(max)s."),
+                ),
+            ],
+        )
+        for score in spec.fields
+    }
+    attrs["completed_on"] = DateField(_l("Measured on"), validators=[InputRequired()])
+    return type(f"ScoresForm_{code}", (FlaskForm,), attrs)
+
+
+class AcknowledgeAlertForm(FlaskForm):
+    note = TextAreaField(
+        _l("What was done"),
+        validators=[DataRequired(), Length(max=5000)],
+        description=_l("For example: called the client, safety plan reviewed, next contact."),
+        render_kw={"rows": 3},
+    )
