@@ -433,7 +433,7 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
     },
     "clinician.enter_measure": lambda scene: {**_client_a(scene), "code": "phq9"},
     "clinician.acknowledge_alert": lambda scene: {"alert_id": scene.alert_id},
-    "portal.fill_measure": lambda scene: {"assignment_id": scene.measure_assignment_id},
+    "portal.fill_measure": lambda scene: {"measure_id": scene.measure_assignment_id},
     "portal.show_homework": lambda scene: {"assignment_id": scene.assignment_id},
     "portal.complete_homework": lambda scene: {"assignment_id": scene.assignment_id},
     "portal.show_goal": lambda scene: {"goal_id": scene.goal_id},

@@ -45,6 +45,7 @@ from tests.session_factories import (
     make_vital,
     sign,
 )
+from tracker.domain.instruments import ALL_CODES
 from tracker.domain.policy import Role
 from tracker.domain.sessions import NOTE_FORMATS
 from tracker.extensions import db
@@ -59,6 +60,7 @@ from tracker.models import (
 )
 from tracker.services import homework as homework_service
 from tracker.services import journal as journal_service
+from tracker.services import measures as measure_service
 
 
 @dataclass
@@ -181,8 +183,28 @@ def plant(client: Client, tag: str) -> Record:
         client, record.c("withdrawn-body"), title=record.c("withdrawn-title"), shared=True
     )
     journal_service.set_visibility(withdrawn, "private")  # shared once, then taken back
+    # a questionnaire that is due, and a safety alert with the therapist's note
+    measure = measure_service.assign(
+        client,
+        client.primary_therapist,
+        instrument="phq9",
+        kind="once",
+        every_days=None,
+        start=today - timedelta(days=1),
+    )
+    flagged = measure_service.submit_answers(
+        client,
+        client.primary_therapist,
+        instrument="phq9",
+        answers=[1, 1, 1, 1, 1, 1, 1, 1, 1],
+        extra_answer=None,
+        completed_on=today - timedelta(days=5),
+        by_client=False,
+    )
+    measure_service.acknowledge(flagged.alert, client.primary_therapist, record.t("alert-note"))
     db.session.flush()
     record.ids = {
+        "measure_id": [measure.id],
         "session_id": [s.id for s in sessions],
         "goal_id": [goal.id, paused.id],
         "assignment_id": [homework.id, once.id],
@@ -268,7 +290,7 @@ def visit(browser, urls: Iterable[str]) -> dict[str, tuple[int, str]]:
 
 def staff_urls(app: Flask, scene: Scene) -> list[str]:
     urls: list[str] = []
-    general = {"template_id": scene.template_ids}
+    general = {"template_id": scene.template_ids, "code": list(ALL_CODES)}
     for rule in get_rules(app, ("clinician", "admin")):
         if "client_id" not in rule.arguments:
             urls += expand(rule, general)
@@ -428,6 +450,7 @@ PORTAL_ID_URLS = {
     "assignment_id": [("/portal/homework/{id}", "G"), ("/portal/homework/{id}/done", "P")],
     "goal_id": [("/portal/goals/{id}", "GP")],
     "entry_id": [("/portal/journal/{id}", "GP")],
+    "measure_id": [("/portal/measures/{id}", "GP")],
 }
 
 

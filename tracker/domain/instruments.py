@@ -331,7 +331,9 @@ SCORES_ONLY: dict[str, ScoresOnlyInstrument] = {
         ),
         total_key="mystical",
         lower_is_better=False,
-        note=N_("A complete mystical experience: at least 60% of the maximum on every subscale."),
+        note=N_(
+            "A complete mystical experience: at least 60 percent of the maximum on every subscale."
+        ),
         source="Barrett, Johnson & Griffiths (2015), J Psychopharmacol 29:1182-1190",
     ),
     "des2": ScoresOnlyInstrument(

@@ -16,11 +16,11 @@ from tracker.services import measures as measure_service
 from tracker.web import audit, practice_today, translate_service_errors
 
 
-@bp.route("/measures/<int:assignment_id>", methods=["GET", "POST"])
+@bp.route("/measures/<int:measure_id>", methods=["GET", "POST"])
 @translate_service_errors
-def fill_measure(assignment_id: int):
+def fill_measure(measure_id: int):
     client = own_client_record()
-    assignment = measure_service.get_assignment(client, assignment_id)
+    assignment = measure_service.get_assignment(client, measure_id)
     practice = db.session.get(Practice, client.practice_id)
     due = {a.id for a in measure_service.due_assignments(client, practice, practice_today())}
     if assignment.id not in due:
