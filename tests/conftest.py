@@ -107,6 +107,9 @@ def _empty_postgres(url: str) -> None:
         conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
         for table in reversed(db.metadata.sorted_tables):
             conn.exec_driver_sql(f'DELETE FROM "{table.name}"')
+        # Fresh ids per test, as on a new database.
+        for table in db.metadata.sorted_tables:
+            conn.exec_driver_sql(f'ALTER SEQUENCE IF EXISTS "{table.name}_id_seq" RESTART WITH 1')
 
 
 @pytest.fixture
