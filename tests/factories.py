@@ -318,3 +318,192 @@ def bulk_integration(client: Client, count: int) -> None:
                 for n in range(count)
             ],
         )
+
+
+# --- outcome measures (appended for issue 5) ------------------------------------------
+
+
+def answers_totalling(code: str, total: int, *, item9: int = 0) -> list[int]:
+    """Item answers of ``code`` adding up to ``total``, filled from the first item.
+
+    For the PHQ-9 the last item (thoughts of self-harm) is set to ``item9`` and counts
+    towards the total; the other items are filled first.
+    """
+    from tracker.domain.instruments import ITEM_INSTRUMENTS
+
+    instrument = ITEM_INSTRUMENTS[code]
+    top = instrument.max_answer
+    answers = [0] * len(instrument.items)
+    remaining = total
+    if code == "phq9":
+        answers[8] = item9
+        remaining -= item9
+    fillable = len(answers) - (1 if code == "phq9" else 0)
+    for index in range(fillable):
+        answers[index] = min(top, remaining)
+        remaining -= answers[index]
+    assert remaining == 0, f"{code} cannot reach {total}"
+    return answers
+
+
+def assign_measure(
+    client: Client,
+    instrument: str = "phq9",
+    *,
+    kind: str = "once",
+    every_days: int | None = None,
+    start: date | None = None,
+    active: bool = True,
+):
+    """A questionnaire assignment (once, from today, unless told otherwise)."""
+    from tracker.models import MeasureAssignment
+
+    assignment = MeasureAssignment(
+        client_id=client.id,
+        instrument=instrument,
+        schedule_kind=kind,
+        every_days=every_days,
+        start_date=start or today_utc(),
+        active=active,
+        assigned_by_id=client.primary_therapist_id,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def answer_measure(
+    client: Client,
+    instrument: str,
+    total: int,
+    *,
+    on: date | None = None,
+    by: User | None = None,
+    item9: int = 0,
+    assignment=None,
+):
+    """A scored response through the service (a positive PHQ-9 item 9 raises an alert).
+
+    By the client's portal account unless ``by`` says otherwise.
+    """
+    from tracker.services import measures as measure_service
+
+    actor = by or db.session.get(User, client.portal_user_id or client.primary_therapist_id)
+    return measure_service.submit_answers(
+        client,
+        actor,
+        instrument=instrument,
+        answers=answers_totalling(instrument, total, item9=item9),
+        extra_answer=None,
+        completed_on=on or today_utc(),
+        by_client=actor.role == "client",
+        assignment=assignment,
+    )
+
+
+def bulk_measures(
+    client: Client,
+    count: int,
+    *,
+    alerts: int = 1,
+    staff: list[User] | None = None,
+    acknowledgers: list[User] | None = None,
+) -> None:
+    """``count`` responses a day apart ending today, in a few statements: PHQ-9, GAD-7,
+    PCL-5, WHO-5 and CADSS in turn, entered by the client and by staff in turn (``staff``
+    take turns; default: the primary therapist); the first ``alerts`` PHQ-9 responses
+    raise a safety alert, every other one acknowledged (``acknowledgers`` take turns;
+    default: ``staff``)."""
+    import json
+    from datetime import timedelta
+    from decimal import Decimal
+
+    import sqlalchemy as sa
+
+    from tracker.domain import scoring
+    from tracker.models import MeasureResponse, SafetyAlert
+    from tracker.models.base import utcnow
+
+    today = today_utc()
+    codes = ("phq9", "gad7", "pcl5", "who5", "cadss")
+    staff_ids = [user.id for user in staff] if staff else [client.primary_therapist_id]
+    ack_ids = [user.id for user in acknowledgers] if acknowledgers else staff_ids
+    rows = []
+    for n in range(count):
+        code = codes[n % len(codes)]
+        by_client = n % 2 == 0 and client.portal_user_id is not None
+        if code == "cadss":
+            answers: object = {"total": 10 + n % 20}
+            total, severity, flags = Decimal(10 + n % 20), None, ""
+        else:
+            item9 = 1 if code == "phq9" and n // len(codes) < alerts else 0
+            values = answers_totalling(code, 5 + n % 9, item9=item9)
+            result = scoring.score(code, values)
+            answers = values
+            total, severity = Decimal(result.total), result.severity
+            flags = ",".join(sorted(result.flags))
+        rows.append(
+            {
+                "client_id": client.id,
+                "instrument": code,
+                "answers": json.dumps(answers),
+                "total": total,
+                "severity": severity,
+                "flags": flags,
+                "completed_on": today - timedelta(days=count - 1 - n),
+                "by_client": by_client,
+                "entered_by_id": client.portal_user_id
+                if by_client
+                else staff_ids[n // 2 % len(staff_ids)],
+            }
+        )
+    db.session.execute(sa.insert(MeasureResponse), rows)
+    flagged = db.session.scalars(
+        sa.select(MeasureResponse.id)
+        .where(
+            MeasureResponse.client_id == client.id,
+            MeasureResponse.flags.contains("suicidal_ideation"),
+        )
+        .order_by(MeasureResponse.id)
+    ).all()
+    if flagged:
+        db.session.execute(
+            sa.insert(SafetyAlert),
+            [
+                {
+                    "client_id": client.id,
+                    "response_id": response_id,
+                    "kind": "suicidal_ideation",
+                    "acknowledged_at": utcnow() if k % 2 else None,
+                    "acknowledged_by_id": ack_ids[k // 2 % len(ack_ids)] if k % 2 else None,
+                    "acknowledgement_note": f"Called, safe {k}" if k % 2 else None,
+                }
+                for k, response_id in enumerate(flagged)
+            ],
+        )
+
+
+def bulk_measure_assignments(client: Client, count: int) -> None:
+    """``count`` active assignments started a week ago, of every instrument and kind."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from tracker.models import MeasureAssignment
+
+    codes = ("phq9", "gad7", "pcl5", "who5", "ace")
+    kinds = (("once", None), ("every_n_days", 7), ("after_medicine", 2), ("every_n_days", 3))
+    db.session.execute(
+        sa.insert(MeasureAssignment),
+        [
+            {
+                "client_id": client.id,
+                "instrument": codes[n % len(codes)],
+                "schedule_kind": kinds[n % len(kinds)][0],
+                "every_days": kinds[n % len(kinds)][1],
+                "start_date": today_utc() - timedelta(days=7),
+                "assigned_by_id": client.primary_therapist_id,
+            }
+            for n in range(count)
+        ],
+    )

@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker.clinician.forms import not_in_future
 from tracker.domain import scoring
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, Instrument
 
@@ -47,11 +48,15 @@ class AssignMeasureForm(FlaskForm):
             SelectChoice(kind, str(label)) for kind, label in SCHEDULE_LABELS.items()
         ]
 
-    def validate_every_days(self, field) -> None:
-        from wtforms.validators import ValidationError
-
-        if self.schedule_kind.data != scoring.ONCE and not field.data:
-            raise ValidationError(_("Enter the number of days."))
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() ends the field's own validation when it is empty (an inline
+        # validate_every_days would never run), so the cross-field rule lives here.
+        needs_days = self.schedule_kind.data in (scoring.EVERY_N_DAYS, scoring.AFTER_MEDICINE)
+        if needs_days and self.every_days.data is None and not self.every_days.errors:
+            self.every_days.errors.append(_("Enter the number of days."))
+            return False
+        return valid
 
 
 def _item_field_name(index: int) -> str:
@@ -89,7 +94,7 @@ def answer_form_class(code: str) -> type[AnswerForm]:
         attrs["extra"] = RadioField(
             _l(instrument.extra_question), coerce=int, validators=[Optional()]
         )
-    attrs["completed_on"] = DateField(_l("Answered on"), validators=[Optional()])
+    attrs["completed_on"] = DateField(_l("Answered on"), validators=[Optional(), not_in_future])
     return type(f"AnswerForm_{code}", (AnswerForm,), attrs)
 
 
@@ -119,7 +124,9 @@ def scores_form_class(code: str) -> type[FlaskForm]:
         )
         for score in spec.fields
     }
-    attrs["completed_on"] = DateField(_l("Measured on"), validators=[InputRequired()])
+    attrs["completed_on"] = DateField(
+        _l("Measured on"), validators=[InputRequired(), not_in_future]
+    )
     return type(f"ScoresForm_{code}", (FlaskForm,), attrs)
 
 

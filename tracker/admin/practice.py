@@ -1,4 +1,4 @@
-"""Practice settings: name, address, letterhead, report footer, vitals thresholds."""
+"""Practice settings: name, address, letterhead, crisis resources, footer, vitals thresholds."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def edit_practice():
                     "name",
                     "address",
                     "letterhead_text",
+                    "crisis_resources",
                     "report_footer",
                     *PracticeForm.THRESHOLD_FIELDS,
                 )

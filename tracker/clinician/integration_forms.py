@@ -98,9 +98,22 @@ class GoalForm(GoalFields, FlaskForm):
             SelectChoice(key, str(label)) for key, label in COMPARISON_LABELS.items()
         ]
 
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() ends an empty field's own validation before any inline
+        # validate_<field> runs, so "a measure needs a comparison and a score" lives here.
+        if not self.measure_code.data:
+            return valid
+        if not self.measure_comparison.data:
+            self.measure_comparison.errors.append(_("Choose how the score should change."))
+            valid = False
+        if self.measure_value.data is None:
+            if not self.measure_value.errors:
+                self.measure_value.errors.append(_("Enter the target score."))
+            valid = False
+        return valid
+
     def validate_measure_value(self, field) -> None:
-        if self.measure_code.data and field.data is None:
-            raise ValidationError(_("Enter the target score."))
         if self.measure_code.data and field.data is not None:
             low, high = TOTAL_RANGE[self.measure_code.data]
             if not low <= field.data <= high:

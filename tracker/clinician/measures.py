@@ -119,9 +119,20 @@ def enter_measure(client_id: int, code: str):
         if request.method == "GET":
             form.completed_on.data = practice_today()
         if form.validate_on_submit():
+            practice = db.session.get(Practice, client.practice_id)
+            # Answers taken in the session close the questionnaire that was due.
+            due = next(
+                (
+                    a
+                    for a in measure_service.due_assignments(client, practice, practice_today())
+                    if a.instrument == code
+                ),
+                None,
+            )
             submitted = measure_service.submit_answers(
                 client,
                 current_user,
+                assignment=due,
                 instrument=code,
                 answers=answers_from(form, instrument),
                 extra_answer=form.extra.data if instrument.extra_question else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,7 +23,10 @@ def fill_measure(measure_id: int):
     assignment = measure_service.get_assignment(client, measure_id)
     practice = db.session.get(Practice, client.practice_id)
     due = {a.id for a in measure_service.due_assignments(client, practice, practice_today())}
-    if assignment.id not in due:
+    # A form sent from a second tab after the first was saved is still accepted (never
+    # lose answers); opening one that is not due shows a calm explanation instead.
+    accept_anyway = request.method == "POST" and assignment.active
+    if assignment.id not in due and not accept_anyway:
         return render_template("portal/measure_not_due.html", client=client), 404
     instrument = ITEM_INSTRUMENTS[assignment.instrument]
     form = answer_form_class(instrument.code)()

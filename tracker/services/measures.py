@@ -232,8 +232,9 @@ def trends(client: Client, practice: Practice) -> list[InstrumentTrend]:
                 )
             )
         chart = None
-        if code in scoring.TOTAL_RANGE:
-            low, high = scoring.TOTAL_RANGE[code]
+        value_range = scoring.TOTAL_RANGE.get(code) or _scores_only_range(code)
+        if value_range:
+            low, high = value_range
             chart = trend_chart(
                 [(r.completed_on, float(r.total)) for r in items],
                 y_min=low,
@@ -250,6 +251,14 @@ def trends(client: Client, practice: Practice) -> list[InstrumentTrend]:
             )
         )
     return result
+
+
+def _scores_only_range(code: str) -> tuple[float, float] | None:
+    spec = SCORES_ONLY.get(code)
+    if spec is None:
+        return None
+    field = next(f for f in spec.fields if f.key == spec.total_key)
+    return field.minimum, field.maximum
 
 
 def _instrument_order(code: str) -> int:
