@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app tracker
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test setup install migrate seed lint format bench translations clean
+.PHONY: run test setup system-packages install migrate seed lint format bench translations clean
 
 run: setup
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -15,7 +15,21 @@ run: setup
 test: setup
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
-setup: seed
+setup: system-packages seed
+
+# WeasyPrint (PDF reports) needs Pango from the system; the browser tests need Chromium
+# (optional: they are skipped with a message when it is missing). As root on Debian the
+# packages are installed; otherwise the command to run is printed.
+PANGO := $(shell ldconfig -p 2>/dev/null | grep -c 'libpango-1.0.so.0')
+system-packages:
+	@if [ "$(PANGO)" = "0" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Pango for PDF reports (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  else \
+	    echo "PDF reports need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; exit 1; \
+	  fi; \
+	fi
 
 install: $(VENV)/.installed
 
