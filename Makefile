@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app tracker
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test setup system-packages install migrate seed lint format bench translations clean
+.PHONY: run test setup system-packages install migrate seed lint format bench translations compile-translations clean
 
 run: setup
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -15,7 +15,7 @@ run: setup
 test: setup
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
-setup: system-packages seed
+setup: system-packages seed compile-translations
 
 # WeasyPrint (PDF reports) needs Pango from the system; the browser tests need Chromium
 # (optional: they are skipped with a message when it is missing). As root on Debian the
@@ -55,8 +55,13 @@ format: install
 bench: setup
 	$(BIN)/python benchmarks/run.py
 
+# Refresh the template and the German catalogue after changing user-facing strings.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l de --no-fuzzy-matching
+
+compile-translations: install
+	$(BIN)/pybabel compile -d translations --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -156,6 +156,8 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("auth.reset_password", "POST"): PUBLIC,
     ("auth.change_password", "GET"): SIGNED_IN,
     ("auth.change_password", "POST"): SIGNED_IN,
+    ("auth.choose_language", "GET"): SIGNED_IN,
+    ("auth.choose_language", "POST"): SIGNED_IN,
     ("auth.healthz", "GET"): PUBLIC,
     # clinician
     ("clinician.caseload", "GET"): STAFF,

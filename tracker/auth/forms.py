@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField
+from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.forms import new_password_fields
 
@@ -36,3 +37,15 @@ class ChangePasswordForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     password, confirm = new_password_fields()
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Language"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.locale.choices = [
+            SelectChoice("", _("As my browser prefers")),
+            SelectChoice("en", "English"),
+            SelectChoice("de", "Deutsch"),
+        ]

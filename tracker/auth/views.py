@@ -12,10 +12,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.auth import bp
-from tracker.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from tracker.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, SetPasswordForm
 from tracker.auth_state import SESSION_TOKEN_KEY, safe_next
 from tracker.domain.policy import Role, can_use_portal
 from tracker.extensions import db, limiter, login_account_key
@@ -189,6 +190,26 @@ def change_password():
         flash(_("Your password has been changed. Other devices have been signed out."), "success")
         return redirect(home_for(current_user))
     return render_template("auth/change_password.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/account/language", methods=["GET", "POST"])
+@login_required
+def choose_language():
+    """Each person picks the language of the app; by default the browser's."""
+    form = LanguageForm(locale=current_user.locale or "")
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data or None
+        audit(
+            "account.language",
+            record_type="user",
+            record_id=current_user.id,
+            detail=f"locale={current_user.locale or 'browser'}",
+        )
+        db.session.commit()
+        refresh()
+        flash(_("Language saved."), "success")
+        return redirect(home_for(current_user))
+    return render_template("auth/language.html", form=form), (400 if form.errors else 200)
 
 
 @bp.route("/healthz")
