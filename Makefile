@@ -56,8 +56,9 @@ bench: setup
 	$(BIN)/python benchmarks/run.py
 
 # Refresh the template and the German catalogue after changing user-facing strings.
+# --ignore-dirs: pybabel skips directories starting with '_' by default (templates/_macros).
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --ignore-dirs ".* __pycache__" --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -l de --no-fuzzy-matching
 
 compile-translations: install

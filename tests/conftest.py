@@ -35,6 +35,34 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 
 
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+def compile_catalogues() -> None:
+    """Compile each ``messages.po`` whose ``.mo`` is missing or older (``.mo`` files are
+    not in git), so ``pytest`` alone renders the translated pages.
+
+    Written to a temporary file and renamed: parallel workers never read half a file.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}")
+        with partial.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        partial.replace(mo_path)
+
+
+def pytest_sessionstart(session) -> None:
+    compile_catalogues()
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     if ON_POSTGRES:
         skip = pytest.mark.skip(reason="checks the embedded SQLite set-up")

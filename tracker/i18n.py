@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_date, format_time, get_locale, gettext
 from flask_login import current_user
 
 from tracker.domain.clock import utc_to_local
+from tracker.domain.instruments import Instrument
 
 
 def select_locale() -> str | None:
@@ -22,6 +23,21 @@ def current_locale() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def instrument_in_language(instrument: Instrument) -> bool:
+    """Whether the questionnaire has a published version in the language of this response."""
+    locale = get_locale()
+    return instrument.has_version_in(locale.language if locale else "en")
+
+
+def instrument_text(instrument: Instrument, text: str) -> str:
+    """An instrument's instruction, item or answer in this language, else its English original.
+
+    We never show our own translation of a questionnaire: only a published version may
+    be reproduced, and where there is none the English text is the validated one.
+    """
+    return gettext(text) if instrument_in_language(instrument) else text
+
+
 def format_local_datetime(value, tz: str) -> str:
     """Date (medium) and time (short, no seconds) in the practice's zone and the locale."""
     if not value:
@@ -32,6 +48,8 @@ def format_local_datetime(value, tz: str) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.globals["instrument_in_language"] = instrument_in_language
+    app.jinja_env.globals["instrument_text"] = instrument_text
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["localdatetime"] = format_local_datetime
     app.jinja_env.filters["localtime"] = lambda value, tz, fmt="short": (

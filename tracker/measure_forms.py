@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker.clinician.forms import not_in_future
 from tracker.domain import scoring
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, Instrument
+from tracker.i18n import instrument_text
 
 SCHEDULE_LABELS = {
     scoring.ONCE: _l("Once"),
@@ -64,18 +65,29 @@ def _item_field_name(index: int) -> str:
 
 
 class AnswerForm(FlaskForm):
-    """Base of the per-instrument answer forms: fills the options from the definition."""
+    """Base of the per-instrument answer forms: fills the options from the definition.
+
+    Item text and options are set per request: in the user's language where the
+    instrument has a published version in it, else in the English original.
+    """
 
     instrument: Instrument
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        options = [SelectChoice(str(o.value), _(o.label)) for o in self.instrument.options]
-        for field in item_fields(self, self.instrument):
+        instrument = self.instrument
+        options = [
+            SelectChoice(str(o.value), instrument_text(instrument, o.label))
+            for o in instrument.options
+        ]
+        for field, text in zip(item_fields(self, instrument), instrument.items, strict=True):
+            field.label.text = instrument_text(instrument, text)
             field.choices = options
-        if self.instrument.extra_question:
+        if instrument.extra_question:
+            self["extra"].label.text = instrument_text(instrument, instrument.extra_question)
             self["extra"].choices = [
-                SelectChoice(str(o.value), _(o.label)) for o in self.instrument.extra_options
+                SelectChoice(str(o.value), instrument_text(instrument, o.label))
+                for o in instrument.extra_options
             ]
 
 
@@ -86,14 +98,12 @@ def answer_form_class(code: str) -> type[AnswerForm]:
     attrs: dict = {"instrument": instrument}
     for index, text in enumerate(instrument.items):
         attrs[_item_field_name(index)] = RadioField(
-            _l(text),
+            text,
             coerce=int,
             validators=[InputRequired(message=_l("Please choose an answer for this question."))],
         )
     if instrument.extra_question:
-        attrs["extra"] = RadioField(
-            _l(instrument.extra_question), coerce=int, validators=[Optional()]
-        )
+        attrs["extra"] = RadioField(instrument.extra_question, coerce=int, validators=[Optional()])
     attrs["completed_on"] = DateField(_l("Answered on"), validators=[Optional(), not_in_future])
     return type(f"AnswerForm_{code}", (AnswerForm,), attrs)
 

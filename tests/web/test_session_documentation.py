@@ -712,7 +712,9 @@ def test_spots_of_two_sessions_are_linked_and_mapped(therapist, world):
     )
 
     page = therapist.get(session_url(second)).get_data(as_text=True)
-    assert f'<option value="{first_spot.id}">2026-03-02: Activation spot at (2, 1)</option>' in page
+    assert (
+        f'<option value="{first_spot.id}">Mar 2, 2026: Activation spot at (2, 1)</option>' in page
+    )
     linked = spot_data(suds_start="5", suds_end="1", z="far", earlier_spot_id=str(first_spot.id))
     assert post(therapist, f"{session_url(second)}/brainspots", linked).status_code == 302
     db.session.expire_all()

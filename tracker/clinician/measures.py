@@ -46,6 +46,7 @@ def _page(client, status=200, **forms):
             scores_only=SCORES_ONLY,
             schedule_labels=SCHEDULE_LABELS,
             change_words=scoring.CHANGE_WORDS,
+            flag_labels=scoring.FLAG_LABELS,
             may_manage=can_manage_measures(current_user, client),
             **forms,
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -361,7 +362,7 @@ def _earlier_choices(earlier, practice: Practice):
             str(spot.id),
             _(
                 "%(date)s: %(type)s at (%(x)s, %(y)s)",
-                date=utc_to_local(spot.session.starts_at, practice.timezone).date().isoformat(),
+                date=format_date(utc_to_local(spot.session.starts_at, practice.timezone).date()),
                 type=_(spot_rules.SPOT_TYPE_LABELS[spot.spot_type]),
                 x=spot.x,
                 y=spot.y,

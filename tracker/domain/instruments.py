@@ -12,6 +12,14 @@ Instruments with item text may be reproduced freely (public domain or free to us
 
 Scores-only instruments (CADSS, EBI, MEQ-30, DES-II, SUDS) are entered by the therapist
 as scores: their item text is not ours to print.
+
+Translations of item text are never our own: an instrument is shown in another language
+only where a published, validated version may be reproduced freely, listed in
+``translated_locales`` (the catalogue then carries that published wording):
+- German PHQ-9 (PHQ-D; Löwe, Spitzer, Zipfel & Herzog 2002) and German GAD-7 (Löwe et al.
+  2008): part of the Pfizer PHQ family, released for use without permission.
+- German WHO-5: free to use (WHO Collaborating Centre, Psychiatric Research Unit).
+PCL-5 and ACE stay in English in every language, and the page says why.
 """
 
 from __future__ import annotations
@@ -43,6 +51,12 @@ class Instrument:
     needs_introduction: bool = False
     introduction: str = ""
     source: str = ""
+    # Languages besides the English original with a published version we may reproduce.
+    translated_locales: frozenset[str] = frozenset()
+
+    def has_version_in(self, language: str) -> bool:
+        """Whether the item text may be shown in ``language`` (else it stays in English)."""
+        return language == "en" or language in self.translated_locales
 
     @property
     def min_answer(self) -> int:
@@ -97,6 +111,7 @@ PHQ9 = Instrument(
         AnswerOption(3, N_("Extremely difficult")),
     ),
     source="Kroenke, Spitzer & Williams (2001), J Gen Intern Med 16:606-613",
+    translated_locales=frozenset({"de"}),
 )
 
 GAD7 = Instrument(
@@ -117,6 +132,7 @@ GAD7 = Instrument(
     ),
     options=FREQUENCY_2_WEEKS,
     source="Spitzer, Kroenke, Williams & Löwe (2006), Arch Intern Med 166:1092-1097",
+    translated_locales=frozenset({"de"}),
 )
 
 PCL5 = Instrument(
@@ -206,6 +222,7 @@ WHO5 = Instrument(
     lower_is_better=False,
     source="WHO Collaborating Centre in Mental Health, Frederiksborg (1998); Topp et al. "
     "(2015), Psychother Psychosom 84:167-176",
+    translated_locales=frozenset({"de"}),
 )
 
 ACE = Instrument(

@@ -183,6 +183,17 @@ def classify_change(code: str, before_total: int, after_total: int) -> str:
     return "unchanged"
 
 
+# What each response flag says on the clinician's page.
+FLAG_LABELS = {
+    "suicidal_ideation": N_("suicidal ideation"),
+    "probable_ptsd": N_("probable PTSD"),
+    "dsm5_pattern": N_("DSM-5 symptom pattern"),
+    "poor_wellbeing": N_("poor well-being"),
+    "high_ace": N_("high exposure"),
+    "complete_mystical_experience": N_("complete mystical experience"),
+    "high_dissociation": N_("high dissociation"),
+}
+
 CHANGE_WORDS = {
     "improved": N_("reliably improved"),
     "deteriorated": N_("reliably worse"),
