@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from tests.factories import (
     answer_measure,
@@ -449,7 +450,7 @@ def test_therapist_enters_answers_on_the_clients_behalf(therapist, world):
     page = text(therapist.get(f"/clients/{cid}/measures"))
     assert "Answers saved and scored." in page
     row = table_rows(page, "pcl5")[0]
-    assert row[1:4] == ["12", "—", "dsm5 pattern"]
+    assert row[1:4] == ["12", "—", "DSM-5 symptom pattern"]
     assert row[-1] == "Tara A"
     (event,) = events("measure.response")
     assert (event.actor_id, event.record_id, event.detail) == (
@@ -843,7 +844,7 @@ def test_the_measures_page_labels_every_change_in_words(therapist, course):
     (gad7,) = table_rows(page, "gad7")
     assert gad7[1:6] == ["12", "moderate", "—", "—", "—"]
     (ace,) = table_rows(page, "ace")
-    assert ace[1:6] == ["5", "—", "high ace", "—", "—"]
+    assert ace[1:6] == ["5", "—", "high exposure", "—", "—"]
     # instruments in their clinical order
     assert page.index('id="m-phq9"') < page.index('id="m-gad7"') < page.index('id="m-ace"')
 
@@ -862,8 +863,8 @@ def test_the_trend_chart_has_bands_markers_and_a_text_alternative(therapist, cou
     # two medicine sessions inside the span; the earlier one and the integration session not
     markers = re.findall(r'<line [^>]*class="marker"[^>]*>\s*<title>([^<]*)</title>', svg)
     assert markers == [
-        f"Medicine session {days_ago(35).isoformat()}",
-        f"Medicine session {days_ago(15).isoformat()}",
+        f"Medicine session {format_date(days_ago(35), 'medium', locale='en')}",
+        f"Medicine session {format_date(days_ago(15), 'medium', locale='en')}",
     ]
     assert svg.count('class="trend-point"') == 4
     assert 'class="trend-line"' in svg
