@@ -10,6 +10,7 @@ from tracker.clinician import bp
 from tracker.clinician.family_forms import (
     EventForm,
     MemberForm,
+    ParentLinkForm,
     PartnershipForm,
     QuickFamilyForm,
     RelationshipForm,
@@ -44,6 +45,7 @@ def _page(client, status=200, **forms):
     members = family.members
     forms.setdefault("quick_form", QuickFamilyForm(formdata=None))
     forms.setdefault("member_form", MemberForm(formdata=None, members=members))
+    forms.setdefault("parent_link_form", ParentLinkForm(formdata=None, members=members))
     forms.setdefault("partnership_form", PartnershipForm(formdata=None, members=members))
     forms.setdefault("relationship_form", RelationshipForm(formdata=None, members=members))
     forms.setdefault("event_form", EventForm(formdata=None, members=members))
@@ -103,7 +105,14 @@ def quick_family(client_id: int):
     try:
         created = family_service.quick_entry(client, entries)
     except family_service.FamilyRejected as rejected:
-        return _refused(client, form, rejected, "mother", "quick_form")
+        # the message goes next to the year (or, if no year is typed, the name) of the
+        # person it concerns
+        person = form[rejected.field].form
+        target = "birth_year" if person.birth_year.data else "name"
+        db.session.rollback()
+        for problem in rejected.problems:
+            person[target].errors.append(problem_text(problem))
+        return _page(client, 400, quick_form=form)
     return _saved(
         client,
         "family.quick_entry",
@@ -167,6 +176,21 @@ def delete_family_member(client_id: int, member_id: int):
     return _saved(client, "family.member_delete", _("Person removed."), member_id)
 
 
+@bp.route("/clients/<int:client_id>/family/parent-links", methods=["POST"])
+@translate_service_errors
+def add_family_parent_link(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_edit_client)
+    form = ParentLinkForm(members=family_service.load(client).members)
+    if not form.validate_on_submit():
+        return _page(client, 400, parent_link_form=form)
+    data = {k: form[k].data for k in ("parent_id", "child_id", "kind")}
+    try:
+        row = family_service.add_parent_link(client, data)
+    except family_service.FamilyRejected as rejected:
+        return _refused(client, form, rejected, "child_id", "parent_link_form")
+    return _saved(client, "family.parent_link_add", _("Parent recorded."), row.id)
+
+
 @bp.route("/clients/<int:client_id>/family/partnerships", methods=["POST"])
 @translate_service_errors
 def add_family_partnership(client_id: int):
@@ -217,7 +241,8 @@ def add_family_event(client_id: int):
 
 
 @bp.route(
-    "/clients/<int:client_id>/family/<any(partnerships, relationships, events):part>"
+    "/clients/<int:client_id>/family"
+    "/<any('parent-links', partnerships, relationships, events):part>"
     "/<int:part_id>/delete",
     methods=["POST"],
 )
@@ -225,7 +250,7 @@ def add_family_event(client_id: int):
 def delete_family_part(client_id: int, part: str, part_id: int):
     client = client_service.get_client(current_user, client_id, can_edit_client)
     family_service.delete_part(client, part, part_id)
-    return _saved(client, f"family.{part}_delete", _("Removed."), part_id)
+    return _saved(client, f"family.{part.replace('-', '_')}_delete", _("Removed."), part_id)
 
 
 @bp.route("/clients/<int:client_id>/goals/<int:goal_id>/family-links", methods=["POST"])
@@ -247,8 +272,9 @@ def link_goal_to_family(client_id: int, goal_id: int):
         link = family_service.link_goal(
             client, goal, member_id=form.member_id.data, event_id=form.event_id.data
         )
-    except family_service.FamilyRejected:
-        flash(_("Choose a person or an event of the family history."), "error")
+    except family_service.FamilyRejected as rejected:
+        for problem in rejected.problems:
+            flash(problem_text(problem), "error")
         return redirect(goal_url)
     audit(
         "goal.family_link",

@@ -44,6 +44,10 @@ class QuickFamilyForm(FlaskForm):
     paternal_grandmother = FormField(PersonFields, label=_l("Paternal grandmother"))
     paternal_grandfather = FormField(PersonFields, label=_l("Paternal grandfather"))
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.csrf_token.id = "quick-csrf_token"
+
     ROLES = (
         "mother",
         "father",
@@ -52,6 +56,13 @@ class QuickFamilyForm(FlaskForm):
         "paternal_grandmother",
         "paternal_grandfather",
     )
+
+
+def distinct_ids(form: FlaskForm, prefix: str) -> None:
+    """Several forms share the family page: give this one's controls their own ids, so
+    labels and error messages belong to the right control (the names stay as they are)."""
+    for field in form:
+        field.id = f"{prefix}-{field.name}"
 
 
 def member_choices(members, blank: str | None = None) -> list[SelectChoice]:
@@ -108,6 +119,22 @@ class MemberForm(FlaskForm):
             del self.relation, self.anchor_id, self.link_kind
 
 
+class ParentLinkForm(FlaskForm):
+    """One person already in the family is a parent of another (a second parent, a
+    step-parent who adopted, a grandparent who fostered)."""
+
+    parent_id = SelectField(_l("Parent"), coerce=optional_int, validators=[DataRequired()])
+    child_id = SelectField(_l("of"), coerce=optional_int, validators=[DataRequired()])
+    kind = SelectField(_l("Kind of parenthood"), validators=[DataRequired()])
+
+    def __init__(self, *args, members=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.parent_id.choices = member_choices(members)
+        self.child_id.choices = member_choices(members)
+        self.kind.choices = choices(rules.PARENT_LINK_LABELS)
+        distinct_ids(self, "parent-link")
+
+
 class PartnershipForm(FlaskForm):
     a_id = SelectField(_l("Partner"), coerce=optional_int, validators=[DataRequired()])
     b_id = SelectField(_l("and"), coerce=optional_int, validators=[DataRequired()])
@@ -120,6 +147,7 @@ class PartnershipForm(FlaskForm):
         self.a_id.choices = member_choices(members)
         self.b_id.choices = member_choices(members)
         self.kind.choices = choices(rules.PARTNERSHIP_LABELS)
+        distinct_ids(self, "partnership")
 
 
 class RelationshipForm(FlaskForm):
@@ -132,6 +160,7 @@ class RelationshipForm(FlaskForm):
         self.a_id.choices = member_choices(members)
         self.b_id.choices = member_choices(members)
         self.quality.choices = choices(rules.QUALITY_LABELS)
+        distinct_ids(self, "relationship")
 
 
 class EventForm(FlaskForm):
@@ -164,10 +193,15 @@ class EventForm(FlaskForm):
             SelectChoice("whole", _("The whole family")),
         ]
         self.spoken_of.choices = choices(rules.SPOKEN_LABELS)
+        distinct_ids(self, "event")
 
-    def validate_member_id(self, field) -> None:
-        if field.data is None and not self.branch.data:
-            raise ValidationError(_("Choose a person or a branch of the family."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # not an inline validator: Optional() would stop the chain before it ran
+        if self.member_id.data is None and not self.branch.data:
+            self.member_id.errors.append(_("Choose a person or a branch of the family."))
+            return False
+        return valid
 
 
 class GoalLinkForm(FlaskForm):

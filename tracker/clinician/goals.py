@@ -137,7 +137,7 @@ def _family_context(client, goal) -> dict:
     for link in family_service.goal_links(goal):
         if link.member_id in members:
             described.append(members[link.member_id].relationship_label)
-        elif link.event_id in events:
+        if link.event_id in events:
             event = events[link.event_id]
             label = {**TRAUMA_EVENT_LABELS, **RESILIENCE_EVENT_LABELS}[event.kind]
             described.append(f"{_(label)} {event.start_year or ''}".strip())

@@ -203,7 +203,7 @@ def add_member(
             links.append(rules.ParentLink(anchor_id, -1, link_kind))
     problems = rules.family_problems(people, links, family.partner_links)
     if problems:
-        raise FamilyRejected(problems)
+        raise FamilyRejected(problems, "birth_year")
     db.session.add(member)
     db.session.flush()
     if relation == "parent_of":
@@ -249,7 +249,7 @@ def delete_member(client: Client, member: FamilyMember) -> None:
 
 
 QUICK_ROLES = (
-    # key, label, sex, generation offset from the client
+    # key, label, sex
     ("mother", "mother", "female"),
     ("father", "father", "male"),
     ("maternal_grandmother", "maternal grandmother", "female"),
@@ -257,49 +257,106 @@ QUICK_ROLES = (
     ("paternal_grandmother", "paternal grandmother", "female"),
     ("paternal_grandfather", "paternal grandfather", "male"),
 )
+QUICK_PARENTS = (
+    # parent role, child role
+    ("mother", "client"),
+    ("father", "client"),
+    ("maternal_grandmother", "mother"),
+    ("maternal_grandfather", "mother"),
+    ("paternal_grandmother", "father"),
+    ("paternal_grandfather", "father"),
+)
+QUICK_COUPLES = (
+    ("father", "mother"),
+    ("maternal_grandfather", "maternal_grandmother"),
+    ("paternal_grandfather", "paternal_grandmother"),
+)
+
+
+def _typed(data: dict[str, Any]) -> bool:
+    return any(data.get(k) for k in ("name", "birth_year", "death_year", "deceased"))
 
 
 def quick_entry(client: Client, entries: dict[str, dict[str, Any]]) -> list[FamilyMember]:
-    """Parents and grandparents in one go: only rows with something typed are added."""
+    """Parents and grandparents in one go: only rows with something typed are added.
+
+    Someone already in the family history under the same label (an earlier quick entry)
+    is linked to, never added twice; the whole entry is checked before anything is
+    written, and a refusal names the role it concerns (``FamilyRejected.field``).
+    """
+    typed = [key for key, _, _ in QUICK_ROLES if _typed(entries.get(key) or {})]
+    if not typed:
+        raise FamilyRejected([Problem(N_("Fill in at least one person."))], "mother")
     family = load(client)
-    me = ensure_client_node(client, family)
-    created: dict[str, FamilyMember] = {}
+    role_of_label = {label: key for key, label, _ in QUICK_ROLES}
+    present = {
+        role_of_label[m.relationship_label.strip().casefold()]: m
+        for m in family.members
+        if m.relationship_label.strip().casefold() in role_of_label
+    }
+    for key in typed:
+        if key in present:
+            who = {"who": present[key].relationship_label}
+            problem = Problem(N_("%(who)s is already in the family history: edit them there."), who)
+            raise FamilyRejected([problem], key)
+
+    # The would-be family, checked first: new people get ids below zero (-1: a client
+    # node that does not exist yet).
+    me = next((m for m in family.members if m.is_client), None)
+    new = {}
     for key, label, sex in QUICK_ROLES:
-        data = entries.get(key) or {}
-        if not any(data.get(k) for k in ("name", "birth_year", "death_year", "deceased")):
-            continue
-        member = FamilyMember(client_id=client.id, relationship_label=label, sex=sex)
-        _apply(member, {**data, "relationship_label": label, "sex": sex})
-        db.session.add(member)
-        created[key] = member
-    db.session.flush()
+        if key in typed:
+            new[key] = FamilyMember(client_id=client.id, relationship_label=label, sex=sex)
+            _apply(new[key], {**entries[key], "relationship_label": label})
+    temp_id = {key: -(index + 2) for index, key in enumerate(new)}
+    id_of = {**{key: m.id for key, m in present.items()}, **temp_id}
+    id_of["client"] = me.id if me is not None else -1
+    people = [replace(family.person(m), id=temp_id[key]) for key, m in new.items()]
+    if me is None:
+        born = client.date_of_birth.year if client.date_of_birth else None
+        people.append(rules.Person(id=-1, birth_year=born, is_client=True, label="client"))
+    fresh = {*new, *(["client"] if me is None else [])}
+    linked = {(link.parent_id, link.child_id) for link in family.links}
+    links = [
+        (parent, child)
+        for parent, child in QUICK_PARENTS
+        if parent in id_of
+        and child in id_of
+        and (parent in fresh or child in fresh)
+        and (id_of[parent], id_of[child]) not in linked
+    ]
+    problems = rules.family_problems(
+        [*family.people, *people],
+        [*family.parent_links, *(rules.ParentLink(id_of[p], id_of[c]) for p, c in links)],
+        family.partner_links,
+    )
+    if problems:
+        mentioned = [
+            key
+            for problem in problems
+            for key, label, _ in QUICK_ROLES
+            if key in new and label in problem.params.values()
+        ]
+        raise FamilyRejected(problems, (mentioned or typed)[0])
 
-    def link(parent: str, child: FamilyMember | None) -> None:
-        if parent in created and child is not None:
-            db.session.add(
-                FamilyParentLink(
-                    client_id=client.id, parent_id=created[parent].id, child_id=child.id
-                )
+    member = {**present, **new, "client": ensure_client_node(client, family)}
+    db.session.add_all(new.values())
+    db.session.flush()
+    for parent, child in links:
+        db.session.add(
+            FamilyParentLink(
+                client_id=client.id, parent_id=member[parent].id, child_id=member[child].id
             )
-
-    link("mother", me)
-    link("father", me)
-    link("maternal_grandmother", created.get("mother"))
-    link("maternal_grandfather", created.get("mother"))
-    link("paternal_grandmother", created.get("father"))
-    link("paternal_grandfather", created.get("father"))
-    for a, b in (
-        ("mother", "father"),
-        ("maternal_grandmother", "maternal_grandfather"),
-        ("paternal_grandmother", "paternal_grandfather"),
-    ):
-        if a in created and b in created:
+        )
+    couples = {frozenset((p.a_id, p.b_id)) for p in family.partnerships}
+    for a, b in QUICK_COUPLES:
+        wanted = a in member and b in member and (a in new or b in new)
+        if wanted and frozenset((member[a].id, member[b].id)) not in couples:
             db.session.add(
-                FamilyPartnership(client_id=client.id, a_id=created[b].id, b_id=created[a].id)
+                FamilyPartnership(client_id=client.id, a_id=member[a].id, b_id=member[b].id)
             )
     db.session.flush()
-    _check(load(client))
-    return list(created.values())
+    return list(new.values())
 
 
 def add_partnership(client: Client, data: dict[str, Any]) -> FamilyPartnership:
@@ -307,10 +364,42 @@ def add_partnership(client: Client, data: dict[str, Any]) -> FamilyPartnership:
         get_member(client, data[key])
     if data["a_id"] == data["b_id"]:
         raise FamilyRejected([Problem(N_("A person cannot be their own partner."))], "b_id")
+    if data.get("end_year") and data.get("start_year") and data["end_year"] < data["start_year"]:
+        raise FamilyRejected([Problem(N_("The end year is before the start year."))], "end_year")
     partnership = FamilyPartnership(client_id=client.id, **data)
     db.session.add(partnership)
     db.session.flush()
     return partnership
+
+
+def add_parent_link(client: Client, data: dict[str, Any]) -> FamilyParentLink:
+    """Record that one person already in the family is a parent of another."""
+    family = load(client)
+    ids = {m.id for m in family.members}
+    for key in ("parent_id", "child_id"):
+        if data[key] not in ids:
+            raise NotFound(data[key])
+    if any(
+        link.parent_id == data["parent_id"] and link.child_id == data["child_id"]
+        for link in family.links
+    ):
+        raise FamilyRejected([Problem(N_("This parent is already recorded."))], "child_id")
+    link = rules.ParentLink(data["parent_id"], data["child_id"], data["kind"])
+    if rules.would_create_cycle(family.parent_links, link.parent_id, link.child_id):
+        names = {m.id: m.relationship_label for m in family.members}
+        raise FamilyRejected(
+            [Problem(N_("%(who)s would be their own ancestor."), {"who": names[link.parent_id]})],
+            "parent_id",
+        )
+    problems = rules.family_problems(
+        family.people, [*family.parent_links, link], family.partner_links
+    )
+    if problems:
+        raise FamilyRejected(problems, "child_id")
+    row = FamilyParentLink(client_id=client.id, **data)
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def add_relationship(client: Client, data: dict[str, Any]) -> FamilyRelationship:
@@ -327,6 +416,10 @@ def add_relationship(client: Client, data: dict[str, Any]) -> FamilyRelationship
 def add_event(client: Client, data: dict[str, Any]) -> FamilyEvent:
     if data.get("member_id") is not None:
         get_member(client, data["member_id"])
+    elif not data.get("branch"):
+        raise FamilyRejected(
+            [Problem(N_("Choose a person or a branch of the family."))], "member_id"
+        )
     if data.get("end_year") and data.get("start_year") and data["end_year"] < data["start_year"]:
         raise FamilyRejected([Problem(N_("The end year is before the start year."))], "end_year")
     event = FamilyEvent(client_id=client.id, **data)
@@ -337,6 +430,7 @@ def add_event(client: Client, data: dict[str, Any]) -> FamilyEvent:
 
 
 PARTS = {
+    "parent-links": FamilyParentLink,
     "partnerships": FamilyPartnership,
     "relationships": FamilyRelationship,
     "events": FamilyEvent,
@@ -380,6 +474,13 @@ def link_goal(
             raise NotFound(event_id)
     if member_id is None and event_id is None:
         raise FamilyRejected([Problem(N_("Choose a person or an event."))], "member_id")
+    if goal.domain != "family_patterns":
+        raise FamilyRejected(
+            [Problem(N_("Only goals about family patterns link to the family history."))]
+        )
+    for existing in goal_links(goal):
+        if (existing.member_id, existing.event_id) == (member_id, event_id):
+            return existing
     link = GoalFamilyLink(goal_id=goal.id, member_id=member_id, event_id=event_id)
     db.session.add(link)
     db.session.flush()
