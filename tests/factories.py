@@ -507,3 +507,109 @@ def bulk_measure_assignments(client: Client, count: int) -> None:
             for n in range(count)
         ],
     )
+
+
+# --- family history (appended for the genogram feature) -----------------------------
+
+
+def make_member(client: Client, label: str = "relative", **fields):
+    """A person of the client's family history (``is_client=True`` for the client)."""
+    from tracker.models import FamilyMember
+
+    member = FamilyMember(client_id=client.id, relationship_label=label, **fields)
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def make_parent_link(client: Client, parent, child, kind: str = "biological"):
+    from tracker.models import FamilyParentLink
+
+    link = FamilyParentLink(client_id=client.id, parent_id=parent.id, child_id=child.id, kind=kind)
+    db.session.add(link)
+    db.session.flush()
+    return link
+
+
+def make_partnership(client: Client, a, b, kind: str = "married", **fields):
+    from tracker.models import FamilyPartnership
+
+    partnership = FamilyPartnership(client_id=client.id, a_id=a.id, b_id=b.id, kind=kind, **fields)
+    db.session.add(partnership)
+    db.session.flush()
+    return partnership
+
+
+def make_bond(client: Client, a, b, quality: str):
+    """A relationship quality (close, conflict, cut-off …) between two people."""
+    from tracker.models import FamilyRelationship
+
+    bond = FamilyRelationship(client_id=client.id, a_id=a.id, b_id=b.id, quality=quality)
+    db.session.add(bond)
+    db.session.flush()
+    return bond
+
+
+def make_family_event(client: Client, kind: str = "war", *, member=None, **fields):
+    """A trauma (or, for a resilience kind, resilience) event of a person or a branch."""
+    from tracker.domain.genogram import RESILIENCE_EVENT_LABELS
+    from tracker.models import FamilyEvent
+
+    values = {"start_year": 1943, "spoken_of": "no", **fields}
+    if member is None:
+        values.setdefault("branch", "whole")
+    event = FamilyEvent(
+        client_id=client.id,
+        member_id=member.id if member is not None else None,
+        kind=kind,
+        resilience=kind in RESILIENCE_EVENT_LABELS,
+        **values,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def add_family(client: Client, people, links, partnerships) -> dict:
+    """Store a family given as genogram values (``tracker.domain.genogram`` Person,
+    ParentLink, Partnership); returns the stored members by the values' ids."""
+    from tracker.models import FamilyMember, FamilyParentLink, FamilyPartnership
+
+    members = {
+        person.id: FamilyMember(
+            client_id=client.id,
+            relationship_label=person.label or f"relative {person.id}",
+            name=f"Name {person.id}",
+            sex=person.sex,
+            birth_year=person.birth_year,
+            death_year=person.death_year,
+            deceased=person.deceased,
+            is_client=person.is_client,
+            twin_group=person.twin_group,
+        )
+        for person in people
+    }
+    db.session.add_all(members.values())
+    db.session.flush()
+    db.session.add_all(
+        FamilyParentLink(
+            client_id=client.id,
+            parent_id=members[link.parent_id].id,
+            child_id=members[link.child_id].id,
+            kind=link.kind,
+        )
+        for link in links
+    )
+    db.session.add_all(
+        FamilyPartnership(
+            client_id=client.id,
+            a_id=members[p.a_id].id,
+            b_id=members[p.b_id].id,
+            kind=p.kind,
+            start_year=p.start_year,
+            end_year=p.end_year,
+        )
+        for p in partnerships
+    )
+    db.session.flush()
+    return members

@@ -205,6 +205,7 @@ def seed_demo(*, env_name: str) -> tuple[Practice, bool]:
     homework_service.seed_library(practice)
     _add_demo_integration(practice, users)
     _add_demo_measures()
+    _add_demo_family()
     return practice, True
 
 
@@ -909,4 +910,145 @@ def _add_demo_measures() -> None:
                 ),
             ]
         )
+    db.session.flush()
+
+
+# --- family history ------------------------------------------------------------------
+
+# Sam's family: the Nigerian civil war (1967-1970) took his paternal grandfather and
+# drove the family from their town; his parents later emigrated. Nobody spoke of it.
+SAM_FAMILY = (
+    # key, label, sex, born, died, conditions, name
+    ("pgf", "paternal grandfather", "male", 1925, 1968, "", "Chukwuma"),
+    ("pgm", "paternal grandmother", "female", 1930, 2005, "depression", "Adaeze"),
+    ("mgf", "maternal grandfather", "male", 1928, 1994, "addiction", "Obinna"),
+    ("mgm", "maternal grandmother", "female", 1932, None, "", "Chioma"),
+    ("aunt", "paternal aunt", "female", 1952, None, "anxiety", "Ifeoma"),
+    ("father", "father", "male", 1955, 2019, "depression,trauma", "Emeka"),
+    ("mother", "mother", "female", 1958, None, "", "Ngozi"),
+    ("brother", "brother", "male", 1984, None, "", "Chidi"),
+    ("partner", "partner", "female", 1989, None, "", "Amara"),
+    ("daughter", "daughter", "female", 2016, None, "", "Zara"),
+)
+SAM_PARENTS = (
+    ("pgf", "father"),
+    ("pgm", "father"),
+    ("pgf", "aunt"),
+    ("pgm", "aunt"),
+    ("mgf", "mother"),
+    ("mgm", "mother"),
+    ("father", "client"),
+    ("mother", "client"),
+    ("father", "brother"),
+    ("mother", "brother"),
+    ("client", "daughter"),
+    ("partner", "daughter"),
+)
+SAM_EVENTS = (
+    # kind, person key (or branch), start, end, spoken, description
+    ("war", "pgf", 1967, 1970, "no", "Conscripted; killed in 1968."),
+    ("displacement", "pgm", 1968, 1970, "no", "Fled with the children to her sister's village."),
+    ("early_parent_loss", "father", 1968, None, "no", "Lost his father at thirteen."),
+    ("poverty", "paternal", 1968, 1972, "partly", "Hunger during and after the blockade."),
+    ("migration", "father", 1986, None, "yes", "Emigrated with Ngozi for work."),
+    ("faith", "pgm", None, None, "yes", "Her church community carried the family."),
+    ("protective_relationship", "client", 1995, None, "yes", "Close to his maternal grandmother."),
+)
+
+
+def _add_demo_family() -> None:
+    from tracker.models import (
+        FamilyEvent,
+        FamilyMember,
+        FamilyParentLink,
+        FamilyPartnership,
+        FamilyRelationship,
+        GoalFamilyLink,
+        IntegrationGoal,
+    )
+
+    client = db.session.scalar(select(Client).where(Client.legal_name == "Samuel Okafor"))
+    people = {
+        "client": FamilyMember(
+            client_id=client.id,
+            relationship_label="client",
+            sex="male",
+            birth_year=1987,
+            is_client=True,
+            name="Sam",
+        )
+    }
+    for key, label, sex, born, died, conditions, name in SAM_FAMILY:
+        people[key] = FamilyMember(
+            client_id=client.id,
+            relationship_label=label,
+            sex=sex,
+            birth_year=born,
+            death_year=died,
+            deceased=died is not None,
+            conditions=conditions,
+            name=name,
+        )
+    db.session.add_all(people.values())
+    db.session.flush()
+    for parent, child in SAM_PARENTS:
+        db.session.add(
+            FamilyParentLink(
+                client_id=client.id, parent_id=people[parent].id, child_id=people[child].id
+            )
+        )
+    for a, b, kind, start, end in (
+        ("pgf", "pgm", "married", 1950, None),
+        ("mgf", "mgm", "married", 1955, None),
+        ("father", "mother", "divorced", 1982, 2001),
+        ("client", "partner", "cohabiting", 2014, None),
+    ):
+        db.session.add(
+            FamilyPartnership(
+                client_id=client.id,
+                a_id=people[a].id,
+                b_id=people[b].id,
+                kind=kind,
+                start_year=start,
+                end_year=end,
+            )
+        )
+    for a, b, quality in (
+        ("father", "client", "distant"),
+        ("mgm", "client", "close"),
+        ("father", "mother", "conflict"),
+        ("pgm", "father", "fused"),
+    ):
+        db.session.add(
+            FamilyRelationship(
+                client_id=client.id, a_id=people[a].id, b_id=people[b].id, quality=quality
+            )
+        )
+    war = None
+    for kind, who, start, end, spoken, description in SAM_EVENTS:
+        from tracker.domain.genogram import RESILIENCE_EVENT_LABELS
+
+        event = FamilyEvent(
+            client_id=client.id,
+            member_id=people[who].id if who in people else None,
+            branch=who if who not in people else None,
+            kind=kind,
+            resilience=kind in RESILIENCE_EVENT_LABELS,
+            start_year=start,
+            end_year=end,
+            spoken_of=spoken,
+            description=description,
+        )
+        db.session.add(event)
+        if kind == "war":
+            war = event
+    db.session.flush()
+    goal = db.session.scalar(
+        select(IntegrationGoal).where(
+            IntegrationGoal.client_id == client.id, IntegrationGoal.domain == "family_patterns"
+        )
+    )
+    if goal is not None and war is not None:
+        db.session.add(GoalFamilyLink(goal_id=goal.id, event_id=war.id))
+        db.session.add(GoalFamilyLink(goal_id=goal.id, member_id=people["father"].id))
     db.session.flush()

@@ -216,6 +216,19 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("clinician.acknowledge_alert", "POST"): STAFF_OWN_CLIENT,  # an alert of client A
     ("portal.fill_measure", "GET"): PORTAL_OWN_RECORD,
     ("portal.fill_measure", "POST"): PORTAL_OWN_RECORD,
+    # family history (issue 7): the care team sees it, primary and co-therapists change it
+    ("clinician.family_history", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.quick_family", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_family_member", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.edit_family_member", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.edit_family_member", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.delete_family_member", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_family_parent_link", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_family_partnership", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_family_relationship", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.add_family_event", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.delete_family_part", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.link_goal_to_family", "POST"): STAFF_OWN_CLIENT,
     # portal
     ("portal.home", "GET"): PORTAL,
     ("portal.show_homework", "GET"): PORTAL_OWN_RECORD,
@@ -261,6 +274,8 @@ class Scene:
     invitation_token: str  # a valid portal invitation (for a third client)
     measure_assignment_id: int  # a due PHQ-9 of client A
     alert_id: int  # an open safety alert of client A
+    family_member_id: int  # a relative in client A's family history (not the client)
+    family_event_id: int  # an event of that relative
 
 
 def build_scene(world: factories.World) -> Scene:
@@ -344,6 +359,10 @@ def build_scene(world: factories.World) -> Scene:
         completed_on=date(2026, 11, 1),
         by_client=False,
     )
+    me = factories.make_member(world.client_a, "client", is_client=True, birth_year=1985)
+    mother = factories.make_member(world.client_a, "mother", sex="female", birth_year=1958)
+    factories.make_parent_link(world.client_a, mother, me)
+    family_event = factories.make_family_event(world.client_a, "migration", member=mother)
     db.session.commit()
     return Scene(
         emails={
@@ -368,6 +387,8 @@ def build_scene(world: factories.World) -> Scene:
         invitation_token=invitation.token,
         measure_assignment_id=measure.id,
         alert_id=flagged.alert.id,
+        family_member_id=mother.id,
+        family_event_id=family_event.id,
     )
 
 
@@ -436,6 +457,27 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
     "clinician.enter_measure": lambda scene: {**_client_a(scene), "code": "phq9"},
     "clinician.acknowledge_alert": lambda scene: {"alert_id": scene.alert_id},
     "portal.fill_measure": lambda scene: {"measure_id": scene.measure_assignment_id},
+    "clinician.family_history": _client_a,
+    "clinician.quick_family": _client_a,
+    "clinician.add_family_member": _client_a,
+    "clinician.edit_family_member": lambda scene: {
+        **_client_a(scene),
+        "member_id": scene.family_member_id,
+    },
+    "clinician.delete_family_member": lambda scene: {
+        **_client_a(scene),
+        "member_id": scene.family_member_id,
+    },
+    "clinician.add_family_parent_link": _client_a,
+    "clinician.add_family_partnership": _client_a,
+    "clinician.add_family_relationship": _client_a,
+    "clinician.add_family_event": _client_a,
+    "clinician.delete_family_part": lambda scene: {
+        **_client_a(scene),
+        "part": "events",
+        "part_id": scene.family_event_id,
+    },
+    "clinician.link_goal_to_family": lambda scene: {**_client_a(scene), "goal_id": scene.goal_id},
     "portal.show_homework": lambda scene: {"assignment_id": scene.assignment_id},
     "portal.complete_homework": lambda scene: {"assignment_id": scene.assignment_id},
     "portal.show_goal": lambda scene: {"goal_id": scene.goal_id},

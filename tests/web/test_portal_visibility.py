@@ -29,7 +29,9 @@ from tests.factories import (
     complete,
     login,
     make_assignment,
+    make_family_event,
     make_goal,
+    make_member,
     make_user,
     rate,
     today_utc,
@@ -202,8 +204,14 @@ def plant(client: Client, tag: str) -> Record:
         by_client=False,
     )
     measure_service.acknowledge(flagged.alert, client.primary_therapist, record.t("alert-note"))
+    # the family history: names, notes and stories of third parties, for the team only
+    relative = make_member(
+        client, "grandmother", name=record.t("family-name"), notes=record.t("family-notes")
+    )
+    make_family_event(client, "war", member=relative, description=record.t("family-event"))
     db.session.flush()
     record.ids = {
+        "member_id": [relative.id],
         "measure_id": [measure.id],
         "session_id": [s.id for s in sessions],
         "goal_id": [goal.id, paused.id],

@@ -110,6 +110,7 @@ def _goal_page(client, goal, rating_form, status=200):
                 goal_service.linked_homework(goal), practice_today()
             ),
             sessions=goal_service.linked_sessions(goal),
+            **_family_context(client, goal),
             outcome=goal_service.outcome_progress(goal),
             comparison_labels=COMPARISON_LABELS,
             instruments=ITEM_INSTRUMENTS,
@@ -119,6 +120,33 @@ def _goal_page(client, goal, rating_form, status=200):
         ),
         status,
     )
+
+
+def _family_context(client, goal) -> dict:
+    """Links of a family-patterns goal to people or events of the genogram."""
+    if goal.domain != "family_patterns":
+        return {"family_links": [], "family_link_form": None}
+    from tracker.clinician.family_forms import GoalLinkForm
+    from tracker.domain.genogram import RESILIENCE_EVENT_LABELS, TRAUMA_EVENT_LABELS
+    from tracker.services import family as family_service
+
+    family = family_service.load(client)
+    members = {m.id: m for m in family.members}
+    events = {e.id: e for e in family.events}
+    described = []
+    for link in family_service.goal_links(goal):
+        if link.member_id in members:
+            described.append(members[link.member_id].relationship_label)
+        if link.event_id in events:
+            event = events[link.event_id]
+            label = {**TRAUMA_EVENT_LABELS, **RESILIENCE_EVENT_LABELS}[event.kind]
+            described.append(f"{_(label)} {event.start_year or ''}".strip())
+    return {
+        "family_links": described,
+        "family_link_form": GoalLinkForm(
+            formdata=None, members=family.members, events=family.events
+        ),
+    }
 
 
 @bp.route("/clients/<int:client_id>/goals/<int:goal_id>")

@@ -8,6 +8,14 @@ from sqlalchemy.orm import Session
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base
 from tracker.models.client import CareTeamMember, Client, Consent, MedicalScreening
+from tracker.models.family import (
+    FamilyEvent,
+    FamilyMember,
+    FamilyParentLink,
+    FamilyPartnership,
+    FamilyRelationship,
+    GoalFamilyLink,
+)
 from tracker.models.goals import GoalRating, IntegrationGoal
 from tracker.models.homework import (
     HomeworkAssignment,
@@ -35,6 +43,12 @@ __all__ = [
     "CareTeamMember",
     "Client",
     "Consent",
+    "FamilyEvent",
+    "FamilyMember",
+    "FamilyParentLink",
+    "FamilyPartnership",
+    "FamilyRelationship",
+    "GoalFamilyLink",
     "GoalRating",
     "HomeworkAssignment",
     "HomeworkEntry",

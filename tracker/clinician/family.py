@@ -1,0 +1,288 @@
+"""Family history: the genogram, the timeline across generations, and their editing."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.clinician import bp
+from tracker.clinician.family_forms import (
+    EventForm,
+    MemberForm,
+    ParentLinkForm,
+    PartnershipForm,
+    QuickFamilyForm,
+    RelationshipForm,
+)
+from tracker.domain import genogram as rules
+from tracker.domain.policy import can_edit_client
+from tracker.extensions import db
+from tracker.forms import problem_text
+from tracker.services import clients as client_service
+from tracker.services import family as family_service
+from tracker.web import audit, translate_service_errors
+
+LABELS = {
+    "sex": rules.SEX_LABELS,
+    "partnership": rules.PARTNERSHIP_LABELS,
+    "quality": rules.QUALITY_LABELS,
+    "condition": rules.CONDITION_LABELS,
+    "trauma": rules.TRAUMA_EVENT_LABELS,
+    "resilience": rules.RESILIENCE_EVENT_LABELS,
+    "spoken": rules.SPOKEN_LABELS,
+    "link": rules.PARENT_LINK_LABELS,
+}
+CONDITION_CODES = {key: str(index + 1) for index, key in enumerate(rules.CONDITION_LABELS)}
+
+
+def _family_url(client) -> str:
+    return url_for("clinician.family_history", client_id=client.id)
+
+
+def _page(client, status=200, **forms):
+    family = family_service.load(client)
+    members = family.members
+    forms.setdefault("quick_form", QuickFamilyForm(formdata=None))
+    forms.setdefault("member_form", MemberForm(formdata=None, members=members))
+    forms.setdefault("parent_link_form", ParentLinkForm(formdata=None, members=members))
+    forms.setdefault("partnership_form", PartnershipForm(formdata=None, members=members))
+    forms.setdefault("relationship_form", RelationshipForm(formdata=None, members=members))
+    forms.setdefault("event_form", EventForm(formdata=None, members=members))
+    return (
+        render_template(
+            "clinician/family/page.html",
+            client=client,
+            family=family,
+            genogram=family_service.layout(family),
+            timeline=family_service.timeline(family),
+            ace=family_service.ace_score(client),
+            labels=LABELS,
+            condition_codes=CONDITION_CODES,
+            names={m.id: m.relationship_label for m in members},
+            events_by_year=sorted(
+                family.events, key=lambda e: (e.start_year is None, e.start_year or 0, e.id)
+            ),
+            may_edit=can_edit_client(current_user, client),
+            **forms,
+        ),
+        status,
+    )
+
+
+@bp.route("/clients/<int:client_id>/family")
+@translate_service_errors
+def family_history(client_id: int):
+    client = client_service.get_client(current_user, client_id)
+    audit("family.view", record_type="client", record_id=client.id, client_id=client.id)
+    db.session.commit()
+    return _page(client)
+
+
+def _saved(client, action: str, message: str, record_id: int | None = None):
+    audit(action, record_type="family", record_id=record_id, client_id=client.id)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(_family_url(client))
+
+
+def _refused(client, form, rejected, field: str, key: str):
+    db.session.rollback()
+    target = form[rejected.field] if rejected.field in form else form[field]
+    for problem in rejected.problems:
+        target.errors.append(problem_text(problem))
+    return _page(client, 400, **{key: form})
+
+
+@bp.route("/clients/<int:client_id>/family/quick", methods=["POST"])
+@translate_service_errors
+def quick_family(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_edit_client)
+    form = QuickFamilyForm()
+    if not form.validate_on_submit():
+        return _page(client, 400, quick_form=form)
+    entries = {role: form[role].data for role in QuickFamilyForm.ROLES}
+    try:
+        created = family_service.quick_entry(client, entries)
+    except family_service.FamilyRejected as rejected:
+        # the message goes next to the year (or, if no year is typed, the name) of the
+        # person it concerns
+        person = form[rejected.field].form
+        target = "birth_year" if person.birth_year.data else "name"
+        db.session.rollback()
+        for problem in rejected.problems:
+            person[target].errors.append(problem_text(problem))
+        return _page(client, 400, quick_form=form)
+    return _saved(
+        client,
+        "family.quick_entry",
+        _("%(n)s people added to the family history.", n=len(created)),
+    )
+
+
+@bp.route("/clients/<int:client_id>/family/members", methods=["POST"])
+@translate_service_errors
+def add_family_member(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_edit_client)
+    family = family_service.load(client)
+    form = MemberForm(members=family.members)
+    if not form.validate_on_submit():
+        return _page(client, 400, member_form=form)
+    try:
+        member = family_service.add_member(
+            client,
+            form.data,
+            relation=form.relation.data or "none",
+            anchor_id=form.anchor_id.data,
+            link_kind=form.link_kind.data or "biological",
+        )
+    except family_service.FamilyRejected as rejected:
+        return _refused(client, form, rejected, "relation", "member_form")
+    return _saved(client, "family.member_add", _("Person added."), member.id)
+
+
+@bp.route("/clients/<int:client_id>/family/members/<int:member_id>", methods=["GET", "POST"])
+@translate_service_errors
+def edit_family_member(client_id: int, member_id: int):
+    client = client_service.get_client(current_user, client_id, can_edit_client)
+    member = family_service.get_member(client, member_id)
+    form = MemberForm(obj=member, editing=True)
+    if form.validate_on_submit():
+        try:
+            family_service.update_member(client, member, form.data)
+        except family_service.FamilyRejected as rejected:
+            db.session.rollback()
+            for problem in rejected.problems:
+                form.birth_year.errors.append(problem_text(problem))
+        else:
+            return _saved(client, "family.member_update", _("Person saved."), member.id)
+    elif not form.is_submitted():
+        form.conditions.data = member.condition_keys
+    return render_template(
+        "clinician/family/member.html", client=client, form=form, member=member
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/clients/<int:client_id>/family/members/<int:member_id>/delete", methods=["POST"])
+@translate_service_errors
+def delete_family_member(client_id: int, member_id: int):
+    client = client_service.get_client(current_user, client_id, can_edit_client)
+    member = family_service.get_member(client, member_id)
+    try:
+        family_service.delete_member(client, member)
+    except family_service.FamilyRejected:
+        flash(_("The client cannot be removed from their own genogram."), "error")
+        return redirect(_family_url(client))
+    return _saved(client, "family.member_delete", _("Person removed."), member_id)
+
+
+@bp.route("/clients/<int:client_id>/family/parent-links", methods=["POST"])
+@translate_service_errors
+def add_family_parent_link(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_edit_client)
+    form = ParentLinkForm(members=family_service.load(client).members)
+    if not form.validate_on_submit():
+        return _page(client, 400, parent_link_form=form)
+    data = {k: form[k].data for k in ("parent_id", "child_id", "kind")}
+    try:
+        row = family_service.add_parent_link(client, data)
+    except family_service.FamilyRejected as rejected:
+        return _refused(client, form, rejected, "child_id", "parent_link_form")
+    return _saved(client, "family.parent_link_add", _("Parent recorded."), row.id)
+
+
+@bp.route("/clients/<int:client_id>/family/partnerships", methods=["POST"])
+@translate_service_errors
+def add_family_partnership(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_edit_client)
+    form = PartnershipForm(members=family_service.load(client).members)
+    if not form.validate_on_submit():
+        return _page(client, 400, partnership_form=form)
+    data = {k: form[k].data for k in ("a_id", "b_id", "kind", "start_year", "end_year")}
+    try:
+        row = family_service.add_partnership(client, data)
+    except family_service.FamilyRejected as rejected:
+        return _refused(client, form, rejected, "b_id", "partnership_form")
+    return _saved(client, "family.partnership_add", _("Partnership added."), row.id)
+
+
+@bp.route("/clients/<int:client_id>/family/relationships", methods=["POST"])
+@translate_service_errors
+def add_family_relationship(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_edit_client)
+    form = RelationshipForm(members=family_service.load(client).members)
+    if not form.validate_on_submit():
+        return _page(client, 400, relationship_form=form)
+    data = {k: form[k].data for k in ("a_id", "b_id", "quality")}
+    try:
+        row = family_service.add_relationship(client, data)
+    except family_service.FamilyRejected as rejected:
+        return _refused(client, form, rejected, "b_id", "relationship_form")
+    return _saved(client, "family.relationship_add", _("Relationship added."), row.id)
+
+
+@bp.route("/clients/<int:client_id>/family/events", methods=["POST"])
+@translate_service_errors
+def add_family_event(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_edit_client)
+    form = EventForm(members=family_service.load(client).members)
+    if not form.validate_on_submit():
+        return _page(client, 400, event_form=form)
+    data = {
+        k: form[k].data
+        for k in ("kind", "member_id", "start_year", "end_year", "description", "spoken_of")
+    }
+    data["branch"] = form.branch.data or None
+    try:
+        row = family_service.add_event(client, data)
+    except family_service.FamilyRejected as rejected:
+        return _refused(client, form, rejected, "kind", "event_form")
+    return _saved(client, "family.event_add", _("Event added."), row.id)
+
+
+@bp.route(
+    "/clients/<int:client_id>/family"
+    "/<any('parent-links', partnerships, relationships, events):part>"
+    "/<int:part_id>/delete",
+    methods=["POST"],
+)
+@translate_service_errors
+def delete_family_part(client_id: int, part: str, part_id: int):
+    client = client_service.get_client(current_user, client_id, can_edit_client)
+    family_service.delete_part(client, part, part_id)
+    return _saved(client, f"family.{part.replace('-', '_')}_delete", _("Removed."), part_id)
+
+
+@bp.route("/clients/<int:client_id>/goals/<int:goal_id>/family-links", methods=["POST"])
+@translate_service_errors
+def link_goal_to_family(client_id: int, goal_id: int):
+    from tracker.clinician.family_forms import GoalLinkForm
+    from tracker.domain.policy import can_manage_goals_and_homework
+    from tracker.services import goals as goal_service
+
+    client = client_service.get_client(current_user, client_id, can_manage_goals_and_homework)
+    goal = goal_service.get_goal(client, goal_id)
+    family = family_service.load(client)
+    form = GoalLinkForm(members=family.members, events=family.events)
+    goal_url = url_for("clinician.show_goal", client_id=client.id, goal_id=goal.id)
+    if not form.validate_on_submit():
+        flash(_("Choose a person or an event of the family history."), "error")
+        return redirect(goal_url)
+    try:
+        link = family_service.link_goal(
+            client, goal, member_id=form.member_id.data, event_id=form.event_id.data
+        )
+    except family_service.FamilyRejected as rejected:
+        for problem in rejected.problems:
+            flash(problem_text(problem), "error")
+        return redirect(goal_url)
+    audit(
+        "goal.family_link",
+        record_type="integration_goal",
+        record_id=goal.id,
+        client_id=client.id,
+        detail=f"link={link.id}",
+    )
+    db.session.commit()
+    flash(_("Linked to the family history."), "success")
+    return redirect(goal_url)
