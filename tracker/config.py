@@ -64,6 +64,13 @@ class Config:
     MAIL_SENDER = "Integration Tracker <no-reply@localhost>"
     INVITATION_LIFETIME = timedelta(hours=72)
 
+    # PDF reports: worker processes, their limits, and where rendered PDFs are cached
+    # (encrypted) by content hash.
+    REPORT_WORKERS = 1
+    REPORT_MEMORY_MB = 1536
+    REPORT_CPU_SECONDS = 600
+    REPORT_TIMEOUT = 60.0
+
     CASELOAD_PAGE_SIZE = 25
     TIMELINE_PAGE_SIZE = 20
     AUDIT_PAGE_SIZE = 50

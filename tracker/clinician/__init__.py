@@ -16,5 +16,6 @@ from tracker.clinician import (  # noqa: E402,F401  (registers the routes)
     homework,
     measures,
     portal_access,
+    reports,
     sessions,
 )
