@@ -40,6 +40,7 @@ format: install
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/report_bench.py
 
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot .

@@ -5,7 +5,11 @@ the app's own bundled assets.
   URL (file://, http(s)://, data:, anything) is refused, and no redirect is followed.
 - Rendering happens in a long-lived worker process that imported WeasyPrint once, with a
   memory limit and a CPU-time limit, and a per-document timeout after which the worker is
-  replaced: a pathological note cannot take the web worker down.
+  replaced: a pathological note cannot take the web worker down. The timeout counts the
+  rendering only: a new pool waits for its worker to start (import, fonts) first, so a
+  short timeout does not fail every document after a replacement. Whatever goes wrong in
+  the worker (timeout, limits, an exception such as a RecursionError on deeply nested
+  markup) reaches the caller as ``RenderError``.
 - PDFs are PDF/UA-1 (tagged, with language and title) for screen readers.
 """
 
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import os
 import resource
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +38,8 @@ ASSETS: dict[str, Path] = {
     "fonts/DejaVuSans-Bold.ttf": STATIC / "fonts" / "DejaVuSans-Bold.ttf",
 }
 PDF_VARIANT = "pdf/ua-1"
+# How long a new worker may take to start (import WeasyPrint, load fonts, warm up).
+STARTUP_TIMEOUT = 60.0
 
 
 class RenderError(RuntimeError):
@@ -86,6 +93,11 @@ WARM_UP = (
 )
 
 
+def _ready() -> bool:
+    """A no-op task: its result means a worker has finished ``_init_worker``."""
+    return True
+
+
 def _init_worker(memory_bytes: int, cpu_seconds: int) -> None:
     """Runs once per worker: limits, then import WeasyPrint and load fonts."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -107,7 +119,7 @@ class RenderPool:
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
-                self._executor = ProcessPoolExecutor(
+                executor = ProcessPoolExecutor(
                     max_workers=self.workers,
                     mp_context=get_context("spawn"),
                     initializer=_init_worker,
@@ -115,19 +127,37 @@ class RenderPool:
                     # The CPU limit is per process lifetime: recycle workers regularly.
                     max_tasks_per_child=200,
                 )
+                # Start the workers now (one task each spawns them), outside the
+                # document's timeout.
+                probes = [executor.submit(_ready) for _ in range(self.workers)]
+                try:
+                    for probe in probes:
+                        probe.result(timeout=STARTUP_TIMEOUT)
+                except (FutureTimeout, BrokenProcessPool):
+                    log.warning("report worker did not start")
+                    self._kill(executor)
+                    raise RenderError("the rendering worker did not start") from None
+                self._executor = executor
             return self._executor
+
+    @staticmethod
+    def _kill(executor: ProcessPoolExecutor) -> None:
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
 
     def _discard(self) -> None:
         with self._lock:
             executor, self._executor = self._executor, None
         if executor is not None:
-            for process in list(getattr(executor, "_processes", {}).values()):
-                process.kill()
-            executor.shutdown(wait=False, cancel_futures=True)
+            self._kill(executor)
 
     def render(self, html: str) -> tuple[bytes, int]:
-        future = self._pool().submit(render_in_process, html)
+        """The PDF bytes and page count of ``html``; ``RenderError`` if that fails."""
+        executor = self._pool()
         try:
+            # submit() itself raises BrokenProcessPool when a worker died while idle.
+            future = executor.submit(render_in_process, html)
             return future.result(timeout=self.timeout)
         except FutureTimeout:
             log.warning("report rendering timed out; worker replaced")
@@ -137,12 +167,36 @@ class RenderPool:
             log.warning("report worker died (limits); worker replaced")
             self._discard()
             raise RenderError("the rendering worker stopped") from None
+        except MemoryError:
+            log.warning("report worker ran out of memory; worker replaced")
+            self._discard()
+            raise RenderError("the document needs too much memory") from None
+        except Exception as error:
+            # Raised by WeasyPrint in the worker (e.g. RecursionError on deeply nested
+            # markup); the worker itself is fine. Only the type is logged: no content.
+            log.warning("report rendering failed: %s", type(error).__name__)
+            raise RenderError("the document could not be rendered") from None
 
     def shutdown(self) -> None:
         self._discard()
 
 
 _pools: dict[tuple, RenderPool] = {}
+
+
+def _forget_pools_after_fork() -> None:
+    # A forked child (an RQ work horse, a pre-forking server) inherits the pool objects
+    # but not their threads or processes: it must start its own.
+    _pools.clear()
+
+
+os.register_at_fork(after_in_child=_forget_pools_after_fork)
+
+
+def shutdown_all() -> None:
+    """Stop every rendering process this process started (a job's clean-up)."""
+    for pool in list(_pools.values()):
+        pool.shutdown()
 
 
 def pool_for(config) -> RenderPool:

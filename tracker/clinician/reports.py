@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -105,9 +107,10 @@ def preview_report(client_id: int):
     form = ReportForm(request.args, meta={"csrf": False})
     if not form.validate():
         abort(400)
-    data = report_service.gather(
-        client, _request_from(form, client), current_user, practice_today()
-    )
+    # The narrative is typed when generating (POST): a GET never prints clinical text
+    # that came in its URL, which ends up in logs and browser history.
+    wanted = dataclasses.replace(_request_from(form, client), narrative="")
+    data = report_service.gather(client, wanted, current_user, practice_today())
     audit(
         "report.preview",
         record_type="client",

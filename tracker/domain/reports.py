@@ -8,9 +8,10 @@ Two kinds: ``clinical`` (care team, prescriber, supervisor, insurer) and ``clien
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from tracker.domain.charts import TrendChart
 from tracker.domain.goals import TrajectoryChart
@@ -19,6 +20,18 @@ from tracker.domain.messages import N_
 CLINICAL = "clinical"
 CLIENT = "client"
 KINDS = (CLINICAL, CLIENT)
+
+# Report batches: queued → running → done, or failed when the run itself broke.
+BATCH_QUEUED = "queued"
+BATCH_RUNNING = "running"
+BATCH_DONE = "done"
+BATCH_FAILED = "failed"
+BATCH_STATUS_LABELS = {
+    BATCH_QUEUED: N_("Waiting to start"),
+    BATCH_RUNNING: N_("Printing"),
+    BATCH_DONE: N_("Ready"),
+    BATCH_FAILED: N_("Stopped"),
+}
 
 
 @dataclass(frozen=True)
@@ -161,6 +174,40 @@ def download_name(kind: str, client_id: int, period: Period) -> str:
     """A file name that carries no name or diagnosis."""
     prefix = "progress" if kind == CLINICAL else "summary"
     return f"{prefix}-{client_number(client_id)}-{period.end:%Y-%m}.pdf"
+
+
+def last_calendar_month(today: date) -> Period:
+    """The whole calendar month before the one ``today`` is in."""
+    end = today.replace(day=1) - timedelta(days=1)
+    return Period(end.replace(day=1), end)
+
+
+def batch_download_name(period_end: date) -> str:
+    """The batch ZIP's file name: the month only, no names or client numbers."""
+    return f"progress-reports-{period_end:%Y-%m}.pdf.zip"
+
+
+PAGE_LABEL = N_("Page %(page)s of %(pages)s")
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string, safe inside a ``<style>`` element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return '"' + escaped.replace("\n", " ") + '"'
+
+
+def page_counter_content(label: str) -> str:
+    """CSS ``content`` for the page footer from a translated "Page %(page)s of
+    %(pages)s" (the translation may put the numbers in any order)."""
+    parts = []
+    for part in re.split(r"(%\(page\)s|%\(pages\)s)", label):
+        if part == "%(page)s":
+            parts.append("counter(page)")
+        elif part == "%(pages)s":
+            parts.append("counter(pages)")
+        elif part:
+            parts.append(css_string(part))
+    return " ".join(parts)
 
 
 def content_hash(kind: str, html: str) -> str:

@@ -33,7 +33,15 @@ class Report(Base):
 
 
 class ReportBatch(Base):
-    """Reports of many clients printed together as one ZIP, with progress."""
+    """Clinical reports of all of a therapist's active clients, printed together as one
+    ZIP, with progress (``done`` of ``total``; ``failed`` counts clients that could not
+    be rendered, listed by client number in the ZIP's README.txt).
+
+    ``status`` goes queued → running → done (or failed, when the run itself broke).
+    With ``whole_course`` each client's period is their course to date, ending on
+    ``period_end``; otherwise every report covers ``period_start`` to ``period_end``.
+    ``file_key`` (random) names the encrypted ZIP under ``instance/report-batches/``.
+    """
 
     __tablename__ = "report_batch"
 
@@ -41,9 +49,12 @@ class ReportBatch(Base):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
+    whole_course: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(10), default="queued", server_default="queued")
     total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     backend: Mapped[str] = mapped_column(String(10), default="thread", server_default="thread")
+    file_key: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

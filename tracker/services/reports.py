@@ -7,8 +7,11 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from flask import current_app, render_template
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from flask_babel import gettext
+from markupsafe import Markup
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import defer, joinedload, load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import pdf
 from tracker.domain import reports as rules
@@ -22,16 +25,21 @@ from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, short_name
 from tracker.domain.sessions import MODALITY_LABELS, PHASE_LABELS
 from tracker.extensions import db, field_cipher
 from tracker.models import (
+    Addendum,
     CareTeamMember,
     Client,
+    GoalRating,
     HomeworkAssignment,
+    HomeworkEntry,
     IntegrationGoal,
     JournalEntry,
+    KetamineAdministration,
     MeasureResponse,
     Practice,
     Report,
     TherapySession,
     User,
+    VitalSign,
 )
 from tracker.services import goals as goal_service
 
@@ -42,6 +50,13 @@ class ReportRequest:
     period: rules.Period
     narrative: str = ""
     include_measures: bool = False  # client report only
+
+
+@dataclass(frozen=True)
+class SessionParts:
+    doses: dict[int, list[Row]]
+    vitals: dict[int, list[Row]]
+    addenda: dict[int, int]
 
 
 def default_period(client: Client, today: date) -> rules.Period:
@@ -110,7 +125,7 @@ def _period_bounds(period: rules.Period, practice: Practice) -> tuple[datetime, 
 
 def _sessions(client: Client, practice: Practice, period: rules.Period) -> list[TherapySession]:
     start, end = _period_bounds(period, practice)
-    return list(
+    sessions = list(
         db.session.scalars(
             select(TherapySession)
             .where(
@@ -119,13 +134,77 @@ def _sessions(client: Client, practice: Practice, period: rules.Period) -> list[
                 TherapySession.starts_at <= end,
             )
             .options(
-                selectinload(TherapySession.administrations),
-                selectinload(TherapySession.vitals),
-                selectinload(TherapySession.addenda),
+                # Only what the report prints: every column loaded costs (encrypted
+                # ones are decrypted), and a reprint served from the cache still gathers.
+                load_only(
+                    TherapySession.starts_at,
+                    TherapySession.modality,
+                    TherapySession.phase,
+                    TherapySession.summary,
+                    TherapySession.status,
+                ),
             )
             .order_by(TherapySession.starts_at)
         )
     )
+    # The note is read only where no summary was written: the log prints the summary,
+    # and decrypting a year of notes would double the work of a cached reprint.
+    without_summary = [s.id for s in sessions if not (s.summary or "").strip()]
+    if without_summary:
+        by_id = {s.id: s for s in sessions}
+        for session_id, note_body in db.session.execute(
+            select(TherapySession.id, TherapySession.note_body).where(
+                TherapySession.id.in_(without_summary)
+            )
+        ):
+            set_committed_value(by_id[session_id], "note_body", note_body)
+    return sessions
+
+
+def _session_parts(client: Client, practice: Practice, period: rules.Period) -> SessionParts:
+    """Doses, vitals and addendum counts of the period's sessions as plain rows keyed by
+    session id: three statements, and no ORM objects for a year of readings."""
+    start, end = _period_bounds(period, practice)
+    in_period = (
+        select(TherapySession.id)
+        .where(
+            TherapySession.client_id == client.id,
+            TherapySession.starts_at >= start,
+            TherapySession.starts_at <= end,
+        )
+        .scalar_subquery()
+    )
+    dose, vital = KetamineAdministration, VitalSign
+    parts = SessionParts({}, {}, {})
+    for row in db.session.execute(
+        select(dose.session_id, dose.route, dose.dose_mg, dose.mg_per_kg, dose.hold_override_reason)
+        .where(dose.session_id.in_(in_period))
+        .order_by(dose.given_at, dose.id)
+    ):
+        parts.doses.setdefault(row.session_id, []).append(row)
+    for row in db.session.execute(
+        select(
+            vital.session_id,
+            vital.taken_at,
+            vital.systolic,
+            vital.diastolic,
+            vital.heart_rate,
+            vital.spo2,
+        )
+        .where(vital.session_id.in_(in_period))
+        .order_by(vital.taken_at, vital.id)
+    ):
+        parts.vitals.setdefault(row.session_id, []).append(row)
+    parts.addenda.update(
+        db.session.execute(
+            select(Addendum.session_id, func.count(Addendum.id))
+            .where(Addendum.session_id.in_(in_period))
+            .group_by(Addendum.session_id)
+        )
+        .tuples()
+        .all()
+    )
+    return parts
 
 
 def _measures(
@@ -133,6 +212,7 @@ def _measures(
 ) -> list[rules.MeasureSection]:
     responses = db.session.scalars(
         select(MeasureResponse)
+        .options(defer(MeasureResponse.answers))
         .where(
             MeasureResponse.client_id == client.id,
             MeasureResponse.completed_on >= period.start,
@@ -184,12 +264,27 @@ def _goals(client: Client, period: rules.Period) -> list[rules.GoalSection]:
     goals = db.session.scalars(
         select(IntegrationGoal)
         .where(IntegrationGoal.client_id == client.id)
-        .options(selectinload(IntegrationGoal.ratings))
+        .options(defer(IntegrationGoal.why_it_matters))
         .order_by(IntegrationGoal.started_on, IntegrationGoal.id)
     ).all()
+    # Plain rows, not ORM objects: a year of monthly ratings of ten goals is the bulk of
+    # the work when a reprint is served from the cache.
+    in_period = db.session.execute(
+        select(GoalRating.goal_id, GoalRating.rated_on, GoalRating.value, GoalRating.by_client)
+        .join(IntegrationGoal, GoalRating.goal_id == IntegrationGoal.id)
+        .where(
+            IntegrationGoal.client_id == client.id,
+            GoalRating.rated_on >= period.start,
+            GoalRating.rated_on <= period.end,
+        )
+        .order_by(GoalRating.rated_on, GoalRating.id)
+    )
+    ratings_of: dict[int, list[RatingPoint]] = {}
+    for goal_id, day, value, by_client in in_period:
+        ratings_of.setdefault(goal_id, []).append(RatingPoint(day, value, by_client))
     sections = []
     for goal in goals:
-        ratings = [r for r in goal.ratings if period.contains(r.rated_on)]
+        ratings = ratings_of.get(goal.id, [])
         outcome = None
         progress = goal_service.outcome_progress(goal)
         if goal.measure_code and progress is not None:
@@ -203,43 +298,65 @@ def _goals(client: Client, period: rules.Period) -> list[rules.GoalSection]:
                 target=goal.target,
                 latest=ratings[-1].value if ratings else None,
                 chart=trajectory_chart(
-                    [RatingPoint(r.rated_on, r.value, r.by_client) for r in ratings],
+                    ratings,
                     baseline=goal.baseline,
                     target=goal.target,
-                    width=240,
-                    height=80,
+                    # A sparkline beside the goal's two lines (cheaper than a chart below).
+                    width=200,
+                    height=34,
+                    padding=4,
                 )
                 if len(ratings) > 1
                 else None,
                 outcome=outcome,
-                ratings=[(r.rated_on, r.value, r.by_client) for r in ratings],
+                ratings=[(r.day, r.value, r.by_client) for r in ratings],
             )
         )
     return sections
 
 
 def _homework(
-    client: Client, period: rules.Period, shared_reflections: bool
+    client: Client, period: rules.Period, today: date, shared_reflections: bool
 ) -> list[rules.HomeworkLine]:
     items = db.session.scalars(
         select(HomeworkAssignment)
         .where(HomeworkAssignment.client_id == client.id)
-        .options(selectinload(HomeworkAssignment.entries))
+        .options(defer(HomeworkAssignment.instructions))
         .order_by(HomeworkAssignment.start_date, HomeworkAssignment.id)
     ).all()
+    # Completion dates as plain rows (a daily practice has hundreds in a year); the
+    # reflections, encrypted, only for the client's summary and only the shared ones.
+    entry = HomeworkEntry
+    own = entry.assignment.has(HomeworkAssignment.client_id == client.id)
+    done_on: dict[int, list[date]] = {}
+    for assignment_id, day in db.session.execute(
+        select(entry.assignment_id, entry.occurrence_date).where(
+            own, entry.occurrence_date <= period.end
+        )
+    ):
+        done_on.setdefault(assignment_id, []).append(day)
+    shared: dict[int, list[tuple[date, str]]] = {}
+    if shared_reflections:
+        for assignment_id, day, text in db.session.execute(
+            select(entry.assignment_id, entry.occurrence_date, entry.reflection)
+            .where(
+                own,
+                entry.reflection_shared.is_(True),
+                entry.reflection.is_not(None),
+                entry.occurrence_date >= period.start,
+                entry.occurrence_date <= period.end,
+            )
+            .order_by(entry.occurrence_date, entry.id)
+        ):
+            if text:
+                shared.setdefault(assignment_id, []).append((day, text))
+    # Adherence to date: a period that ends in the future expects nothing after today
+    # (an occurrence done early still counts, see ``adherence``).
+    until = min(period.end, today)
     lines = []
     for item in items:
-        done = [e.occurrence_date for e in item.entries if e.occurrence_date <= period.end]
-        score = adherence(item.schedule, done, period.end)
-        reflections = (
-            [
-                (e.occurrence_date, e.reflection)
-                for e in item.entries
-                if e.reflection and e.reflection_shared and period.contains(e.occurrence_date)
-            ]
-            if shared_reflections
-            else []
-        )
+        score = adherence(item.schedule, done_on.get(item.id, []), until)
+        reflections = shared.get(item.id, [])
         lines.append(
             rules.HomeworkLine(
                 title=item.title,
@@ -268,7 +385,7 @@ def gather(client: Client, request: ReportRequest, signer: User, today: date):
         return rules.ClientReport(
             header=header,
             goals=_goals(client, request.period),
-            homework=_homework(client, request.period, shared_reflections=True),
+            homework=_homework(client, request.period, today, shared_reflections=True),
             shared_journal=[
                 (_local_day(e.created_at, practice), e.title or "", e.body)
                 for e in shared
@@ -280,20 +397,21 @@ def gather(client: Client, request: ReportRequest, signer: User, today: date):
             narrative=request.narrative,
         )
     thresholds = practice.vitals_thresholds
+    parts = _session_parts(client, practice, request.period)
     doses, out_of_range, log = [], [], []
     for session in sessions:
         day = _local_day(session.starts_at, practice)
-        for dose in session.administrations:
+        for dose in parts.doses.get(session.id, []):
             doses.append(
                 rules.DoseLine(
                     day,
                     dose.route,
-                    f"{dose.dose_mg:g}",
+                    f"{dose.dose_mg.normalize():f}",  # 60, 62.5: no trailing zeros
                     f"{dose.mg_per_kg:.2f}",
                     dose.hold_override_reason,
                 )
             )
-        for vital in session.vitals:
+        for vital in parts.vitals.get(session.id, []):
             flags = vital_rules.assess_reading(
                 vital_rules.Reading(vital.systolic, vital.diastolic, vital.heart_rate, vital.spo2),
                 thresholds,
@@ -320,8 +438,11 @@ def gather(client: Client, request: ReportRequest, signer: User, today: date):
                 day=day,
                 modality=session.modality,
                 phase=session.phase,
-                summary=rules.summary_line(session.summary, session.note_sections_text),
-                addenda=len(session.addenda),
+                summary=rules.summary_line(
+                    session.summary,
+                    {} if (session.summary or "").strip() else session.note_sections_text,
+                ),
+                addenda=parts.addenda.get(session.id, 0),
                 signed=session.is_signed,
             )
         )
@@ -333,7 +454,7 @@ def gather(client: Client, request: ReportRequest, signer: User, today: date):
         vitals_out_of_range=out_of_range,
         measures=_measures(client, practice, request.period, medicine_days, plain=False),
         goals=_goals(client, request.period),
-        homework=_homework(client, request.period, shared_reflections=False),
+        homework=_homework(client, request.period, today, shared_reflections=False),
         session_log=log,
         narrative=request.narrative,
         signer=signer.name,
@@ -342,6 +463,8 @@ def gather(client: Client, request: ReportRequest, signer: User, today: date):
 
 
 def _labels() -> dict:
+    """The vocabularies the templates print, translated once per report (a year's
+    session log would otherwise call gettext for every line)."""
     from tracker.clinician.integration_forms import COMPARISON_LABELS
     from tracker.domain.clients import CARE_TEAM_ROLE_LABELS
     from tracker.domain.dosing import ROUTE_LABELS
@@ -349,18 +472,23 @@ def _labels() -> dict:
     from tracker.domain.sessions import MODALITY_SHORT_LABELS
     from tracker.domain.vitals import ALERT_LABELS
 
+    def translated(labels: dict) -> dict[str, str]:
+        return {key: gettext(label) for key, label in labels.items()}
+
     return {
-        "care_roles": CARE_TEAM_ROLE_LABELS,
-        "phase_labels": PHASE_LABELS,
-        "modality_labels": MODALITY_LABELS,
-        "modality_short": MODALITY_SHORT_LABELS,
-        "route_labels": ROUTE_LABELS,
-        "alert_labels": ALERT_LABELS,
-        "change_words": scoring.CHANGE_WORDS,
-        "goal_status": STATUS_LABELS,
-        "goal_domains": DOMAIN_LABELS,
-        "comparison_labels": COMPARISON_LABELS,
-        "instrument_names": {code: short_name(code) for code in (*ITEM_INSTRUMENTS, *SCORES_ONLY)},
+        "care_roles": translated(CARE_TEAM_ROLE_LABELS),
+        "phase_labels": translated(PHASE_LABELS),
+        "modality_labels": translated(MODALITY_LABELS),
+        "modality_short": translated(MODALITY_SHORT_LABELS),
+        "route_labels": translated(ROUTE_LABELS),
+        "alert_labels": translated(ALERT_LABELS),
+        "change_words": translated(scoring.CHANGE_WORDS),
+        "goal_status": translated(STATUS_LABELS),
+        "goal_domains": translated(DOMAIN_LABELS),
+        "comparison_labels": {key: str(label) for key, label in COMPARISON_LABELS.items()},
+        "instrument_names": translated(
+            {code: short_name(code) for code in (*ITEM_INSTRUMENTS, *SCORES_ONLY)}
+        ),
     }
 
 
@@ -374,6 +502,9 @@ def render_html(data, *, for_pdf: bool, report_id: str = "R-PREVIEW") -> str:
         for_pdf=for_pdf,
         report_id=report_id,
         pdf_asset=pdf.asset_url,
+        # From the translation only (never typed text), quoted for CSS with "<" escaped:
+        # it cannot leave the <style> element.
+        page_counter=Markup(rules.page_counter_content(gettext(rules.PAGE_LABEL))),  # noqa: S704
         **_labels(),
     )
 
@@ -455,7 +586,7 @@ def reports_for(client: Client, kind: str | None = None) -> list[Report]:
         select(Report)
         .where(Report.client_id == client.id)
         .options(joinedload(Report.created_by))
-        .order_by(Report.created_at.desc())
+        .order_by(Report.created_at.desc(), Report.id.desc())
     )
     if kind:
         query = query.where(Report.kind == kind)
