@@ -54,6 +54,7 @@ format: install
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/report_bench.py
 
 # Refresh the template and the German catalogue after changing user-facing strings.
 # --ignore-dirs: pybabel skips directories starting with '_' by default (templates/_macros).

@@ -75,6 +75,7 @@ def _load_config(app: Flask, config: dict[str, Any] | type | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("REDIS_URL"):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     if isinstance(config, dict):
         app.config.update(config)
 

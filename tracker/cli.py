@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -15,7 +16,7 @@ from tracker.extensions import db
 
 
 def register(app: Flask) -> None:
-    for command in (create_user, seed_demo, rotate_data_key, purge_expired):
+    for command in (create_user, seed_demo, rotate_data_key, purge_expired, report):
         app.cli.add_command(command)
 
 
@@ -153,9 +154,101 @@ def rotate_data_key():
 
 @click.command("purge-expired")
 def purge_expired():
-    """Delete kept submissions older than their lifetime."""
-    from tracker.services import pending
+    """Delete kept submissions and report batch ZIPs older than their lifetime."""
+    from tracker.services import pending, report_batches
 
     count = pending.purge_expired(current_app.config["PENDING_SUBMISSION_LIFETIME"])
+    zips = report_batches.purge_old_zips(current_app.config["REPORT_BATCH_LIFETIME"])
     db.session.commit()
-    click.echo(f"Deleted {count} expired kept submissions.")
+    click.echo(f"Deleted {count} expired kept submissions and {zips} old report batch ZIPs.")
+
+
+@click.command("report")
+@click.argument("client_id", type=int)
+@click.option(
+    "--from",
+    "period_start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="First day of the period (YYYY-MM-DD). Default: the start of the course.",
+)
+@click.option(
+    "--to",
+    "period_end",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Last day of the period (YYYY-MM-DD). Default: today.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["clinical", "client"]),
+    default="clinical",
+    show_default=True,
+    help="clinical: for the care team; client: the client's own summary.",
+)
+@click.option(
+    "--include-measures", is_flag=True, help="Client summary: add the questionnaire trends."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The PDF file to write.",
+)
+def report(
+    client_id: int,
+    period_start,
+    period_end,
+    kind: str,
+    include_measures: bool,
+    output: Path,
+):
+    """Print one client's progress report to a PDF file, signed by their primary
+    therapist (recorded and audited like a report printed in the app)."""
+    from flask_babel import force_locale
+
+    from tracker.domain import reports as rules
+    from tracker.i18n import user_locale
+    from tracker.models import Client, User
+    from tracker.pdf import RenderError
+    from tracker.services import audit as audit_service
+    from tracker.services import report_batches as batch_service
+    from tracker.services import reports as report_service
+
+    client = db.session.get(Client, client_id)
+    if client is None:
+        raise click.ClickException(f"there is no client with id {client_id}")
+    therapist = db.session.get(User, client.primary_therapist_id)
+    end = period_end.date() if period_end else batch_service.practice_today(therapist)
+    start = (
+        period_start.date() if period_start else report_service.default_period(client, end).start
+    )
+    if start > end:
+        raise click.BadParameter(
+            f"{start} is after the end of the period ({end})", param_hint="--from"
+        )
+    request = report_service.ReportRequest(
+        kind=kind, period=rules.Period(start, end), include_measures=include_measures
+    )
+    try:
+        with force_locale(user_locale(therapist)):
+            rendered = report_service.generate(
+                client, request, therapist, batch_service.practice_today(therapist)
+            )
+    except RenderError as exc:
+        raise click.ClickException(f"the report could not be produced: {exc}") from None
+    output.write_bytes(rendered.pdf)
+    audit_service.record(
+        "report.generate",
+        actor=None,
+        ip_address=None,
+        practice_id=client.practice_id,
+        record_type="report",
+        record_id=rendered.report.id,
+        client_id=client.id,
+        detail=f"kind={kind},cached={int(rendered.report.from_cache)},via=cli",
+    )
+    db.session.commit()
+    click.echo(
+        f"Wrote the {kind} report of {rules.client_number(client.id)} ({start} to {end}, "
+        f"{rendered.report.pages} pages) to {output}."
+    )

@@ -66,6 +66,20 @@ class Config:
     MAIL_SENDER = "Integration Tracker <no-reply@localhost>"
     INVITATION_LIFETIME = timedelta(hours=72)
 
+    # PDF reports: worker processes, their limits, and where rendered PDFs are cached
+    # (encrypted) by content hash.
+    REPORT_WORKERS = 1
+    REPORT_MEMORY_MB = 1536
+    REPORT_CPU_SECONDS = 600
+    REPORT_TIMEOUT = 60.0
+    # Report batches run in a thread of the web process, unless REDIS_URL is set: then
+    # they are queued on REPORT_QUEUE for `rq worker` processes (see README "Reports").
+    REDIS_URL: str | None = None
+    REPORT_QUEUE = "reports"
+    REPORT_BATCH_TIMEOUT = 3600  # seconds an RQ worker may spend on one batch
+    # A batch's ZIP holds every client's report: `purge-expired` deletes it after this.
+    REPORT_BATCH_LIFETIME = timedelta(days=7)
+
     CASELOAD_PAGE_SIZE = 25
     TIMELINE_PAGE_SIZE = 20
     AUDIT_PAGE_SIZE = 50

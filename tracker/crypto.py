@@ -88,6 +88,16 @@ class FieldCipher:
             # Never include the value: it is ciphertext of clinical text.
             raise DataKeyError("stored value cannot be decrypted with the key ring") from exc
 
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        """For files kept on disk (cached PDFs)."""
+        return self._ring().encrypt(data)
+
+    def decrypt_bytes(self, token: bytes) -> bytes:
+        try:
+            return self._ring().decrypt(token)
+        except InvalidToken as exc:
+            raise DataKeyError("stored file cannot be decrypted with the key ring") from exc
+
     def rotate(self, token: str) -> str:
         """Re-encrypt ``token`` under the newest key."""
         return self._ring().rotate(token.encode("ascii")).decode("ascii")

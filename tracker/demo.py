@@ -531,8 +531,8 @@ def _add_demo_courses(users: dict[str, User]) -> None:
                         lot_number="KX-2291",
                         prescriber="Dr. Priya Nair",
                         sitter="R. Ortega, RN",
-                        hold_override_reason="Repeat reading 134/84 after ten minutes of rest; "
-                        "prescriber agreed."
+                        hold_override_reason="146/92 at ten minutes while anxious, 138/86 on "
+                        "arrival; the prescriber reviewed and agreed to dose."
                         if held
                         else None,
                         recorded_by_id=client.primary_therapist_id,

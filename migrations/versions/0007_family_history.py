@@ -2,7 +2,7 @@
 qualities, trauma and resilience events, and links from goals. Reviewed by hand.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-11-26 16:19:43.973037
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -31,15 +31,18 @@ from werkzeug.test import TestResponse
 from tests import factories
 from tracker.domain.clients import ConsentKind
 from tracker.domain.policy import CareTeamRole, Role
+from tracker.domain.reports import Period, content_hash
 from tracker.domain.vitals import Reading
 from tracker.extensions import db
-from tracker.models import CareTeamMember, Consent, HomeworkTemplate, OneTimeToken, User
+from tracker.models import CareTeamMember, Consent, HomeworkTemplate, OneTimeToken, Report, User
 from tracker.services import accounts, invitations
 from tracker.services import clients as client_service
 from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
 from tracker.services import journal as journal_service
 from tracker.services import measures as measure_service
+from tracker.services import report_batches as batch_service
+from tracker.services import reports as report_service
 from tracker.services import sessions as session_service
 
 ACTORS = ("anonymous", "client_a", "client_b", "therapist_a", "therapist_b", "admin")
@@ -145,6 +148,17 @@ PORTAL_OWN_RECORD = policy(
     admin=NOT_FOUND,
 )
 
+# Something one staff member started for themselves (a report batch): that person only;
+# every colleague, the admin included, gets a 404.
+OWN_STAFF_RECORD = policy(
+    anonymous=SIGN_IN,
+    client_a=NOT_FOUND,
+    client_b=NOT_FOUND,
+    therapist_a=OK,
+    therapist_b=NOT_FOUND,
+    admin=NOT_FOUND,
+)
+
 ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     # auth: no audience guard
     ("auth.home", "GET"): SIGNED_IN,
@@ -229,6 +243,17 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("clinician.add_family_event", "POST"): STAFF_OWN_CLIENT,
     ("clinician.delete_family_part", "POST"): STAFF_OWN_CLIENT,
     ("clinician.link_goal_to_family", "POST"): STAFF_OWN_CLIENT,
+    # progress reports (issue 6)
+    ("clinician.client_reports", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.client_reports", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.preview_report", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.download_report", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.report_batches", "GET"): STAFF,  # one's own active clients, whatever they are
+    ("clinician.report_batches", "POST"): STAFF,
+    ("clinician.show_report_batch", "GET"): OWN_STAFF_RECORD,  # therapist A's batch
+    ("clinician.download_report_batch", "GET"): OWN_STAFF_RECORD,
+    ("portal.reports", "GET"): PORTAL,
+    ("portal.download_report", "GET"): PORTAL_OWN_RECORD,  # a client summary of client A
     # portal
     ("portal.home", "GET"): PORTAL,
     ("portal.show_homework", "GET"): PORTAL_OWN_RECORD,
@@ -276,6 +301,9 @@ class Scene:
     alert_id: int  # an open safety alert of client A
     family_member_id: int  # a relative in client A's family history (not the client)
     family_event_id: int  # an event of that relative
+    report_id: int  # a clinical report of client A, its PDF stored
+    client_report_id: int  # a client summary of client A, its PDF stored
+    batch_id: int  # a finished report batch of therapist A, its ZIP stored
 
 
 def build_scene(world: factories.World) -> Scene:
@@ -363,6 +391,16 @@ def build_scene(world: factories.World) -> Scene:
     mother = factories.make_member(world.client_a, "mother", sex="female", birth_year=1958)
     factories.make_parent_link(world.client_a, mother, me)
     family_event = factories.make_family_event(world.client_a, "migration", member=mother)
+    clinical, summary = (
+        _stored_report(world, kind, date(2026, 11, 30)) for kind in ("clinical", "client")
+    )
+    batch = batch_service.create_batch(
+        world.therapist_a,
+        Period(date(2026, 10, 1), date(2026, 10, 31)),
+        whole_course=False,
+        backend="thread",
+    )
+    batch_service.finish(batch, b"PK\x05\x06" + b"\0" * 18)  # an empty ZIP
     db.session.commit()
     return Scene(
         emails={
@@ -389,7 +427,29 @@ def build_scene(world: factories.World) -> Scene:
         alert_id=flagged.alert.id,
         family_member_id=mother.id,
         family_event_id=family_event.id,
+        report_id=clinical.id,
+        client_report_id=summary.id,
+        batch_id=batch.id,
     )
+
+
+def _stored_report(world: factories.World, kind: str, end: date) -> Report:
+    """A recorded report of client A whose (stand-in) PDF is in the encrypted cache,
+    without rendering one: the matrix is about who reaches it."""
+    digest = content_hash(kind, f"access matrix {kind}")
+    report_service._store(digest, b"%PDF-1.7 access matrix stand-in")
+    report = Report(
+        client_id=world.client_a.id,
+        kind=kind,
+        period_start=date(2026, 9, 1),
+        period_end=end,
+        content_hash=digest,
+        pages=1,
+        created_by_id=world.therapist_a.id,
+    )
+    db.session.add(report)
+    db.session.flush()
+    return report
 
 
 def _client_a(scene: Scene) -> dict:
@@ -478,6 +538,12 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
         "part_id": scene.family_event_id,
     },
     "clinician.link_goal_to_family": lambda scene: {**_client_a(scene), "goal_id": scene.goal_id},
+    "clinician.client_reports": _client_a,
+    "clinician.preview_report": _client_a,
+    "clinician.download_report": lambda scene: {**_client_a(scene), "report_id": scene.report_id},
+    "clinician.show_report_batch": lambda scene: {"batch_id": scene.batch_id},
+    "clinician.download_report_batch": lambda scene: {"batch_id": scene.batch_id},
+    "portal.download_report": lambda scene: {"report_id": scene.client_report_id},
     "portal.show_homework": lambda scene: {"assignment_id": scene.assignment_id},
     "portal.complete_homework": lambda scene: {"assignment_id": scene.assignment_id},
     "portal.show_goal": lambda scene: {"goal_id": scene.goal_id},

@@ -49,6 +49,7 @@ from tests.session_factories import (
 )
 from tracker.domain.instruments import ALL_CODES
 from tracker.domain.policy import Role
+from tracker.domain.reports import Period, content_hash
 from tracker.domain.sessions import NOTE_FORMATS
 from tracker.extensions import db
 from tracker.models import (
@@ -59,10 +60,13 @@ from tracker.models import (
     IntegrationGoal,
     JournalEntry,
     MedicalScreening,
+    Report,
 )
 from tracker.services import homework as homework_service
 from tracker.services import journal as journal_service
 from tracker.services import measures as measure_service
+from tracker.services import report_batches as batch_service
+from tracker.services import reports as report_service
 
 
 @dataclass
@@ -209,6 +213,20 @@ def plant(client: Client, tag: str) -> Record:
         client, "grandmother", name=record.t("family-name"), notes=record.t("family-notes")
     )
     make_family_event(client, "war", member=relative, description=record.t("family-event"))
+    # a printed client summary (a stand-in PDF: what real PDFs say is tested in
+    # tests/web/test_reports.py)
+    digest = content_hash("client", f"visibility {tag}")
+    report_service._store(digest, b"%PDF-1.7 stand-in")
+    report = Report(
+        client_id=client.id,
+        kind="client",
+        period_start=today - timedelta(days=30),
+        period_end=today,
+        content_hash=digest,
+        pages=1,
+        created_by_id=therapist_id,
+    )
+    db.session.add(report)
     db.session.flush()
     record.ids = {
         "member_id": [relative.id],
@@ -217,6 +235,7 @@ def plant(client: Client, tag: str) -> Record:
         "goal_id": [goal.id, paused.id],
         "assignment_id": [homework.id, once.id],
         "entry_id": [private.id, untitled.id, shared.id, withdrawn.id],
+        "report_id": [report.id],
     }
     return record
 
@@ -227,6 +246,7 @@ class Scene:
     b: Record
     people: dict[str, object]
     template_ids: list[int]
+    batch_ids: list[int]  # a finished report batch of therapist A (its owner only)
 
 
 @pytest.fixture
@@ -248,6 +268,13 @@ def scene(world) -> Scene:
     db.session.add(custom)
     a = plant(world.client_a, "A")
     b = plant(world.client_b, "B")
+    batch = batch_service.create_batch(
+        world.therapist_a,
+        Period(today_utc() - timedelta(days=30), today_utc()),
+        whole_course=False,
+        backend="thread",
+    )
+    batch_service.finish(batch, b"PK\x05\x06" + b"\0" * 18)  # an empty ZIP
     db.session.commit()
     templates = homework_service.templates(world.practice.id)
     return Scene(
@@ -263,6 +290,7 @@ def scene(world) -> Scene:
             "client_b": world.client_user_b,
         },
         template_ids=[templates[0].id, templates[-1].id, custom.id],
+        batch_ids=[batch.id],
     )
 
 
@@ -298,7 +326,11 @@ def visit(browser, urls: Iterable[str]) -> dict[str, tuple[int, str]]:
 
 def staff_urls(app: Flask, scene: Scene) -> list[str]:
     urls: list[str] = []
-    general = {"template_id": scene.template_ids, "code": list(ALL_CODES)}
+    general = {
+        "template_id": scene.template_ids,
+        "code": list(ALL_CODES),
+        "batch_id": scene.batch_ids,
+    }
     for rule in get_rules(app, ("clinician", "admin")):
         if "client_id" not in rule.arguments:
             urls += expand(rule, general)
@@ -459,6 +491,7 @@ PORTAL_ID_URLS = {
     "goal_id": [("/portal/goals/{id}", "GP")],
     "entry_id": [("/portal/journal/{id}", "GP")],
     "measure_id": [("/portal/measures/{id}", "GP")],
+    "report_id": [("/portal/reports/{id}/download", "G")],
 }
 
 

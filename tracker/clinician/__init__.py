@@ -17,5 +17,7 @@ from tracker.clinician import (  # noqa: E402,F401  (registers the routes)
     homework,
     measures,
     portal_access,
+    report_batches,
+    reports,
     sessions,
 )

@@ -164,6 +164,15 @@ def can_administer_practice(actor: Actor) -> bool:
     return actor.is_active and actor.role == Role.ADMIN
 
 
+class BatchRecord(Protocol):
+    requested_by_id: int
+
+
+def can_read_report_batch(actor: Actor, batch: BatchRecord) -> bool:
+    """A report batch (its progress and its ZIP) belongs to the person who started it."""
+    return _is_staff(actor) and batch.requested_by_id == actor.id
+
+
 def can_be_on_care_team(candidate: Actor, client: ClientRecord) -> bool:
     """Care-team members are active staff of the same practice, not the primary."""
     return (

@@ -25,6 +25,7 @@ from tracker.models.homework import (
 from tracker.models.journal import JournalEntry
 from tracker.models.measures import MeasureAssignment, MeasureResponse, SafetyAlert
 from tracker.models.practice import Practice
+from tracker.models.report import Report, ReportBatch
 from tracker.models.session import (
     Addendum,
     BrainspotRecord,
@@ -62,6 +63,8 @@ __all__ = [
     "OneTimeToken",
     "PendingSubmission",
     "Practice",
+    "Report",
+    "ReportBatch",
     "SafetyAlert",
     "TherapySession",
     "User",

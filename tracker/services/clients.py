@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from tracker.domain.clients import (
+    ClientStatus,
     ScreeningDecision,
     clearance_problem,
     flagged_contraindications,
@@ -89,6 +90,17 @@ def caseload_query(
         "recent": (Client.updated_at.desc(), Client.id),
     }.get(sort, (func.lower(Client.preferred_name), Client.id))
     return query.order_by(*order)
+
+
+def active_caseload_ids(actor: User) -> list[int]:
+    """Ids of the active clients the actor cares for (primary or care team), in order."""
+    return list(
+        db.session.scalars(
+            select(Client.id)
+            .where(_visible_to(actor), Client.status == ClientStatus.ACTIVE)
+            .order_by(Client.id)
+        )
+    )
 
 
 def latest_screening_decisions(client_ids: list[int]) -> dict[int, str]:

@@ -1,0 +1,397 @@
+"""Progress-report benchmark with printed figures (not assertions).
+
+Seeds, in a throwaway SQLite database, one client with a year of care (50 sessions of
+which 12 medicine sessions with doses and vitals, 10 goals with monthly ratings, 30
+questionnaire responses, homework) and clients with the same year at 100 and 200
+sessions. Prints, from one run:
+
+- the median time of the clinical report through the real rendering pool
+  (``tracker.pdf.pool_for(app.config).render``), the first run excluded as warm-up;
+- the median time of a one-page document through the same pool (the floor), and
+  the ratio of the two (target: at most 25x);
+- pages, and the time per session as the course grows (target: linear);
+- the cached reprint (``services.reports.generate`` a second time, served from the
+  encrypted cache; target: under 20 ms);
+- reports per second with two requests at once on a two-worker pool.
+
+Run with ``.venv/bin/python benchmarks/report_bench.py`` (``make bench`` runs it too).
+``BENCH_REPORT_RUNS`` sets the number of timed runs (default 7).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+os.environ.setdefault("TRACKER_ENV", "testing")
+WORK = Path(tempfile.mkdtemp(prefix="tracker-report-bench-"))
+os.environ["TRACKER_INSTANCE_PATH"] = str(WORK)
+
+from flask_babel import force_locale  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+
+from tracker import create_app, pdf  # noqa: E402
+from tracker.domain import reports as rules  # noqa: E402
+from tracker.domain.dosing import mg_per_kg  # noqa: E402
+from tracker.domain.policy import Role  # noqa: E402
+from tracker.extensions import db  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_REPORT_RUNS", "7"))
+YEAR_START = date(2025, 11, 3)
+YEAR_END = YEAR_START + timedelta(days=364)
+PERIOD = rules.Period(YEAR_START, YEAR_END)
+ONE_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>One page</title>'
+    f'<link rel="stylesheet" href="{pdf.BASE_URL}css/report.css"></head><body>'
+    '<header class="letterhead"><div class="name">Practice</div></header>'
+    "<h1>One page</h1><p>The floor: one page with the report stylesheet and fonts.</p>"
+    "</body></html>"
+)
+NOTE = {
+    "subjective": "Slept better this week; a dream about the grandmother's kitchen. "
+    "Noticed the old tightness in the chest when the family call came.",
+    "objective": "Settled, warm affect, good eye contact, oriented.",
+    "assessment": "Integrating the medicine session well; less self-blame; mood lifting.",
+    "plan": "Continue the morning breathwork; letter to the grandmother before next session.",
+}
+
+
+BENCH_PASSWORD = "benchmark-password-123"  # noqa: S105 - throwaway accounts
+
+
+def seed_practice():
+    from tracker.models import Practice
+    from tracker.services import accounts
+
+    practice = Practice(
+        name="Benchmark Practice",
+        timezone="Europe/Berlin",
+        address="1 Bench Street\nSpringfield",
+        letterhead_text="Ketamine-assisted psychotherapy and brainspotting",
+        report_footer="Prepared for the named recipient only.",
+    )
+    db.session.add(practice)
+    db.session.flush()
+    therapist = accounts.create_user(
+        practice_id=practice.id,
+        email="bench-therapist@example.test",
+        name="Dr. Bench Therapist",
+        role=Role.THERAPIST,
+        credentials="PsyD",
+        password=BENCH_PASSWORD,
+    )
+    prescriber = accounts.create_user(
+        practice_id=practice.id,
+        email="bench-prescriber@example.test",
+        name="Dr. Bench Prescriber",
+        role=Role.THERAPIST,
+        password=BENCH_PASSWORD,
+    )
+    return practice, therapist, prescriber
+
+
+def phase_of(index: int) -> str:
+    """About a quarter medicine sessions (12 of 50), each followed by integration."""
+    slot = index % 25
+    if slot == 0:
+        return "intake" if index == 0 else "booster"
+    if slot in (1, 3):
+        return "preparation"
+    if slot in (2, 4, 6, 8, 10, 12):
+        return "medicine"
+    if slot in (5, 7, 9, 11, 13):
+        return "integration"
+    return "follow_up" if slot > 20 else "integration"
+
+
+def seed_client(practice, therapist, prescriber, sessions: int, label: str):
+    """One client with a year of care and ``sessions`` sessions."""
+    from tracker.demo import answers_for
+    from tracker.models import (
+        CareTeamMember,
+        Client,
+        GoalRating,
+        HomeworkAssignment,
+        HomeworkEntry,
+        IntegrationGoal,
+        KetamineAdministration,
+        TherapySession,
+        VitalSign,
+    )
+    from tracker.services import measures as measure_service
+
+    client = Client(
+        practice_id=practice.id,
+        primary_therapist_id=therapist.id,
+        preferred_name=label,
+        legal_name=f"{label} Benchmark",
+        date_of_birth=date(1984, 2, 2),
+        status="active",
+        course_start_date=YEAR_START,
+        presenting_concerns="Treatment-resistant depression; intergenerational trauma.",
+    )
+    db.session.add(client)
+    db.session.flush()
+    db.session.add(
+        CareTeamMember(
+            client_id=client.id, user_id=prescriber.id, role="prescriber", added_by_id=therapist.id
+        )
+    )
+    weight = Decimal("78.0")
+    medicine = 0
+    for index in range(sessions):
+        day = YEAR_START + timedelta(days=index * 364 // sessions)
+        starts_at = datetime.combine(day, clock_time(9, 0), tzinfo=UTC)
+        phase = phase_of(index)
+        session = TherapySession(
+            client_id=client.id,
+            therapist_id=therapist.id,
+            starts_at=starts_at,
+            duration_minutes=180 if phase == "medicine" else 60,
+            modality="kabsp" if index % 3 == 0 else "kap",
+            phase=phase,
+            setting="in_person",
+            note_format="soap",
+            note_body=json.dumps(NOTE, sort_keys=True),
+            summary=f"{phase.replace('_', ' ').capitalize()} session {index + 1}: "
+            "steady progress, resources in place, integration themes of family and grief.",
+            suicide_screen="negative",
+            status="draft",
+        )
+        db.session.add(session)
+        db.session.flush()
+        if phase != "medicine":
+            continue
+        medicine += 1
+        held = medicine % 3 == 0
+        readings = [
+            (0, 146 if held else 128, 92 if held else 82, 74, 98),
+            (15, 138, 86, 78, 98),
+            (40, 152, 94, 88, 97),
+            (70, 144, 90, 82, 91 if medicine % 4 == 0 else 97),
+            (100, 132, 84, 76, 98),
+            (130, 124, 80, 72, 99),
+        ]
+        for minute, systolic, diastolic, heart_rate, spo2 in readings:
+            db.session.add(
+                VitalSign(
+                    session_id=session.id,
+                    taken_at=starts_at + timedelta(minutes=minute),
+                    systolic=systolic,
+                    diastolic=diastolic,
+                    heart_rate=heart_rate,
+                    spo2=spo2,
+                    recorded_by_id=therapist.id,
+                )
+            )
+        dose = Decimal(("50", "60", "70")[medicine % 3])
+        db.session.add(
+            KetamineAdministration(
+                session_id=session.id,
+                route=("im", "sublingual", "iv")[medicine % 3],
+                dose_mg=dose,
+                weight_kg=weight,
+                mg_per_kg=mg_per_kg(dose, weight),
+                given_at=starts_at + timedelta(minutes=20),
+                lot_number="KX-1",
+                prescriber="Dr. Bench Prescriber",
+                hold_override_reason="146/92 while anxious on arrival, 138/86 at fifteen "
+                "minutes; the prescriber reviewed and agreed to dose."
+                if held
+                else None,
+                recorded_by_id=therapist.id,
+            )
+        )
+    for number in range(10):
+        goal = IntegrationGoal(
+            client_id=client.id,
+            title=f"Goal {number + 1}: call my sister on Sundays and stay present",
+            domain=("relationships", "emotional_regulation", "family_patterns")[number % 3],
+            baseline=2 + number % 3,
+            target=8,
+            status="active" if number < 8 else "achieved",
+            started_on=YEAR_START,
+            status_since=YEAR_START,
+            created_by_id=therapist.id,
+            measure_code="phq9" if number == 0 else None,
+            measure_comparison="at_most" if number == 0 else None,
+            measure_value=9 if number == 0 else None,
+        )
+        db.session.add(goal)
+        db.session.flush()
+        for month in range(12):
+            db.session.add(
+                GoalRating(
+                    goal_id=goal.id,
+                    value=min(10, goal.baseline + month // 2),
+                    rated_on=YEAR_START + timedelta(days=30 * month + 5),
+                    rated_by_id=therapist.id,
+                    by_client=month % 2 == 1,
+                )
+            )
+    for code, first, last in (("phq9", 19, 7), ("gad7", 15, 6), ("pcl5", 48, 28)):
+        for step in range(10):
+            total = round(first + (last - first) * step / 9)
+            measure_service.submit_answers(
+                client,
+                therapist,
+                instrument=code,
+                answers=answers_for(code, total),
+                extra_answer=1 if code == "phq9" else None,
+                completed_on=YEAR_START + timedelta(days=step * 36),
+                by_client=True,
+            )
+    for number, recurrence in enumerate(("daily", "weekly", "daily", "once")):
+        assignment = HomeworkAssignment(
+            client_id=client.id,
+            title=f"Practice {number + 1}: morning breathwork",
+            recurrence=recurrence,
+            weekdays="0,3" if recurrence == "weekly" else "",
+            start_date=YEAR_START,
+            due_date=YEAR_START + timedelta(days=20) if recurrence == "once" else None,
+            assigned_by_id=therapist.id,
+        )
+        db.session.add(assignment)
+        db.session.flush()
+        for day in range(0, 364, 2 if recurrence == "daily" else 7):
+            db.session.add(
+                HomeworkEntry(
+                    assignment_id=assignment.id,
+                    occurrence_date=YEAR_START + timedelta(days=day),
+                    reflection="Felt calmer afterwards." if day % 14 == 0 else None,
+                    reflection_shared=True,
+                )
+            )
+            if recurrence == "once":
+                break
+    db.session.flush()
+    return client
+
+
+def median_ms(durations: list[float]) -> float:
+    return statistics.median(durations) * 1000
+
+
+def time_renders(pool, documents: dict[str, str]) -> dict[str, tuple[float, int, float]]:
+    """For each document: the median ms of RUNS renders, its pages, and the ms of its
+    first (warm-up) run, which is left out. The documents are rendered in rotation, so a
+    burst of load on a shared machine hits every one of them alike."""
+    first, pages, durations = {}, {}, {name: [] for name in documents}
+    for name, html in documents.items():
+        started = time.perf_counter()
+        _, pages[name] = pool.render(html)
+        first[name] = (time.perf_counter() - started) * 1000
+    for _ in range(RUNS):
+        for name, html in documents.items():
+            started = time.perf_counter()
+            pool.render(html)
+            durations[name].append(time.perf_counter() - started)
+    return {name: (median_ms(durations[name]), pages[name], first[name]) for name in documents}
+
+
+def report_html(client, therapist, today: date) -> tuple[str, float]:
+    """The clinical report's HTML for the year, and the ms spent gathering and templating."""
+    from tracker.services import reports as report_service
+
+    request = report_service.ReportRequest(kind=rules.CLINICAL, period=PERIOD)
+    started = time.perf_counter()
+    data = report_service.gather(client, request, therapist, today)
+    html = report_service.render_html(data, for_pdf=True, report_id="R-BENCHMARK0")
+    return html, (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    url = f"sqlite:///{WORK / 'bench.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    from tracker.services import reports as report_service
+
+    with app.app_context(), force_locale("en"):
+        upgrade()
+        practice, therapist, prescriber = seed_practice()
+        clients = {
+            count: seed_client(practice, therapist, prescriber, count, f"Year{count}")
+            for count in (50, 100, 200)
+        }
+        db.session.commit()
+        pool = pdf.pool_for(app.config)
+        pool.render(ONE_PAGE)  # start the worker process (import, fonts) outside the timings
+
+        print(
+            f"report workers: {app.config['REPORT_WORKERS']}, timed runs: {RUNS} (+1 warm-up), "
+            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+        )
+        built = {count: report_html(c, therapist, YEAR_END) for count, c in clients.items()}
+        timed = time_renders(
+            pool, {"floor": ONE_PAGE, **{count: html for count, (html, _) in built.items()}}
+        )
+        floor, floor_pages, _ = timed["floor"]
+        print(f"one-page document (floor):      median {floor:7.1f} ms  ({floor_pages} page)")
+        results = {}
+        for count, (html, build) in built.items():
+            render, pages, warm_up = timed[count]
+            results[count] = render
+            print(
+                f"clinical report, {count:3} sessions: median {render:7.1f} ms  "
+                f"{render / floor:5.1f}x the floor  {pages} pages, {render / pages:3.0f} ms/page  "
+                f"(first run {warm_up:.0f} ms; data + HTML {build:.0f} ms, {len(html) // 1024} KiB)"
+            )
+        per_session = [
+            (results[100] - results[50]) / 50,
+            (results[200] - results[100]) / 100,
+        ]
+        print(
+            f"growth: {per_session[0]:.1f} ms per session from 50 to 100, "
+            f"{per_session[1]:.1f} ms per session from 100 to 200 "
+            f"(year report at 200 sessions = {results[200] / results[50]:.2f}x the one at 50)"
+        )
+        print(f"ratio year report / floor: {results[50] / floor:.1f}x (target <= 25x)")
+
+        year = clients[50]
+        request = report_service.ReportRequest(kind=rules.CLINICAL, period=PERIOD)
+        report_service.generate(year, request, therapist, YEAR_END)  # fills the cache
+        db.session.commit()
+        cached, cpu = [], []
+        for _ in range(RUNS * 3):
+            db.session.expire_all()  # as in a new request: nothing loaded yet
+            started, started_cpu = time.perf_counter(), time.process_time()
+            rendered = report_service.generate(year, request, therapist, YEAR_END)
+            cached.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
+            assert rendered.report.from_cache
+        db.session.rollback()
+        print(
+            f"cached reprint (generate again): median {median_ms(cached):6.1f} ms "
+            f"({median_ms(cpu):.1f} ms CPU; target < 20 ms)"
+        )
+
+        html, _ = report_html(year, therapist, YEAR_END)
+        pair = pdf.pool_for({**app.config, "REPORT_WORKERS": 2})
+        with ThreadPoolExecutor(2) as requests:
+            list(requests.map(pair.render, [ONE_PAGE, ONE_PAGE]))  # both workers up
+            list(requests.map(pair.render, [html, html]))
+            total = 4 * RUNS // 2 * 2
+            started = time.perf_counter()
+            list(requests.map(pair.render, [html] * total))
+            elapsed = time.perf_counter() - started
+        print(
+            f"2 concurrent requests, 2 workers: {total / elapsed:.2f} reports/s "
+            f"({total} year reports in {elapsed:.1f} s; one worker alone: "
+            f"{1000 / results[50]:.2f} reports/s)"
+        )
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+        pdf.shutdown_all()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,214 @@
+"""HTML → PDF with WeasyPrint, in a separate worker process, fetching nothing outside
+the app's own bundled assets.
+
+- The URL fetcher serves a fixed map of files (fonts, the print stylesheet); every other
+  URL (file://, http(s)://, data:, anything) is refused, and no redirect is followed.
+- Rendering happens in a long-lived worker process that imported WeasyPrint once, with a
+  memory limit and a CPU-time limit, and a per-document timeout after which the worker is
+  replaced: a pathological note cannot take the web worker down. The timeout counts the
+  rendering only: a new pool waits for its worker to start (import, fonts) first, so a
+  short timeout does not fail every document after a replacement. Whatever goes wrong in
+  the worker (timeout, limits, an exception such as a RecursionError on deeply nested
+  markup) reaches the caller as ``RenderError``.
+- PDFs are PDF/UA-1 (tagged, with language and title) for screen readers.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+import resource
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+ASSET_SCHEME = "tracker-asset"
+BASE_URL = f"{ASSET_SCHEME}:///"
+# The only files a report may load: name (as used in the print stylesheet) → file.
+ASSETS: dict[str, Path] = {
+    "css/report.css": STATIC / "css" / "report.css",
+    "fonts/DejaVuSans.ttf": STATIC / "fonts" / "DejaVuSans.ttf",
+    "fonts/DejaVuSans-Bold.ttf": STATIC / "fonts" / "DejaVuSans-Bold.ttf",
+}
+PDF_VARIANT = "pdf/ua-1"
+# How long a new worker may take to start (import WeasyPrint, load fonts, warm up).
+STARTUP_TIMEOUT = 60.0
+
+
+class RenderError(RuntimeError):
+    """The document could not be rendered (too slow, too large, or the worker died)."""
+
+
+def asset_url(name: str) -> str:
+    if name not in ASSETS:
+        raise KeyError(name)
+    return BASE_URL + name
+
+
+def _fetcher_class():
+    from weasyprint import URLFetcher
+    from weasyprint.urls import URLFetcherResponse
+
+    class AssetOnlyFetcher(URLFetcher):
+        """Serves ASSETS, refuses everything else (no network, no files, no redirects)."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=[ASSET_SCHEME], allow_redirects=False)
+
+        def fetch(self, url: str, headers=None):
+            if not url.startswith(BASE_URL):
+                raise ValueError("refused: only bundled assets may be loaded")
+            name = url[len(BASE_URL) :].split("?")[0].split("#")[0]
+            path = ASSETS.get(name)
+            if path is None:
+                raise ValueError("refused: not a bundled asset")
+            mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+
+    return AssetOnlyFetcher
+
+
+def render_in_process(html: str) -> tuple[bytes, int]:
+    """Render ``html`` to PDF bytes (and the page count) in this process."""
+    from weasyprint import HTML
+
+    fetcher = _fetcher_class()()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+        pdf_variant=PDF_VARIANT
+    )
+    return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[]), len(document.pages)
+
+
+WARM_UP = (
+    '<!doctype html><html lang="en"><head><title>warm-up</title>'
+    f'<link rel="stylesheet" href="{BASE_URL}css/report.css"></head>'
+    "<body><p>Warm-up</p></body></html>"
+)
+
+
+def _ready() -> bool:
+    """A no-op task: its result means a worker has finished ``_init_worker``."""
+    return True
+
+
+def _init_worker(memory_bytes: int, cpu_seconds: int) -> None:
+    """Runs once per worker: limits, then import WeasyPrint and load fonts."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+    render_in_process(WARM_UP)
+
+
+class RenderPool:
+    """A small pool of rendering processes, created on first use and replaced on failure."""
+
+    def __init__(self, *, workers: int, memory_mb: int, cpu_seconds: int, timeout: float) -> None:
+        self.workers = workers
+        self.memory_bytes = memory_mb * 1024 * 1024
+        self.cpu_seconds = cpu_seconds
+        self.timeout = timeout
+        self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                executor = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=get_context("spawn"),
+                    initializer=_init_worker,
+                    initargs=(self.memory_bytes, self.cpu_seconds),
+                    # The CPU limit is per process lifetime: recycle workers regularly.
+                    max_tasks_per_child=200,
+                )
+                # Start the workers now (one task each spawns them), outside the
+                # document's timeout.
+                probes = [executor.submit(_ready) for _ in range(self.workers)]
+                try:
+                    for probe in probes:
+                        probe.result(timeout=STARTUP_TIMEOUT)
+                except (FutureTimeout, BrokenProcessPool):
+                    log.warning("report worker did not start")
+                    self._kill(executor)
+                    raise RenderError("the rendering worker did not start") from None
+                self._executor = executor
+            return self._executor
+
+    @staticmethod
+    def _kill(executor: ProcessPoolExecutor) -> None:
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def _discard(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            self._kill(executor)
+
+    def render(self, html: str) -> tuple[bytes, int]:
+        """The PDF bytes and page count of ``html``; ``RenderError`` if that fails."""
+        executor = self._pool()
+        try:
+            # submit() itself raises BrokenProcessPool when a worker died while idle.
+            future = executor.submit(render_in_process, html)
+            return future.result(timeout=self.timeout)
+        except FutureTimeout:
+            log.warning("report rendering timed out; worker replaced")
+            self._discard()
+            raise RenderError("rendering took too long") from None
+        except BrokenProcessPool:
+            log.warning("report worker died (limits); worker replaced")
+            self._discard()
+            raise RenderError("the rendering worker stopped") from None
+        except MemoryError:
+            log.warning("report worker ran out of memory; worker replaced")
+            self._discard()
+            raise RenderError("the document needs too much memory") from None
+        except Exception as error:
+            # Raised by WeasyPrint in the worker (e.g. RecursionError on deeply nested
+            # markup); the worker itself is fine. Only the type is logged: no content.
+            log.warning("report rendering failed: %s", type(error).__name__)
+            raise RenderError("the document could not be rendered") from None
+
+    def shutdown(self) -> None:
+        self._discard()
+
+
+_pools: dict[tuple, RenderPool] = {}
+
+
+def _forget_pools_after_fork() -> None:
+    # A forked child (an RQ work horse, a pre-forking server) inherits the pool objects
+    # but not their threads or processes: it must start its own.
+    _pools.clear()
+
+
+os.register_at_fork(after_in_child=_forget_pools_after_fork)
+
+
+def shutdown_all() -> None:
+    """Stop every rendering process this process started (a job's clean-up)."""
+    for pool in list(_pools.values()):
+        pool.shutdown()
+
+
+def pool_for(config) -> RenderPool:
+    """The process-wide pool for this configuration."""
+    key = (
+        config["REPORT_WORKERS"],
+        config["REPORT_MEMORY_MB"],
+        config["REPORT_CPU_SECONDS"],
+        config["REPORT_TIMEOUT"],
+    )
+    if key not in _pools:
+        _pools[key] = RenderPool(
+            workers=key[0], memory_mb=key[1], cpu_seconds=key[2], timeout=key[3]
+        )
+    return _pools[key]

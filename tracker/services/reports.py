@@ -1,0 +1,602 @@
+"""Progress reports: gather the data, render HTML, render (or reuse) the PDF, record it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import gettext
+from markupsafe import Markup
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import defer, joinedload, load_only
+from sqlalchemy.orm.attributes import set_committed_value
+
+from tracker import pdf
+from tracker.domain import reports as rules
+from tracker.domain import scoring
+from tracker.domain import vitals as vital_rules
+from tracker.domain.charts import BandSpec, trend_chart
+from tracker.domain.clock import utc_to_local
+from tracker.domain.goals import RatingPoint, trajectory_chart
+from tracker.domain.homework import adherence
+from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, short_name
+from tracker.domain.sessions import MODALITY_LABELS, PHASE_LABELS
+from tracker.extensions import db, field_cipher
+from tracker.models import (
+    Addendum,
+    CareTeamMember,
+    Client,
+    GoalRating,
+    HomeworkAssignment,
+    HomeworkEntry,
+    IntegrationGoal,
+    JournalEntry,
+    KetamineAdministration,
+    MeasureResponse,
+    Practice,
+    Report,
+    TherapySession,
+    User,
+    VitalSign,
+)
+from tracker.services import goals as goal_service
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    kind: str
+    period: rules.Period
+    narrative: str = ""
+    include_measures: bool = False  # client report only
+
+
+@dataclass(frozen=True)
+class SessionParts:
+    doses: dict[int, list[Row]]
+    vitals: dict[int, list[Row]]
+    addenda: dict[int, int]
+
+
+def default_period(client: Client, today: date) -> rules.Period:
+    """Course to date: from the earliest of the course start, the first session and the
+    first questionnaire (baselines are often taken before the course starts) to today."""
+    first_session = db.session.scalar(
+        select(TherapySession.starts_at)
+        .where(TherapySession.client_id == client.id)
+        .order_by(TherapySession.starts_at)
+        .limit(1)
+    )
+    first_response = db.session.scalar(
+        select(MeasureResponse.completed_on)
+        .where(MeasureResponse.client_id == client.id)
+        .order_by(MeasureResponse.completed_on)
+        .limit(1)
+    )
+    candidates = [
+        day
+        for day in (
+            client.course_start_date,
+            first_session.date() if first_session else None,
+            first_response,
+        )
+        if day is not None
+    ]
+    return rules.Period(min([*candidates, today]), today)
+
+
+def _header(client: Client, practice: Practice, period: rules.Period, today: date) -> rules.Header:
+    team = db.session.scalars(
+        select(CareTeamMember)
+        .where(CareTeamMember.client_id == client.id)
+        .options(joinedload(CareTeamMember.user))
+    )
+    therapist = db.session.get(User, client.primary_therapist_id)
+    return rules.Header(
+        practice_name=practice.name,
+        practice_address=practice.address,
+        letterhead=practice.letterhead_text,
+        footer=practice.report_footer,
+        client_name=client.legal_name,
+        preferred_name=client.preferred_name,
+        client_number=rules.client_number(client.id),
+        date_of_birth=client.date_of_birth,
+        period=period,
+        therapist=therapist.name,
+        therapist_credentials=therapist.credentials,
+        care_team=[(member.user.name, member.role) for member in team],
+        generated_on=today,
+    )
+
+
+def _local_day(moment: datetime, practice: Practice) -> date:
+    return utc_to_local(moment, practice.timezone).date()
+
+
+def _period_bounds(period: rules.Period, practice: Practice) -> tuple[datetime, datetime]:
+    from tracker.domain.clock import local_to_utc
+
+    return (
+        local_to_utc(period.start, time(0, 0), practice.timezone),
+        local_to_utc(period.end, time(23, 59, 59), practice.timezone),
+    )
+
+
+def _sessions(client: Client, practice: Practice, period: rules.Period) -> list[TherapySession]:
+    start, end = _period_bounds(period, practice)
+    sessions = list(
+        db.session.scalars(
+            select(TherapySession)
+            .where(
+                TherapySession.client_id == client.id,
+                TherapySession.starts_at >= start,
+                TherapySession.starts_at <= end,
+            )
+            .options(
+                # Only what the report prints: every column loaded costs (encrypted
+                # ones are decrypted), and a reprint served from the cache still gathers.
+                load_only(
+                    TherapySession.starts_at,
+                    TherapySession.modality,
+                    TherapySession.phase,
+                    TherapySession.summary,
+                    TherapySession.status,
+                ),
+            )
+            .order_by(TherapySession.starts_at)
+        )
+    )
+    # The note is read only where no summary was written: the log prints the summary,
+    # and decrypting a year of notes would double the work of a cached reprint.
+    without_summary = [s.id for s in sessions if not (s.summary or "").strip()]
+    if without_summary:
+        by_id = {s.id: s for s in sessions}
+        for session_id, note_body in db.session.execute(
+            select(TherapySession.id, TherapySession.note_body).where(
+                TherapySession.id.in_(without_summary)
+            )
+        ):
+            set_committed_value(by_id[session_id], "note_body", note_body)
+    return sessions
+
+
+def _session_parts(client: Client, practice: Practice, period: rules.Period) -> SessionParts:
+    """Doses, vitals and addendum counts of the period's sessions as plain rows keyed by
+    session id: three statements, and no ORM objects for a year of readings."""
+    start, end = _period_bounds(period, practice)
+    in_period = (
+        select(TherapySession.id)
+        .where(
+            TherapySession.client_id == client.id,
+            TherapySession.starts_at >= start,
+            TherapySession.starts_at <= end,
+        )
+        .scalar_subquery()
+    )
+    dose, vital = KetamineAdministration, VitalSign
+    parts = SessionParts({}, {}, {})
+    for row in db.session.execute(
+        select(dose.session_id, dose.route, dose.dose_mg, dose.mg_per_kg, dose.hold_override_reason)
+        .where(dose.session_id.in_(in_period))
+        .order_by(dose.given_at, dose.id)
+    ):
+        parts.doses.setdefault(row.session_id, []).append(row)
+    for row in db.session.execute(
+        select(
+            vital.session_id,
+            vital.taken_at,
+            vital.systolic,
+            vital.diastolic,
+            vital.heart_rate,
+            vital.spo2,
+        )
+        .where(vital.session_id.in_(in_period))
+        .order_by(vital.taken_at, vital.id)
+    ):
+        parts.vitals.setdefault(row.session_id, []).append(row)
+    parts.addenda.update(
+        db.session.execute(
+            select(Addendum.session_id, func.count(Addendum.id))
+            .where(Addendum.session_id.in_(in_period))
+            .group_by(Addendum.session_id)
+        )
+        .tuples()
+        .all()
+    )
+    return parts
+
+
+def _measures(
+    client: Client, practice: Practice, period: rules.Period, medicine_days: list[date], plain: bool
+) -> list[rules.MeasureSection]:
+    responses = db.session.scalars(
+        select(MeasureResponse)
+        .options(defer(MeasureResponse.answers))
+        .where(
+            MeasureResponse.client_id == client.id,
+            MeasureResponse.completed_on >= period.start,
+            MeasureResponse.completed_on <= period.end,
+        )
+        .order_by(MeasureResponse.completed_on, MeasureResponse.id)
+    ).all()
+    by_code: dict[str, list[MeasureResponse]] = {}
+    for response in responses:
+        by_code.setdefault(response.instrument, []).append(response)
+    sections = []
+    for code in [c for c in (*ITEM_INSTRUMENTS, *SCORES_ONLY) if c in by_code]:
+        if plain and code not in scoring.RELIABLE_CHANGE:
+            continue  # the client report explains symptom measures only
+        items = by_code[code]
+        baseline, latest = float(items[0].total), float(items[-1].total)
+        label = None
+        if code in scoring.RELIABLE_CHANGE and len(items) > 1:
+            label = scoring.classify_change(code, int(baseline), int(latest))
+        chart = None
+        if code in scoring.TOTAL_RANGE and len(items) > 1:
+            low, high = scoring.TOTAL_RANGE[code]
+            chart = trend_chart(
+                [(r.completed_on, float(r.total)) for r in items],
+                y_min=low,
+                y_max=high,
+                bands=tuple(BandSpec(*band) for band in scoring.CHART_BANDS.get(code, ())),
+                markers=medicine_days,
+                width=480,
+                height=160,
+            )
+        sections.append(
+            rules.MeasureSection(
+                code=code,
+                name=short_name(code),
+                baseline=baseline,
+                latest=latest,
+                change_label=label,
+                severity=items[-1].severity,
+                chart=chart,
+                rows=[(r.completed_on, float(r.total), r.severity) for r in items],
+                plain_words=rules.PLAIN_WORDS.get(label, "") if plain and label else "",
+            )
+        )
+    return sections
+
+
+def _goals(client: Client, period: rules.Period) -> list[rules.GoalSection]:
+    goals = db.session.scalars(
+        select(IntegrationGoal)
+        .where(IntegrationGoal.client_id == client.id)
+        .options(defer(IntegrationGoal.why_it_matters))
+        .order_by(IntegrationGoal.started_on, IntegrationGoal.id)
+    ).all()
+    # Plain rows, not ORM objects: a year of monthly ratings of ten goals is the bulk of
+    # the work when a reprint is served from the cache.
+    in_period = db.session.execute(
+        select(GoalRating.goal_id, GoalRating.rated_on, GoalRating.value, GoalRating.by_client)
+        .join(IntegrationGoal, GoalRating.goal_id == IntegrationGoal.id)
+        .where(
+            IntegrationGoal.client_id == client.id,
+            GoalRating.rated_on >= period.start,
+            GoalRating.rated_on <= period.end,
+        )
+        .order_by(GoalRating.rated_on, GoalRating.id)
+    )
+    ratings_of: dict[int, list[RatingPoint]] = {}
+    for goal_id, day, value, by_client in in_period:
+        ratings_of.setdefault(goal_id, []).append(RatingPoint(day, value, by_client))
+    sections = []
+    for goal in goals:
+        ratings = ratings_of.get(goal.id, [])
+        outcome = None
+        progress = goal_service.outcome_progress(goal)
+        if goal.measure_code and progress is not None:
+            outcome = (goal.measure_code, goal.measure_comparison, goal.measure_value, progress)
+        sections.append(
+            rules.GoalSection(
+                title=goal.title,
+                domain=goal.domain,
+                status=goal.status,
+                baseline=goal.baseline,
+                target=goal.target,
+                latest=ratings[-1].value if ratings else None,
+                chart=trajectory_chart(
+                    ratings,
+                    baseline=goal.baseline,
+                    target=goal.target,
+                    # A sparkline beside the goal's two lines (cheaper than a chart below).
+                    width=200,
+                    height=34,
+                    padding=4,
+                )
+                if len(ratings) > 1
+                else None,
+                outcome=outcome,
+                ratings=[(r.day, r.value, r.by_client) for r in ratings],
+            )
+        )
+    return sections
+
+
+def _homework(
+    client: Client, period: rules.Period, today: date, shared_reflections: bool
+) -> list[rules.HomeworkLine]:
+    items = db.session.scalars(
+        select(HomeworkAssignment)
+        .where(HomeworkAssignment.client_id == client.id)
+        .options(defer(HomeworkAssignment.instructions))
+        .order_by(HomeworkAssignment.start_date, HomeworkAssignment.id)
+    ).all()
+    # Completion dates as plain rows (a daily practice has hundreds in a year); the
+    # reflections, encrypted, only for the client's summary and only the shared ones.
+    entry = HomeworkEntry
+    own = entry.assignment.has(HomeworkAssignment.client_id == client.id)
+    done_on: dict[int, list[date]] = {}
+    for assignment_id, day in db.session.execute(
+        select(entry.assignment_id, entry.occurrence_date).where(
+            own, entry.occurrence_date <= period.end
+        )
+    ):
+        done_on.setdefault(assignment_id, []).append(day)
+    shared: dict[int, list[tuple[date, str]]] = {}
+    if shared_reflections:
+        for assignment_id, day, text in db.session.execute(
+            select(entry.assignment_id, entry.occurrence_date, entry.reflection)
+            .where(
+                own,
+                entry.reflection_shared.is_(True),
+                entry.reflection.is_not(None),
+                entry.occurrence_date >= period.start,
+                entry.occurrence_date <= period.end,
+            )
+            .order_by(entry.occurrence_date, entry.id)
+        ):
+            if text:
+                shared.setdefault(assignment_id, []).append((day, text))
+    # Adherence to date: a period that ends in the future expects nothing after today
+    # (an occurrence done early still counts, see ``adherence``).
+    until = min(period.end, today)
+    lines = []
+    for item in items:
+        score = adherence(item.schedule, done_on.get(item.id, []), until)
+        reflections = shared.get(item.id, [])
+        lines.append(
+            rules.HomeworkLine(
+                title=item.title,
+                schedule=item.recurrence,
+                completed=score.completed,
+                expected=score.expected,
+                percent=score.percent,
+                reflections=reflections,
+            )
+        )
+    return lines
+
+
+def gather(client: Client, request: ReportRequest, signer: User, today: date):
+    """The report's data, as plain values (no ORM objects reach the template)."""
+    practice = db.session.get(Practice, client.practice_id)
+    header = _header(client, practice, request.period, today)
+    sessions = _sessions(client, practice, request.period)
+    medicine_days = [_local_day(s.starts_at, practice) for s in sessions if s.phase == "medicine"]
+    if request.kind == rules.CLIENT:
+        shared = db.session.scalars(
+            select(JournalEntry)
+            .where(JournalEntry.client_id == client.id, JournalEntry.visibility == "shared")
+            .order_by(JournalEntry.created_at)
+        ).all()
+        return rules.ClientReport(
+            header=header,
+            goals=_goals(client, request.period),
+            homework=_homework(client, request.period, today, shared_reflections=True),
+            shared_journal=[
+                (_local_day(e.created_at, practice), e.title or "", e.body)
+                for e in shared
+                if request.period.contains(_local_day(e.created_at, practice))
+            ],
+            measures=_measures(client, practice, request.period, medicine_days, plain=True)
+            if request.include_measures
+            else [],
+            narrative=request.narrative,
+        )
+    thresholds = practice.vitals_thresholds
+    parts = _session_parts(client, practice, request.period)
+    doses, out_of_range, log = [], [], []
+    for session in sessions:
+        day = _local_day(session.starts_at, practice)
+        for dose in parts.doses.get(session.id, []):
+            doses.append(
+                rules.DoseLine(
+                    day,
+                    dose.route,
+                    f"{dose.dose_mg.normalize():f}",  # 60, 62.5: no trailing zeros
+                    f"{dose.mg_per_kg:.2f}",
+                    dose.hold_override_reason,
+                )
+            )
+        for vital in parts.vitals.get(session.id, []):
+            flags = vital_rules.assess_reading(
+                vital_rules.Reading(vital.systolic, vital.diastolic, vital.heart_rate, vital.spo2),
+                thresholds,
+            )
+            if flags.out_of_range:
+                reading = " · ".join(
+                    part
+                    for part in (
+                        f"{vital.systolic}/{vital.diastolic}" if vital.systolic else "",
+                        f"HR {vital.heart_rate}" if vital.heart_rate else "",
+                        f"SpO₂ {vital.spo2}%" if vital.spo2 else "",
+                    )
+                    if part
+                )
+                out_of_range.append(
+                    rules.VitalLine(
+                        utc_to_local(vital.taken_at, practice.timezone),
+                        reading,
+                        (("hold",) if flags.hold else ()) + flags.alerts,
+                    )
+                )
+        log.append(
+            rules.SessionLine(
+                day=day,
+                modality=session.modality,
+                phase=session.phase,
+                summary=rules.summary_line(
+                    session.summary,
+                    {} if (session.summary or "").strip() else session.note_sections_text,
+                ),
+                addenda=parts.addenda.get(session.id, 0),
+                signed=session.is_signed,
+            )
+        )
+    return rules.ClinicalReport(
+        header=header,
+        sessions_by_phase=rules.count_by([s.phase for s in sessions], list(PHASE_LABELS)),
+        sessions_by_modality=rules.count_by([s.modality for s in sessions], list(MODALITY_LABELS)),
+        doses=doses,
+        vitals_out_of_range=out_of_range,
+        measures=_measures(client, practice, request.period, medicine_days, plain=False),
+        goals=_goals(client, request.period),
+        homework=_homework(client, request.period, today, shared_reflections=False),
+        session_log=log,
+        narrative=request.narrative,
+        signer=signer.name,
+        signer_credentials=signer.credentials,
+    )
+
+
+def _labels() -> dict:
+    """The vocabularies the templates print, translated once per report (a year's
+    session log would otherwise call gettext for every line)."""
+    from tracker.clinician.integration_forms import COMPARISON_LABELS
+    from tracker.domain.clients import CARE_TEAM_ROLE_LABELS
+    from tracker.domain.dosing import ROUTE_LABELS
+    from tracker.domain.goals import DOMAIN_LABELS, STATUS_LABELS
+    from tracker.domain.sessions import MODALITY_SHORT_LABELS
+    from tracker.domain.vitals import ALERT_LABELS
+
+    def translated(labels: dict) -> dict[str, str]:
+        return {key: gettext(label) for key, label in labels.items()}
+
+    return {
+        "care_roles": translated(CARE_TEAM_ROLE_LABELS),
+        "phase_labels": translated(PHASE_LABELS),
+        "modality_labels": translated(MODALITY_LABELS),
+        "modality_short": translated(MODALITY_SHORT_LABELS),
+        "route_labels": translated(ROUTE_LABELS),
+        "alert_labels": translated(ALERT_LABELS),
+        "change_words": translated(scoring.CHANGE_WORDS),
+        "goal_status": translated(STATUS_LABELS),
+        "goal_domains": translated(DOMAIN_LABELS),
+        "comparison_labels": {key: str(label) for key, label in COMPARISON_LABELS.items()},
+        "instrument_names": translated(
+            {code: short_name(code) for code in (*ITEM_INSTRUMENTS, *SCORES_ONLY)}
+        ),
+    }
+
+
+def render_html(data, *, for_pdf: bool, report_id: str = "R-PREVIEW") -> str:
+    template = (
+        "reports/clinical.html" if isinstance(data, rules.ClinicalReport) else "reports/client.html"
+    )
+    return render_template(
+        template,
+        report=data,
+        for_pdf=for_pdf,
+        report_id=report_id,
+        pdf_asset=pdf.asset_url,
+        # From the translation only (never typed text), quoted for CSS with "<" escaped:
+        # it cannot leave the <style> element.
+        page_counter=Markup(rules.page_counter_content(gettext(rules.PAGE_LABEL))),  # noqa: S704
+        **_labels(),
+    )
+
+
+@dataclass(frozen=True)
+class Rendered:
+    report: Report
+    pdf: bytes
+    filename: str
+
+
+def _cache_dir() -> Path:
+    path = Path(current_app.instance_path) / "reports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _cached(digest: str) -> bytes | None:
+    path = _cache_dir() / f"{digest}.pdf.enc"
+    if not path.exists():
+        return None
+    return field_cipher.decrypt_bytes(path.read_bytes())
+
+
+def _store(digest: str, content: bytes) -> None:
+    path = _cache_dir() / f"{digest}.pdf.enc"
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(field_cipher.encrypt_bytes(content))
+    temporary.replace(path)
+
+
+def page_count(content: bytes) -> int:
+    return content.count(b"/Type /Page\n") or content.count(b"/Type /Page") - content.count(
+        b"/Type /Pages"
+    )
+
+
+def generate(client: Client, request: ReportRequest, actor: User, today: date) -> Rendered:
+    """Render (or reuse) the PDF for this request and record the report."""
+    data = gather(client, request, actor, today)
+    draft = render_html(data, for_pdf=True, report_id="R-XXXXXXXXXX")
+    digest = rules.content_hash(request.kind, draft)
+    html = draft.replace("R-XXXXXXXXXX", rules.report_id(digest))
+    content = _cached(digest)
+    from_cache = content is not None
+    pages = 0
+    if content is None:
+        content, pages = pdf.pool_for(current_app.config).render(html)
+        _store(digest, content)
+    else:
+        previous = db.session.scalar(
+            select(Report.pages).where(Report.content_hash == digest).limit(1)
+        )
+        pages = previous or 0
+    report = Report(
+        client_id=client.id,
+        kind=request.kind,
+        period_start=request.period.start,
+        period_end=request.period.end,
+        narrative=request.narrative or None,
+        include_measures=request.include_measures,
+        content_hash=digest,
+        pages=pages,
+        size_bytes=len(content),
+        from_cache=from_cache,
+        created_by_id=actor.id,
+    )
+    db.session.add(report)
+    db.session.flush()
+    return Rendered(report, content, rules.download_name(request.kind, client.id, request.period))
+
+
+def stored_pdf(report: Report) -> bytes | None:
+    return _cached(report.content_hash)
+
+
+def reports_for(client: Client, kind: str | None = None) -> list[Report]:
+    query = (
+        select(Report)
+        .where(Report.client_id == client.id)
+        .options(joinedload(Report.created_by))
+        .order_by(Report.created_at.desc(), Report.id.desc())
+    )
+    if kind:
+        query = query.where(Report.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def get_report(client: Client, report_id: int, kind: str | None = None) -> Report:
+    from tracker.services import NotFound
+
+    report = db.session.get(Report, report_id)
+    if report is None or report.client_id != client.id or (kind and report.kind != kind):
+        raise NotFound(report_id)
+    return report
