@@ -32,6 +32,7 @@ class ReportForm(FlaskForm):
         render_kw={"rows": 5},
     )
     include_measures = BooleanField(_l("Client summary: include questionnaire trends, explained"))
+    include_family = BooleanField(_l("Clinical summary: include the family history (genogram)"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -54,6 +55,7 @@ def _request_from(form: ReportForm, client) -> report_service.ReportRequest:
         ),
         narrative=(form.narrative.data or "").strip(),
         include_measures=bool(form.include_measures.data),
+        include_family=bool(form.include_family.data) and form.kind.data == rules.CLINICAL,
     )
 
 

@@ -136,6 +136,26 @@ class ClinicalReport:
     narrative: str
     signer: str
     signer_credentials: str
+    family: FamilySection | None = None  # optional: the genogram and family events
+
+
+@dataclass(frozen=True)
+class FamilyPerson:
+    """What the genogram drawing needs of a relative (no notes)."""
+
+    relationship_label: str
+    birth_year: int | None
+    birth_approximate: bool
+    death_year: int | None
+    condition_keys: list[str]
+
+
+@dataclass(frozen=True)
+class FamilySection:
+    layout: object  # tracker.domain.genogram.Layout
+    people: dict[int, FamilyPerson]
+    event_people: dict[int, str]  # person id → "trauma" / "resilience"
+    events: list[tuple[str, str, str, str]]  # (years, kind key, who, spoken-of key)
 
 
 @dataclass(frozen=True)

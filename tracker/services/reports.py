@@ -14,6 +14,7 @@ from sqlalchemy.orm import defer, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import pdf
+from tracker.domain import genogram as genogram_rules
 from tracker.domain import reports as rules
 from tracker.domain import scoring
 from tracker.domain import vitals as vital_rules
@@ -50,6 +51,7 @@ class ReportRequest:
     period: rules.Period
     narrative: str = ""
     include_measures: bool = False  # client report only
+    include_family: bool = False  # clinical report only: the family history section
 
 
 @dataclass(frozen=True)
@@ -459,6 +461,45 @@ def gather(client: Client, request: ReportRequest, signer: User, today: date):
         narrative=request.narrative,
         signer=signer.name,
         signer_credentials=signer.credentials,
+        family=_family(client) if request.include_family else None,
+    )
+
+
+def _family(client: Client) -> rules.FamilySection | None:
+    """The genogram and its events, as plain values for the report."""
+    from tracker.services import family as family_service
+
+    family = family_service.load(client)
+    if not family.members:
+        return None
+    names = {m.id: m.relationship_label for m in family.members}
+    events = []
+    for event in sorted(
+        family.events, key=lambda e: (e.start_year is None, e.start_year or 0, e.id)
+    ):
+        years = str(event.start_year or "?")
+        if event.end_year:
+            years += f"–{event.end_year}"
+        who = names.get(event.member_id, event.branch or "")
+        events.append((years, event.kind, who, event.spoken_of))
+    return rules.FamilySection(
+        layout=family_service.layout(family),
+        people={
+            m.id: rules.FamilyPerson(
+                m.relationship_label,
+                m.birth_year,
+                m.birth_approximate,
+                m.death_year,
+                m.condition_keys,
+            )
+            for m in family.members
+        },
+        event_people={
+            e.member_id: "resilience" if e.resilience else "trauma"
+            for e in family.events
+            if e.member_id
+        },
+        events=events,
     )
 
 
@@ -489,6 +530,14 @@ def _labels() -> dict:
         "instrument_names": translated(
             {code: short_name(code) for code in (*ITEM_INSTRUMENTS, *SCORES_ONLY)}
         ),
+        "family_events": translated(
+            {**genogram_rules.TRAUMA_EVENT_LABELS, **genogram_rules.RESILIENCE_EVENT_LABELS}
+        ),
+        "spoken_labels": translated(genogram_rules.SPOKEN_LABELS),
+        "condition_codes": {
+            key: str(index + 1) for index, key in enumerate(genogram_rules.CONDITION_LABELS)
+        },
+        "condition_labels": translated(genogram_rules.CONDITION_LABELS),
     }
 
 
