@@ -699,10 +699,10 @@ def test_client_preview_shows_the_client_summary(course):
 def test_preview_links_carry_no_clinical_text(course):
     links = re.findall(r'href="([^"]*/reports/preview[^"]*)"', course.reports_page)
 
-    assert len(links) == 2
+    assert len(links) == 3  # clinical, clinical with the family history, client summary
     for link in links:
         query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
-        assert set(query) <= {"kind", "include_measures"}, link
+        assert set(query) <= {"kind", "include_measures", "include_family"}, link
 
 
 # --- PDF/UA ------------------------------------------------------------------------

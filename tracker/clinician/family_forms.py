@@ -165,7 +165,7 @@ class RelationshipForm(FlaskForm):
 
 class EventForm(FlaskForm):
     kind = SelectField(_l("What happened"), validators=[DataRequired()])
-    member_id = SelectField(_l("To"), coerce=optional_int, validators=[Optional()])
+    member_id = SelectField(_l("Happened to"), coerce=optional_int, validators=[Optional()])
     branch = SelectField(_l("Or to a whole branch"), validators=[Optional()])
     start_year = IntegerField(_l("From (year)"), validators=YEAR)
     end_year = IntegerField(_l("Until (year)"), validators=YEAR)
