@@ -94,7 +94,7 @@ def test_home_shows_this_weeks_homework_and_today(cora, world):
         r"<h3>[^<]*<span class=\"badge today-badge\">today</span></h3>(.*?)(?=<h3>|$)", week, re.S
     ).group(1)
     assert "Morning breath" in today_block
-    assert week.count("Morning breath") == 7
+    assert week.count(">Morning breath</a>") == 7
     assert ("✓ done" in week) is (today != monday)  # Monday's was done
     assert f'value="{today.isoformat()}"' in today_block  # 'Mark done' for today
     assert "Letter to my grandmother" in week

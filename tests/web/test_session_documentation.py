@@ -668,6 +668,17 @@ def test_an_impossible_reading_is_refused_on_its_row(therapist, medicine, row, f
     assert count(VitalSign, medicine.id) == 0  # all rows or none
 
 
+def test_each_vitals_entry_field_is_labelled_with_its_column_and_row(therapist, medicine):
+    page = therapist.get(session_url(medicine)).get_data(as_text=True)
+    labels = dict(
+        re.findall(r'<label for="(rows-\d-\w+)" class="visually-hidden">([^<]*)</label>', page)
+    )
+    assert labels["rows-0-taken_time"] == "Time (row 1)"
+    assert labels["rows-2-systolic"] == "Systolic (row 3)"
+    assert labels["rows-4-note"] == "Note (row 5)"
+    assert len(set(labels.values())) == len(labels) == 30  # 5 rows of 6 columns, no two alike
+
+
 def test_an_empty_vitals_form_is_refused(therapist, medicine):
     response = post(therapist, f"{session_url(medicine)}/vitals", {})
     assert response.status_code == 400
