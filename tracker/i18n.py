@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
-from flask_babel import format_date, format_time, get_locale, gettext
+from flask_babel import format_date, format_decimal, format_time, get_locale, gettext
 from flask_login import current_user
 
 from tracker.domain.clock import utc_to_local
@@ -54,11 +54,19 @@ def format_local_datetime(value, tz: str) -> str:
     return f"{format_date(local, 'medium')}, {format_time(local, 'short')}"
 
 
+def format_number(value, pattern: str = "#,##0.##") -> str:
+    """A number in the reader's locale (82.5 kg in English, 82,5 kg in German)."""
+    if value is None:
+        return ""
+    return format_decimal(value, format=pattern)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["instrument_in_language"] = instrument_in_language
     app.jinja_env.globals["instrument_text"] = instrument_text
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["localdatetime"] = format_local_datetime
     app.jinja_env.filters["localtime"] = lambda value, tz, fmt="short": (
         format_time(utc_to_local(value, tz).replace(tzinfo=None), fmt) if value else ""

@@ -25,6 +25,7 @@ from tracker.domain.homework import adherence
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, short_name
 from tracker.domain.sessions import MODALITY_LABELS, PHASE_LABELS
 from tracker.extensions import db, field_cipher
+from tracker.i18n import format_number
 from tracker.models import (
     Addendum,
     CareTeamMember,
@@ -408,8 +409,8 @@ def gather(client: Client, request: ReportRequest, signer: User, today: date):
                 rules.DoseLine(
                     day,
                     dose.route,
-                    f"{dose.dose_mg.normalize():f}",  # 60, 62.5: no trailing zeros
-                    f"{dose.mg_per_kg:.2f}",
+                    format_number(dose.dose_mg),  # 60, 62.5: no trailing zeros, local commas
+                    format_number(dose.mg_per_kg, "0.00"),
                     dose.hold_override_reason,
                 )
             )
