@@ -347,3 +347,59 @@ def test_axe_check_fails_on_a_serious_violation(journey) -> None:
     page.evaluate("() => document.querySelector('main').append(document.createElement('button'))")
     with pytest.raises(AssertionError, match="button-name"):
         check_accessibility(page, "login with a nameless button")
+
+
+def sam_ids() -> dict[str, int]:
+    """Ids of the demo client Sam's records that the remaining pages need."""
+    from tracker.extensions import db
+    from tracker.models import Client, FamilyMember, IntegrationGoal, TherapySession
+
+    sam = db.session.scalar(select(Client.id).where(Client.legal_name == "Samuel Okafor"))
+    draft = db.session.scalar(
+        select(TherapySession.id).where(
+            TherapySession.client_id == sam, TherapySession.status == "draft"
+        )
+    )
+    goal = db.session.scalar(select(IntegrationGoal.id).where(IntegrationGoal.client_id == sam))
+    member = db.session.scalar(
+        select(FamilyMember.id).where(
+            FamilyMember.client_id == sam, FamilyMember.is_client.is_(False)
+        )
+    )
+    return {"client": sam, "draft": draft, "goal": goal, "member": member}
+
+
+def test_the_remaining_staff_and_portal_pages_pass_axe(journey, with_app) -> None:
+    """Pages the journeys do not pass through: each checked with axe-core as well."""
+    ids = with_app(sam_ids)
+    page = journey.new_page()
+    sign_in(page, THERAPIST)
+    client = ids["client"]
+    for path in (
+        "/homework",
+        "/homework/new",
+        f"/clients/{client}/edit",
+        f"/clients/{client}/screening",
+        f"/clients/{client}/sessions/new?from_last=1",
+        f"/clients/{client}/sessions/{ids['draft']}/edit",
+        f"/clients/{client}/goals/{ids['goal']}/edit",
+        f"/clients/{client}/homework/new",
+        f"/clients/{client}/portal",
+        f"/clients/{client}/measures/enter/phq9",
+        f"/clients/{client}/measures/enter/meq30",
+        f"/clients/{client}/family",
+        f"/clients/{client}/family/members/{ids['member']}",
+        f"/clients/{client}/reports",
+        "/reports/batches",
+        "/account/password",
+        "/account/language",
+        "/no-such-page",
+    ):
+        page.goto(path)
+        check_accessibility(page, path)
+    client_page = journey.new_page()
+    sign_in(client_page, "client@demo.test")
+    for path in ("/portal/reports", "/portal/goals/new", "/account/language"):
+        client_page.goto(path)
+        check_accessibility(client_page, path)
+    journey.problems.assert_clean()
