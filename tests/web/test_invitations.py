@@ -309,3 +309,30 @@ def test_a_failing_smtp_server_falls_back_to_showing_the_link(therapist, invitee
     assert "The invitation was e-mailed." not in page
     path = path_of(link_on(page))
     assert accept(app.test_client(), path).status_code == 302
+
+
+def test_the_invitation_email_is_in_the_clients_language(app, client, world, login, monkeypatch):
+    """The therapist picks the client's language: the e-mail and the portal use it."""
+    from tests.factories import csrf_token
+    from tracker import mail
+    from tracker.extensions import db
+    from tracker.models import Client
+
+    sent: list[tuple[str, str, str]] = []
+    monkeypatch.setattr(mail, "mail_configured", lambda: True)
+    monkeypatch.setattr(mail, "send", lambda to, subject, body: sent.append((to, subject, body)))
+    record = db.session.get(Client, world.client_a.id)
+    record.portal_user_id = None
+    db.session.commit()
+    login(client, world.therapist_a)
+    path = f"/clients/{world.client_a.id}/portal"
+    response = client.post(
+        path,
+        data={"email": "neu@example.org", "language": "de", "csrf_token": csrf_token(client, path)},
+    )
+    assert response.status_code == 200
+    (to, subject, body) = sent[0]
+    assert to == "neu@example.org"
+    assert "Einladung" in subject or "Einladung" in body
+    db.session.expire_all()
+    assert db.session.get(Client, world.client_a.id).portal_user.locale == "de"

@@ -197,3 +197,12 @@ class InviteForm(FlaskForm):
     email = EmailField(
         _l("Client's e-mail"), validators=[DataRequired(), valid_email(), Length(max=254)]
     )
+    language = SelectField(
+        _l("The client's language"),
+        validators=[Optional()],
+        description=_l("Used for the invitation e-mail and, later, the client's portal."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice("en", "English"), SelectChoice("de", "Deutsch")]

@@ -6,6 +6,7 @@ import logging
 import smtplib
 
 from flask import current_app, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -38,6 +39,9 @@ def invite_client(client_id: int):
     form = InviteForm()
     if request.method == "GET":
         form.email.data = client.portal_user.email if client.portal_user else client.email
+        form.language.data = (client.portal_user and client.portal_user.locale) or str(
+            get_locale() or "en"
+        )
     link = None
     emailed = False
     mail_failed = False
@@ -57,7 +61,10 @@ def invite_client(client_id: int):
             )
             db.session.commit()
             link = url_for("auth.accept_invitation", token=invitation.token, _external=True)
-            emailed = _send_invitation(invitation.user.email, link)
+            language = form.language.data or str(get_locale() or "en")
+            invitation.user.locale = language  # the portal opens in it too
+            db.session.commit()
+            emailed = _send_invitation(invitation.user.email, link, language)
             mail_failed = mail.mail_configured() and not emailed
     return render_template(
         "clinician/portal_access.html",
@@ -72,17 +79,22 @@ def invite_client(client_id: int):
     ), (400 if form.errors else 200)
 
 
-def _send_invitation(address: str, link: str) -> bool:
+def _send_invitation(address: str, link: str, language: str) -> bool:
     """E-mail the link when SMTP is set up. No clinical content, no client name."""
     if not mail.mail_configured():
         return False
     practice = db.session.get(Practice, current_user.practice_id)
     hours = int(current_app.config["INVITATION_LIFETIME"].total_seconds() // 3600)
+    with force_locale(language):  # the client's language, not the therapist's
+        return _compose_and_send(address, link, practice.name, hours)
+
+
+def _compose_and_send(address: str, link: str, practice_name: str, hours: int) -> bool:
     body = _(
         "Hello,\n\n%(practice)s has invited you to your personal portal.\n\n"
         "Choose your password here (the link works once and expires in %(hours)s hours):\n"
         "%(link)s\n\nIf you did not expect this e-mail, you can ignore it.",
-        practice=practice.name,
+        practice=practice_name,
         hours=hours,
         link=link,
     )
