@@ -176,49 +176,71 @@ def delete_family_member(client_id: int, member_id: int):
     return _saved(client, "family.member_delete", _("Person removed."), member_id)
 
 
+def _add_part(
+    client_id: int,
+    form_class,
+    form_key: str,
+    fields: tuple[str, ...],
+    add,
+    error_field: str,
+    action: str,
+    message: str,
+):
+    """The shared shape of adding a parent link, partnership or relationship."""
+    client = client_service.get_client(current_user, client_id, can_edit_client)
+    form = form_class(members=family_service.load(client).members)
+    if not form.validate_on_submit():
+        return _page(client, 400, **{form_key: form})
+    try:
+        row = add(client, {name: form[name].data for name in fields})
+    except family_service.FamilyRejected as rejected:
+        return _refused(client, form, rejected, error_field, form_key)
+    return _saved(client, action, message, row.id)
+
+
 @bp.route("/clients/<int:client_id>/family/parent-links", methods=["POST"])
 @translate_service_errors
 def add_family_parent_link(client_id: int):
-    client = client_service.get_client(current_user, client_id, can_edit_client)
-    form = ParentLinkForm(members=family_service.load(client).members)
-    if not form.validate_on_submit():
-        return _page(client, 400, parent_link_form=form)
-    data = {k: form[k].data for k in ("parent_id", "child_id", "kind")}
-    try:
-        row = family_service.add_parent_link(client, data)
-    except family_service.FamilyRejected as rejected:
-        return _refused(client, form, rejected, "child_id", "parent_link_form")
-    return _saved(client, "family.parent_link_add", _("Parent recorded."), row.id)
+    return _add_part(
+        client_id,
+        ParentLinkForm,
+        "parent_link_form",
+        ("parent_id", "child_id", "kind"),
+        family_service.add_parent_link,
+        "child_id",
+        "family.parent_link_add",
+        _("Parent recorded."),
+    )
 
 
 @bp.route("/clients/<int:client_id>/family/partnerships", methods=["POST"])
 @translate_service_errors
 def add_family_partnership(client_id: int):
-    client = client_service.get_client(current_user, client_id, can_edit_client)
-    form = PartnershipForm(members=family_service.load(client).members)
-    if not form.validate_on_submit():
-        return _page(client, 400, partnership_form=form)
-    data = {k: form[k].data for k in ("a_id", "b_id", "kind", "start_year", "end_year")}
-    try:
-        row = family_service.add_partnership(client, data)
-    except family_service.FamilyRejected as rejected:
-        return _refused(client, form, rejected, "b_id", "partnership_form")
-    return _saved(client, "family.partnership_add", _("Partnership added."), row.id)
+    return _add_part(
+        client_id,
+        PartnershipForm,
+        "partnership_form",
+        ("a_id", "b_id", "kind", "start_year", "end_year"),
+        family_service.add_partnership,
+        "b_id",
+        "family.partnership_add",
+        _("Partnership added."),
+    )
 
 
 @bp.route("/clients/<int:client_id>/family/relationships", methods=["POST"])
 @translate_service_errors
 def add_family_relationship(client_id: int):
-    client = client_service.get_client(current_user, client_id, can_edit_client)
-    form = RelationshipForm(members=family_service.load(client).members)
-    if not form.validate_on_submit():
-        return _page(client, 400, relationship_form=form)
-    data = {k: form[k].data for k in ("a_id", "b_id", "quality")}
-    try:
-        row = family_service.add_relationship(client, data)
-    except family_service.FamilyRejected as rejected:
-        return _refused(client, form, rejected, "b_id", "relationship_form")
-    return _saved(client, "family.relationship_add", _("Relationship added."), row.id)
+    return _add_part(
+        client_id,
+        RelationshipForm,
+        "relationship_form",
+        ("a_id", "b_id", "quality"),
+        family_service.add_relationship,
+        "b_id",
+        "family.relationship_add",
+        _("Relationship added."),
+    )
 
 
 @bp.route("/clients/<int:client_id>/family/events", methods=["POST"])
