@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select
 
 from tracker.domain.clients import ConsentKind, ScreeningDecision
 from tracker.domain.dosing import mg_per_kg as dosing_mg_per_kg
+from tracker.domain.genogram import RESILIENCE_EVENT_LABELS
 from tracker.domain.policy import CareTeamRole, Role
 from tracker.extensions import db
 from tracker.models import CareTeamMember, Client, Consent, MedicalScreening, Practice, User
@@ -848,6 +849,14 @@ DEMO_MEASURES = {
 }
 
 
+# PHQ-9 two days after each medicine session; GAD-7 fortnightly; PCL-5 every four weeks.
+DEMO_MEASURE_SCHEDULES = (
+    ("phq9", "after_medicine", 2),
+    ("gad7", "every_n_days", 14),
+    ("pcl5", "every_n_days", 28),
+)
+
+
 def answers_for(code: str, total: int) -> list[int]:
     """Item answers that add up to ``total`` (spread evenly; PHQ-9 item 9 kept at 0)."""
     from tracker.domain.instruments import ITEM_INSTRUMENTS
@@ -883,32 +892,15 @@ def _add_demo_measures() -> None:
             )
         start = client.course_start_date
         db.session.add_all(
-            [
-                MeasureAssignment(
-                    client_id=client.id,
-                    instrument="phq9",
-                    schedule_kind="after_medicine",
-                    every_days=2,
-                    start_date=start,
-                    assigned_by_id=therapist.id,
-                ),
-                MeasureAssignment(
-                    client_id=client.id,
-                    instrument="gad7",
-                    schedule_kind="every_n_days",
-                    every_days=14,
-                    start_date=start,
-                    assigned_by_id=therapist.id,
-                ),
-                MeasureAssignment(
-                    client_id=client.id,
-                    instrument="pcl5",
-                    schedule_kind="every_n_days",
-                    every_days=28,
-                    start_date=start,
-                    assigned_by_id=therapist.id,
-                ),
-            ]
+            MeasureAssignment(
+                client_id=client.id,
+                instrument=instrument,
+                schedule_kind=kind,
+                every_days=days,
+                start_date=start,
+                assigned_by_id=therapist.id,
+            )
+            for instrument, kind, days in DEMO_MEASURE_SCHEDULES
         )
     db.session.flush()
 
@@ -1026,8 +1018,6 @@ def _add_demo_family() -> None:
         )
     war = None
     for kind, who, start, end, spoken, description in SAM_EVENTS:
-        from tracker.domain.genogram import RESILIENCE_EVENT_LABELS
-
         event = FamilyEvent(
             client_id=client.id,
             member_id=people[who].id if who in people else None,

@@ -33,13 +33,18 @@ LABELS = {
 }
 
 
-def own_client_record() -> Client:
-    """The client record of the signed-in portal account (404 when none is linked)."""
-    client = db.session.scalar(
+def _linked_client() -> Client | None:
+    """The client record linked to the signed-in portal account, if any."""
+    return db.session.scalar(
         select(Client)
         .where(Client.portal_user_id == current_user.id)
         .options(joinedload(Client.primary_therapist))
     )
+
+
+def own_client_record() -> Client:
+    """The client record of the signed-in portal account (404 when none is linked)."""
+    client = _linked_client()
     if client is None or not is_portal_owner(current_user, client):
         abort(404)
     return client
@@ -52,11 +57,7 @@ def portal_labels() -> dict:
 
 @bp.route("/")
 def home():
-    client = db.session.scalar(
-        select(Client)
-        .where(Client.portal_user_id == current_user.id)
-        .options(joinedload(Client.primary_therapist))
-    )
+    client = _linked_client()
     if client is None:
         return render_template("portal/home.html", client=None)
     today = practice_today()
