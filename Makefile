@@ -17,17 +17,18 @@ test: setup
 
 setup: system-packages seed compile-translations
 
-# WeasyPrint (PDF reports) needs Pango from the system; the browser tests need Chromium
-# (optional: they are skipped with a message when it is missing). As root on Debian the
-# packages are installed; otherwise the command to run is printed.
-PANGO := $(shell ldconfig -p 2>/dev/null | grep -c 'libpango-1.0.so.0')
+# WeasyPrint (PDF reports) needs Pango and HarfBuzz's subsetter (font subsetting; without
+# it WeasyPrint warns, and warnings are errors in the tests) from the system; the browser
+# tests need Chromium (optional: they are skipped with a message when it is missing). As
+# root on Debian the packages are installed; otherwise the command to run is printed.
+PDF_LIBS := $(shell ldconfig -p 2>/dev/null | grep -o -e 'libpango-1.0.so.0' -e 'libharfbuzz-subset.so.0' | sort -u | wc -l)
 system-packages:
-	@if [ "$(PANGO)" = "0" ]; then \
+	@if [ "$(PDF_LIBS)" -lt 2 ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Pango for PDF reports (apt-get)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	    echo "Installing Pango and HarfBuzz for PDF reports (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
 	  else \
-	    echo "PDF reports need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; exit 1; \
+	    echo "PDF reports need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; exit 1; \
 	  fi; \
 	fi
 
