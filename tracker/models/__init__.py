@@ -30,6 +30,7 @@ from tracker.models.session import (
     Addendum,
     BrainspotRecord,
     KetamineAdministration,
+    SessionDischarge,
     TherapySession,
     VitalSign,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "Report",
     "ReportBatch",
     "SafetyAlert",
+    "SessionDischarge",
     "TherapySession",
     "User",
     "VitalSign",
@@ -77,7 +79,7 @@ class ImmutableRecordError(RuntimeError):
 
 
 APPEND_ONLY = (AuditEvent, Addendum)
-SESSION_CHILDREN = (KetamineAdministration, VitalSign, BrainspotRecord)
+SESSION_CHILDREN = (KetamineAdministration, VitalSign, BrainspotRecord, SessionDischarge)
 
 
 def _signed_parent(db_session: Session, obj: object) -> bool:

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Integer,
     Numeric,
     String,
     UniqueConstraint,
@@ -111,6 +112,18 @@ class MedicalScreening(Base):
     decision: Mapped[str] = mapped_column(String(20))  # cleared / not_cleared / pending
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the prescriber's decision rested on (issue 11): blood pressure at review, and
+    # that the medications and the contraindications were reviewed.
+    bp_systolic: Mapped[int | None] = mapped_column(Integer)
+    bp_diastolic: Mapped[int | None] = mapped_column(Integer)
+    medications_reviewed: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    contraindications_reviewed: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    clearance_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clearance_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

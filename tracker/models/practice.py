@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tracker.domain import readiness
 from tracker.domain.vitals import DEFAULT_THRESHOLDS, VitalsThresholds
 from tracker.models.base import Base, UTCDateTime, utcnow
 
@@ -44,7 +46,27 @@ class Practice(Base):
     alert_spo2_low: Mapped[int] = mapped_column(
         Integer, default=DEFAULT_THRESHOLDS.alert_spo2_low, server_default="92"
     )
+    # Medicine sessions (issue 11): how long a medical clearance holds, the minimum time
+    # between doses of two sessions, the monitoring rhythm, the minimum observation
+    # before discharge, and the pre-dose checklist (JSON list of labels; NULL = defaults).
+    clearance_valid_months: Mapped[int] = mapped_column(
+        Integer, default=readiness.CLEARANCE_VALID_MONTHS, server_default="12"
+    )
+    min_dose_interval_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    monitoring_interval_minutes: Mapped[int] = mapped_column(
+        Integer, default=readiness.MONITORING_INTERVAL_MINUTES, server_default="15"
+    )
+    min_observation_minutes: Mapped[int] = mapped_column(
+        Integer, default=readiness.MIN_OBSERVATION_MINUTES, server_default="120"
+    )
+    predose_checklist: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def checklist_items(self) -> dict[str, str]:
+        """``{key: label}`` of the pre-dose checklist (the defaults unless edited)."""
+        custom = json.loads(self.predose_checklist) if self.predose_checklist else None
+        return readiness.checklist_items(custom)
 
     @property
     def vitals_thresholds(self) -> VitalsThresholds:

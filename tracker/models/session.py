@@ -11,7 +11,7 @@ import json
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, false
+from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, EncryptedText, UTCDateTime, utcnow
@@ -45,6 +45,8 @@ class TherapySession(Base):
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Keys of the practice's pre-dose checklist ticked for this session (JSON list).
+    checklist_done: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -65,6 +67,7 @@ class TherapySession(Base):
     addenda: Mapped[list[Addendum]] = relationship(
         back_populates="session", order_by="Addendum.created_at"
     )
+    discharge: Mapped[SessionDischarge | None] = relationship(back_populates="session")
 
     # Optimistic locking: every UPDATE checks and bumps the version.
     __mapper_args__ = {"version_id_col": version}
@@ -80,6 +83,10 @@ class TherapySession(Base):
     @property
     def note_sections_text(self) -> dict[str, str]:
         return json.loads(self.note_body) if self.note_body else {}
+
+    @property
+    def checklist_ticked(self) -> list[str]:
+        return json.loads(self.checklist_done) if self.checklist_done else []
 
     def __repr__(self) -> str:
         return f"<TherapySession {self.id} {self.status}>"
@@ -102,12 +109,38 @@ class KetamineAdministration(Base):
     # Outside the route's usual range: the clinician confirmed, and why.
     unusual_confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     unusual_reason: Mapped[str | None] = mapped_column(EncryptedText)
-    # Given although the last pre-dose blood pressure was above the hold threshold.
+    # Given although the last pre-dose blood pressure was above the hold threshold
+    # (before issue 11; newer doses record every blocking finding as an override).
     hold_override_reason: Mapped[str | None] = mapped_column(EncryptedText)
+    # The prescriber who ordered the dose (a care-team member).
+    prescriber_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Readiness (issue 11): the blocking findings overridden when the dose was saved,
+    # by whom, when and why; and findings that appeared later (vitals added after the
+    # dose), explained retrospectively before signing.
+    override_findings: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    override_reason: Mapped[str | None] = mapped_column(EncryptedText)
+    override_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    override_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retro_findings: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    retro_reason: Mapped[str | None] = mapped_column(EncryptedText)
+    retro_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    retro_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[TherapySession] = relationship(back_populates="administrations")
+    prescribed_by: Mapped[User | None] = relationship(foreign_keys=[prescriber_id])
+    override_by: Mapped[User | None] = relationship(foreign_keys=[override_by_id])
+    retro_by: Mapped[User | None] = relationship(foreign_keys=[retro_by_id])
+
+    @property
+    def explained_codes(self) -> set[str]:
+        """Blocking findings someone has given a reason for (at the time or later)."""
+        return {
+            code
+            for code in (*self.override_findings.split(","), *self.retro_findings.split(","))
+            if code
+        }
 
 
 class VitalSign(Base):
@@ -153,6 +186,34 @@ class BrainspotRecord(Base):
         back_populates="brainspots", foreign_keys=[session_id]
     )
     earlier_spot: Mapped[BrainspotRecord | None] = relationship(remote_side=[id])
+
+
+class SessionDischarge(Base):
+    """How a medicine session ended: the client went home (with whom, when, against
+    the practice's criteria), or did not, with the reason (e.g. transfer to emergency care).
+    """
+
+    __tablename__ = "session_discharge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("therapy_session.id"), unique=True)
+    outcome: Mapped[str] = mapped_column(String(20))  # home / transfer / other
+    discharged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    oriented_and_steady: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    escort_or_transport: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    left_with: Mapped[str | None] = mapped_column(EncryptedText)
+    # Criteria not met when it was recorded (codes), and why the client left anyway.
+    unmet_findings: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    reason: Mapped[str | None] = mapped_column(EncryptedText)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[TherapySession] = relationship(back_populates="discharge")
+    recorded_by: Mapped[User] = relationship()
 
 
 class Addendum(Base):
