@@ -11,14 +11,18 @@ from typing import Any
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from tests.factories import csrf_token
+from tests.factories import csrf_token, make_user
 from tracker.extensions import db
 from tracker.models import (
     Addendum,
     BrainspotRecord,
     CareTeamMember,
     Client,
+    Consent,
     KetamineAdministration,
+    MedicalScreening,
+    Practice,
+    SessionDischarge,
     TherapySession,
     User,
     VitalSign,
@@ -92,6 +96,69 @@ def make_administration(session: TherapySession, minutes: int = 15) -> KetamineA
     db.session.add(administration)
     db.session.flush()
     return administration
+
+
+def make_ready(session: TherapySession, *, reading_minutes: int = 15) -> TherapySession:
+    """Everything a dose in ``session`` needs: a current clearance by the care team's
+    prescriber (added to the team when missing), an active KAP informed consent, a
+    complete reading ``reading_minutes`` after the start, and the checklist done."""
+    client = db.session.get(Client, session.client_id)
+    practice = db.session.get(Practice, client.practice_id)
+    prescriber = next((m.user_id for m in client.care_team if m.role == "prescriber"), None)
+    if prescriber is None:
+        practice_row = db.session.get(Practice, client.practice_id)
+        colleague = make_user(practice_row, "therapist", name="Dr. Ready Prescriber")
+        prescriber = add_to_care_team(client, colleague, "prescriber").user_id
+    day = session.starts_at.date()
+    db.session.add(
+        MedicalScreening(
+            client_id=client.id,
+            screened_on=day - timedelta(days=7),
+            weight_kg=Decimal("80"),
+            bp_systolic=122,
+            bp_diastolic=78,
+            medications_reviewed=True,
+            contraindications_reviewed=True,
+            decision="cleared",
+            decided_by_id=prescriber,
+            decided_at=session.starts_at - timedelta(days=7),
+            recorded_by_id=prescriber,
+        )
+    )
+    db.session.add(
+        Consent(
+            client_id=client.id,
+            kind="kap_informed",
+            version="test",
+            given_on=day - timedelta(days=7),
+            recorded_by_id=client.primary_therapist_id,
+        )
+    )
+    make_vital(session, minutes=reading_minutes)
+    # Straight to the table: the checklist is not an edit of the note (no version bump).
+    db.session.execute(
+        sa.update(TherapySession)
+        .where(TherapySession.id == session.id)
+        .values(checklist_done=json.dumps(list(practice.checklist_items)))
+    )
+    db.session.expire(session, ["checklist_done"])
+    return session
+
+
+def make_discharge(session: TherapySession, minutes: int = 170) -> SessionDischarge:
+    """The client went home ``minutes`` after the start, criteria confirmed."""
+    discharge = SessionDischarge(
+        session_id=session.id,
+        outcome="home",
+        discharged_at=session.starts_at + timedelta(minutes=minutes),
+        oriented_and_steady=True,
+        escort_or_transport=True,
+        left_with="Partner",
+        recorded_by_id=session.therapist_id,
+    )
+    db.session.add(discharge)
+    db.session.flush()
+    return discharge
 
 
 def make_brainspot(session: TherapySession, **values: Any) -> BrainspotRecord:

@@ -14,6 +14,8 @@ from tests.session_factories import (
     make_addendum,
     make_administration,
     make_brainspot,
+    make_discharge,
+    make_ready,
     make_session,
     make_vital,
     sign,
@@ -33,11 +35,13 @@ from tracker.services import sessions as service
 
 @pytest.fixture
 def documented(world):
-    """A KABSP medicine draft with one dose, one vital sign and one brainspot."""
+    """A KABSP medicine draft with one dose (ready to be given: clearance, consent, the
+    checklist and a reading before it), one brainspot and the discharge."""
     session = make_session(world.client_a, world.therapist_a, modality="kabsp")
-    make_vital(session)
+    make_ready(session, reading_minutes=5)
     make_administration(session)
     make_brainspot(session)
+    make_discharge(session)
     db.session.commit()
     return session
 
@@ -357,12 +361,12 @@ def test_service_refuses_every_change_to_a_signed_session(signed, world):
         weight_kg=Decimal("80"),
         given_at=signed.starts_at + timedelta(minutes=30),
         lot_number="",
-        prescriber="",
+        prescriber_id=None,
         adjuncts="",
         sitter="",
         unusual_confirmed=False,
         unusual_reason="",
-        hold_override_reason="",
+        override_reason="",
     )
     with pytest.raises(service.SignedSessionError):
         service.add_administration(signed, world.practice, world.therapist_a, request)

@@ -226,13 +226,35 @@ NEEDS_NOTES = (
 
 
 def screening_form(**changes: str) -> dict[str, str]:
-    return {"screened_on": TODAY.isoformat(), "weight_kg": "68.5", "decision": "cleared", **changes}
+    return {"screened_on": TODAY.isoformat(), "weight_kg": "68.5", "decision": "pending", **changes}
 
 
-def test_clearing_with_a_flag_and_no_notes_is_refused_on_the_notes_field(therapist_a, world):
+# What a clearance rests on: blood pressure at review, medications and contraindications.
+REVIEW = {
+    "decision": "cleared",
+    "bp_systolic": "124",
+    "bp_diastolic": "78",
+    "medications_reviewed": "y",
+    "contraindications_reviewed": "y",
+}
+
+
+@pytest.fixture
+def prescriber(app, world) -> FlaskClient:
+    """Therapist B as the prescriber on client A's care team, signed in."""
+    db.session.add(
+        CareTeamMember(client_id=world.client_a.id, user_id=world.therapist_b.id, role="prescriber")
+    )
+    db.session.commit()
+    return signed_in(app, world.therapist_b)
+
+
+def test_clearing_with_a_flag_and_no_notes_is_refused_on_the_notes_field(prescriber, world):
     path = f"/clients/{world.client_a.id}/screening"
-    data = screening_form(psychosis_history="y", medications="Sertraline 100 mg", notes=" ")
-    response = post_form(therapist_a, path, data)
+    data = screening_form(
+        **REVIEW, psychosis_history="y", medications="Sertraline 100 mg", notes=" "
+    )
+    response = post_form(prescriber, path, data)
     assert response.status_code == 400
     page = page_text(response)
     assert field_error(page, "notes") == NEEDS_NOTES
@@ -243,13 +265,16 @@ def test_clearing_with_a_flag_and_no_notes_is_refused_on_the_notes_field(therapi
     assert count(MedicalScreening) == 0
 
 
-def test_clearing_with_a_flag_and_notes_is_saved_under_the_deciders_name(therapist_a, world):
+def test_clearing_with_a_flag_and_notes_is_saved_under_the_deciders_name(
+    prescriber, therapist_a, world
+):
     client_id = world.client_a.id
     data = screening_form(
+        **REVIEW,
         psychosis_history="y",
         notes="Single episode in 2009, reviewed with the psychiatrist.",
     )
-    response = post_form(therapist_a, f"/clients/{client_id}/screening", data)
+    response = post_form(prescriber, f"/clients/{client_id}/screening", data)
     assert response.status_code == 302
 
     db.session.expire_all()
@@ -258,34 +283,87 @@ def test_clearing_with_a_flag_and_notes_is_saved_under_the_deciders_name(therapi
     assert screening.decision == "cleared"
     assert screening.psychosis_history is True
     assert screening.flagged_items == ["psychosis_history"]
-    assert screening.decided_by_id == world.therapist_a.id
-    assert screening.recorded_by_id == world.therapist_a.id
+    assert screening.decided_by_id == world.therapist_b.id
+    assert screening.recorded_by_id == world.therapist_b.id
     assert screening.decided_at is not None
+    assert (screening.bp_systolic, screening.bp_diastolic) == (124, 78)
+    assert screening.medications_reviewed and screening.contraindications_reviewed
     assert str(screening.weight_kg) == "68.5"
 
     page = page_text(therapist_a.get(f"/clients/{client_id}"))
     assert "Cleared for ketamine" in page
     decided_on = shown(screening.decided_at.date())
-    assert f"by {world.therapist_a.name} on {decided_on}" in page
+    assert f"by {world.therapist_b.name} on {decided_on}" in page
+    assert "Blood pressure 124/78" in page
     assert "History of psychosis" in page
     assert "Single episode in 2009, reviewed with the psychiatrist." in page
     assert "68.5 kg" in page
     assert [e.detail for e in audit_events("screening.create")] == ["decision=cleared"]
 
 
-def test_a_pending_screening_names_no_decider(therapist_a, world):
+@pytest.mark.parametrize("decision", ["cleared", "not_cleared"])
+def test_a_therapist_cannot_decide_clearance(therapist_a, world, decision):
+    path = f"/clients/{world.client_a.id}/screening"
+    response = post_form(therapist_a, path, screening_form(**{**REVIEW, "decision": decision}))
+    assert response.status_code == 400
+    assert "Medical clearance is decided by the prescriber on the care team." in page_text(response)
+    assert count(MedicalScreening) == 0
+
+
+@pytest.mark.parametrize(
+    ("missing", "field", "message"),
+    [
+        ({"weight_kg": ""}, "weight_kg", "Clearing needs the client's weight."),
+        ({"bp_systolic": ""}, "bp_systolic", "Clearing needs the blood pressure at review."),
+        ({"bp_diastolic": ""}, "bp_systolic", "Clearing needs the blood pressure at review."),
+        (
+            {"medications_reviewed": ""},
+            "medications_reviewed",
+            "Review the current medications before clearing.",
+        ),
+        (
+            {"contraindications_reviewed": ""},
+            "contraindications_reviewed",
+            "Review the contraindications before clearing.",
+        ),
+    ],
+)
+def test_a_clearance_rests_on_weight_blood_pressure_and_reviews(
+    prescriber, world, missing, field, message
+):
+    data = {key: value for key, value in screening_form(**{**REVIEW, **missing}).items() if value}
+    response = post_form(prescriber, f"/clients/{world.client_a.id}/screening", data)
+    assert response.status_code == 400
+    page = page_text(response)
+    assert f'<small id="{field}-error" class="field-error" role="alert">{message}</small>' in page
+    assert count(MedicalScreening) == 0
+
+
+def test_a_pending_screening_asks_the_prescriber_and_names_no_decider(therapist_a, world):
     client_id = world.client_a.id
-    response = post_form(
-        therapist_a, f"/clients/{client_id}/screening", screening_form(decision="pending")
-    )
+    response = post_form(therapist_a, f"/clients/{client_id}/screening", screening_form())
     assert response.status_code == 302
     db.session.expire_all()
     (screening,) = db.session.scalars(select(MedicalScreening))
     assert screening.decided_by_id is None
     assert screening.decided_at is None
+    assert screening.clearance_requested_by_id == world.therapist_a.id
     page = page_text(therapist_a.get(f"/clients/{client_id}"))
-    assert "Pending review" in page
-    assert f"by {world.therapist_a.name}" not in page
+    assert "Awaiting medical clearance" in page
+    assert f"Review requested by {world.therapist_a.name}" in page
+    assert "Cleared for ketamine" not in page
+
+
+def test_the_prescriber_reviews_the_newest_screening_pre_filled(therapist_a, prescriber, world):
+    path = f"/clients/{world.client_a.id}/screening"
+    data = screening_form(cardiovascular_disease="y", medications="Lisinopril 10 mg 8181")
+    assert post_form(therapist_a, path, data).status_code == 302
+    page = page_text(prescriber.get(f"/clients/{world.client_a.id}"))
+    assert "Review medical clearance" in page
+    form = page_text(prescriber.get(path))
+    assert field_value(form, "medications") == "Lisinopril 10 mg 8181"
+    assert is_checked(form, "cardiovascular_disease")
+    assert field_value(form, "bp_systolic") in ("", None)
 
 
 @pytest.mark.parametrize("weight", ["24.9", "10", "350.1", "1000"])
@@ -494,7 +572,7 @@ def test_prescriber_records_a_screening_but_does_not_edit(app, therapist_a, worl
     client_id = world.client_a.id
     add_to_team(therapist_a, client_id, world.therapist_b, "prescriber")
     theo = signed_in(app, world.therapist_b)
-    response = post_form(theo, f"/clients/{client_id}/screening", screening_form())
+    response = post_form(theo, f"/clients/{client_id}/screening", screening_form(**REVIEW))
     assert response.status_code == 302
     db.session.expire_all()
     (screening,) = db.session.scalars(select(MedicalScreening))

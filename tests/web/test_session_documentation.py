@@ -24,6 +24,7 @@ from tests.session_factories import (
     make_addendum,
     make_administration,
     make_brainspot,
+    make_ready,
     make_session,
     make_vital,
     post,
@@ -38,9 +39,11 @@ from tracker.extensions import db
 from tracker.models import (
     AuditEvent,
     BrainspotRecord,
+    CareTeamMember,
     KetamineAdministration,
     MedicalScreening,
     TherapySession,
+    User,
     VitalSign,
 )
 
@@ -81,6 +84,15 @@ def medicine(world):
     session = make_session(world.client_a, world.therapist_a, starts_at=at(date(2026, 3, 2)))
     db.session.commit()
     return session
+
+
+@pytest.fixture
+def ready_medicine(medicine):
+    """The medicine draft, ready to dose at 09:20: clearance by the team's prescriber, an
+    active consent, a complete reading at 09:15 and the checklist done."""
+    make_ready(medicine)
+    db.session.commit()
+    return medicine
 
 
 # --- the note form: validation ---------------------------------------------------------
@@ -180,7 +192,10 @@ FORMATS = {
 def test_each_note_format_shows_its_own_headings(therapist, world, note_format):
     sections = FORMATS[note_format]
     data = {f"note_{note_format}_{key}": f"{key} text {n}7" for n, key in enumerate(sections)}
-    session_id = create_via_web(therapist, world.client_a.id, note_format=note_format, **data)
+    # An integration session: a medicine draft shows its note as the fields of an inline form.
+    session_id = create_via_web(
+        therapist, world.client_a.id, note_format=note_format, phase="integration", **data
+    )
     page = therapist.get(session_url(session_id, world.client_a.id)).get_data(as_text=True)
     headings = re.findall(r'<div class="note-section"><h3>([^<]+)</h3>', page)
     assert headings[: len(sections)] == list(sections.values())
@@ -410,21 +425,22 @@ def test_weight_is_pre_filled_from_the_latest_screening(therapist, world, medici
     assert input_value(page, "weight_kg") == "72.5"
 
 
-def test_a_dose_is_stored_with_its_mg_per_kg_and_shown(therapist, medicine):
+def test_a_dose_is_stored_with_its_mg_per_kg_and_shown(therapist, ready_medicine):
     data = {
         **DOSE,
         "lot_number": "LOT-77",
-        "prescriber": "Dr. Prescriber",
         "adjuncts": "Ondansetron 4 mg 5151",
         "sitter": "Sam Sitter",
     }
-    assert post(therapist, f"{session_url(medicine)}/administrations", data).status_code == 302
+    assert (
+        post(therapist, f"{session_url(ready_medicine)}/administrations", data).status_code == 302
+    )
     [administration] = db.session.scalars(sa.select(KetamineAdministration)).all()
     assert administration.mg_per_kg == Decimal("0.75")
     assert administration.given_at == at(date(2026, 3, 2), 9, 20)
     assert not administration.unusual_confirmed and administration.unusual_reason is None
-    page = therapist.get(session_url(medicine)).get_data(as_text=True)
-    for shown in ("<strong>0.75</strong>", "LOT-77", "Dr. Prescriber", "Ondansetron 4 mg 5151"):
+    page = therapist.get(session_url(ready_medicine)).get_data(as_text=True)
+    for shown in ("<strong>0.75</strong>", "LOT-77", "Ondansetron 4 mg 5151"):
         assert shown in page
     assert "Sam Sitter" in page
 
@@ -457,18 +473,20 @@ def test_a_dose_is_stored_with_its_mg_per_kg_and_shown(therapist, medicine):
         ({"given_time": ""}, "given_time", "This field is required."),
     ],
 )
-def test_implausible_doses_are_refused_with_a_message(therapist, medicine, change, field, message):
+def test_implausible_doses_are_refused_with_a_message(
+    therapist, ready_medicine, change, field, message
+):
     data = {**DOSE, **change, "lot_number": "LOT-KEPT"}
-    response = post(therapist, f"{session_url(medicine)}/administrations", data)
+    response = post(therapist, f"{session_url(ready_medicine)}/administrations", data)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert field_error(page, field) == message
     assert input_value(page, "lot_number") == "LOT-KEPT"
-    assert count(KetamineAdministration, medicine.id) == 0
+    assert count(KetamineAdministration, ready_medicine.id) == 0
 
 
-def test_an_unusual_dose_needs_a_confirmation_and_a_stored_reason(therapist, medicine):
-    path = f"{session_url(medicine)}/administrations"
+def test_an_unusual_dose_needs_a_confirmation_and_a_stored_reason(therapist, ready_medicine):
+    path = f"{session_url(ready_medicine)}/administrations"
     iv = {**DOSE, "route": "iv", "dose_mg": "120", "weight_kg": "80"}  # 1.5 mg/kg IV
     asked = post(therapist, path, iv)
     assert asked.status_code == 400
@@ -477,7 +495,7 @@ def test_an_unusual_dose_needs_a_confirmation_and_a_stored_reason(therapist, med
     assert "Tick the confirmation and give the reason to record it." in message
     for half in ({"unusual_confirmed": "y"}, {"unusual_reason": "Because 4040."}):
         assert post(therapist, path, {**iv, **half}).status_code == 400
-    assert count(KetamineAdministration, medicine.id) == 0
+    assert count(KetamineAdministration, ready_medicine.id) == 0
 
     reason = "Prescriber ordered 1.5 mg/kg after two sub-therapeutic sessions 4041."
     confirmed = post(therapist, path, {**iv, "unusual_confirmed": "y", "unusual_reason": reason})
@@ -486,43 +504,62 @@ def test_an_unusual_dose_needs_a_confirmation_and_a_stored_reason(therapist, med
     assert administration.unusual_confirmed is True
     assert administration.unusual_reason == reason
     assert administration.mg_per_kg == Decimal("1.50")
-    page = therapist.get(session_url(medicine)).get_data(as_text=True)
+    page = therapist.get(session_url(ready_medicine)).get_data(as_text=True)
     assert "Outside the usual range, confirmed:" in page and reason in page
 
 
-def test_a_usual_dose_stores_no_confirmation_even_if_ticked(therapist, medicine):
+def test_a_usual_dose_stores_no_confirmation_even_if_ticked(therapist, ready_medicine):
     data = {**DOSE, "unusual_confirmed": "y", "unusual_reason": "Not needed."}
-    assert post(therapist, f"{session_url(medicine)}/administrations", data).status_code == 302
+    assert (
+        post(therapist, f"{session_url(ready_medicine)}/administrations", data).status_code == 302
+    )
     [administration] = db.session.scalars(sa.select(KetamineAdministration)).all()
     assert administration.unusual_confirmed is False and administration.unusual_reason is None
 
 
-def test_dosing_after_a_high_reading_needs_an_override_reason(therapist, medicine):
-    make_vital(medicine, minutes=5, systolic=152, diastolic=94)
+def test_dosing_after_a_high_reading_needs_the_prescribers_override(
+    app, therapist, world, ready_medicine
+):
+    make_vital(ready_medicine, minutes=17, systolic=152, diastolic=94)
     db.session.commit()
-    path = f"{session_url(medicine)}/administrations"
-    # Before the high reading there was none: no hold at 09:02.
-    assert post(therapist, path, {**DOSE, "given_time": "09:02"}).status_code == 302
+    path = f"{session_url(ready_medicine)}/administrations"
+    # Before the high reading the 09:15 reading was the latest: ready at 09:16.
+    assert post(therapist, path, {**DOSE, "given_time": "09:16"}).status_code == 302
     refused = post(therapist, path, DOSE)
     assert refused.status_code == 400
-    assert "above the hold threshold (140/90)" in field_error(
-        refused.get_data(as_text=True), "hold_override_reason"
-    )
+    message = field_error(refused.get_data(as_text=True), "override_reason")
+    assert "Blood pressure 152/94 is above the dosing hold threshold 140/90." in message
+    assert "Only the prescriber on the care team can record the dose anyway" in message
+    # a therapist's reason is not an override
     reason = "Repeat reading 136/86 after rest; prescriber agreed 7070."
-    assert post(therapist, path, {**DOSE, "hold_override_reason": reason}).status_code == 302
-    reasons = db.session.scalars(
-        sa.select(KetamineAdministration.hold_override_reason).order_by(
-            KetamineAdministration.given_at
-        )
+    assert post(therapist, path, {**DOSE, "override_reason": reason}).status_code == 400
+    prescriber = db.session.scalar(
+        sa.select(User)
+        .join(CareTeamMember, CareTeamMember.user_id == User.id)
+        .where(CareTeamMember.client_id == world.client_a.id, CareTeamMember.role == "prescriber")
+    )
+    browser = app.test_client()
+    login(browser, prescriber)
+    asked = post(browser, path, DOSE)
+    assert "As the prescriber, give the reason to dose anyway." in field_error(
+        asked.get_data(as_text=True), "override_reason"
+    )
+    assert post(browser, path, {**DOSE, "override_reason": reason}).status_code == 302
+    doses = db.session.scalars(
+        sa.select(KetamineAdministration).order_by(KetamineAdministration.given_at)
     ).all()
-    assert reasons == [None, reason]
-    page = therapist.get(session_url(medicine)).get_data(as_text=True)
-    assert "Given despite the blood-pressure hold:" in page and reason in page
+    assert [(d.override_findings, d.override_reason) for d in doses] == [
+        ("", None),
+        ("bp_hold", reason),
+    ]
+    assert doses[1].override_by_id == prescriber.id and doses[1].override_at is not None
+    page = therapist.get(session_url(ready_medicine)).get_data(as_text=True)
+    assert "Dosed despite: blood pressure above the hold threshold" in page and reason in page
 
 
 @pytest.mark.parametrize(
     ("modality", "phase"),
-    [("kap", "integration"), ("kap", "preparation"), ("psychotherapy", "medicine")],
+    [("kap", "integration"), ("kap", "preparation"), ("psychotherapy", "ready_medicine")],
 )
 def test_dosing_is_refused_outside_ketamine_medicine_sessions(therapist, world, modality, phase):
     session = make_session(world.client_a, modality=modality, phase=phase)
@@ -539,6 +576,7 @@ def test_dosing_is_refused_outside_ketamine_medicine_sessions(therapist, world, 
 
 def test_a_booster_session_takes_a_dose(therapist, world):
     session = make_session(world.client_a, phase="booster", starts_at=at(date(2026, 3, 2)))
+    make_ready(session)
     db.session.commit()
     assert post(therapist, f"{session_url(session)}/administrations", DOSE).status_code == 302
 
@@ -552,6 +590,8 @@ def test_times_are_typed_and_read_in_the_practices_zone_across_a_dst_change(ther
     )
     session = stored(session_id)
     assert session.starts_at == at(date(2026, 3, 29), 0, 0)
+    make_ready(session, reading_minutes=145)  # 04:25 CEST
+    db.session.commit()
     path = f"{session_url(session)}/administrations"
     late = post(therapist, path, {**DOSE, "given_time": "05:30"})
     assert late.status_code == 400
@@ -675,8 +715,8 @@ def test_each_vitals_entry_field_is_labelled_with_its_column_and_row(therapist, 
     )
     assert labels["rows-0-taken_time"] == "Time (row 1)"
     assert labels["rows-2-systolic"] == "Systolic (row 3)"
-    assert labels["rows-4-note"] == "Note (row 5)"
-    assert len(set(labels.values())) == len(labels) == 30  # 5 rows of 6 columns, no two alike
+    assert labels["rows-2-note"] == "Note (row 3)"
+    assert len(set(labels.values())) == len(labels) == 18  # 3 rows of 6 columns, no two alike
 
 
 def test_an_empty_vitals_form_is_refused(therapist, medicine):
@@ -988,10 +1028,19 @@ def test_every_view_change_signature_and_addendum_is_audited_without_clinical_te
     assert refused.status_code == 409
     vitals = vitals_rows({"taken_time": "09:05", "heart_rate": "70", "note": "CANARY-VITAL"})
     assert post(therapist, f"{base}/vitals", vitals).status_code == 302
+    make_ready(stored(session_id))
+    db.session.commit()
     dose = {**DOSE, "adjuncts": "CANARY-ADJUNCT", "lot_number": "LOT1"}
     assert post(therapist, f"{base}/administrations", dose).status_code == 302
     spot = spot_data(issue="CANARY-ISSUE", body_location="CANARY-BODY")
     assert post(therapist, f"{base}/brainspots", spot).status_code == 302
+    discharge = {
+        "outcome": "home",
+        "discharged_time": "11:30",
+        "left_with": "CANARY-LEFT-WITH",
+        "reason": "CANARY-DISCHARGE",
+    }
+    assert post(therapist, f"{base}/discharge", discharge).status_code == 302
     assert post(therapist, f"{base}/sign", {"version": "2"}).status_code == 302
     added = post(therapist, f"{base}/addenda", {"body": "CANARY-ADDENDUM"})
     assert added.status_code == 302
@@ -1045,6 +1094,7 @@ def test_every_view_change_signature_and_addendum_is_audited_without_clinical_te
 def records(world):
     """A documented draft and a signed note of client A, and a session of client B."""
     draft = make_session(world.client_a, modality="kabsp", starts_at=at(date(2026, 3, 9)))
+    make_ready(draft, reading_minutes=4)
     vital = make_vital(draft)
     administration = make_administration(draft)
     spot = make_brainspot(draft)
@@ -1096,7 +1146,7 @@ def request(browser, method: str, path: str, data: dict, token: str):
 def nothing_changed(records: dict) -> None:
     draft = stored(records["draft"].id)
     assert draft.version == 1 and draft.status == "draft" and draft.note_body is None
-    assert count(VitalSign, draft.id) == 1
+    assert count(VitalSign, draft.id) == 2
     assert count(KetamineAdministration, draft.id) == 1
     assert count(BrainspotRecord, draft.id) == 1
     assert not stored(records["signed"].id).addenda
@@ -1161,7 +1211,7 @@ def test_care_team_roles(app, world, records, role):
     assert [(a.author_id, a.body) for a in addenda] == [(member.id, "Intruder 667.")]
     if role == "prescriber":
         assert count(BrainspotRecord, draft.id) == 1
-        assert count(VitalSign, draft.id) == 1  # one added, one removed
+        assert count(VitalSign, draft.id) == 2  # the pre-dose one, one added, one removed
         assert count(KetamineAdministration, draft.id) == 1
     page = browser.get(session_url(records["draft"])).get_data(as_text=True)
     assert "Edit the draft" not in page and "Sign the note" not in page

@@ -16,6 +16,7 @@ from tracker.clinician import (  # noqa: E402,F401  (registers the routes)
     goals,
     homework,
     measures,
+    medicine,
     portal_access,
     report_batches,
     reports,

@@ -24,6 +24,7 @@ from tracker.domain.clients import (
 )
 from tracker.domain.homework import combined_adherence
 from tracker.domain.policy import (
+    can_clear_for_ketamine,
     can_create_client,
     can_edit_client,
     can_manage_care_team,
@@ -31,13 +32,16 @@ from tracker.domain.policy import (
     can_manage_goals_and_homework,
     can_record_screening,
 )
+from tracker.domain.readiness import CLEARANCE_LABELS
 from tracker.extensions import db
 from tracker.forms import problem_text
 from tracker.measure_forms import AcknowledgeAlertForm
+from tracker.models import Practice
 from tracker.services import clients as client_service
 from tracker.services import homework as homework_service
 from tracker.services import invitations
 from tracker.services import measures as measure_service
+from tracker.services import medicine as medicine_service
 from tracker.web import audit, practice_today, translate_service_errors
 
 LABELS = {
@@ -108,14 +112,21 @@ def _render_record(client, status: int = 200, **forms):
     forms.setdefault("revoke_consent_id", None)
     items = homework_service.assignments(client)
     views = homework_service.assignment_views(items, practice_today())
+    screenings = client_service.screenings(client)
+    practice = db.session.get(Practice, client.practice_id)
     page = render_template(
         "clinician/clients/show.html",
         client=client,
-        screenings=client_service.screenings(client),
+        screenings=screenings,
+        clearance=medicine_service.clearance_from(
+            screenings[0] if screenings else None, practice, practice_today()
+        ),
+        clearance_labels=CLEARANCE_LABELS,
         consents=client_service.consents(client),
         may={
             "edit": can_edit_client(current_user, client),
             "screen": can_record_screening(current_user, client),
+            "clear": can_clear_for_ketamine(current_user, client),
             "consent": can_manage_consents(current_user, client),
             "team": can_manage_care_team(current_user, client),
             "integration": can_manage_goals_and_homework(current_user, client),
@@ -168,12 +179,16 @@ def edit_client(client_id: int):
 def new_screening(client_id: int):
     client = client_service.get_client(current_user, client_id, can_record_screening)
     form = ScreeningForm()
-    if form.validate_on_submit():
+    prescriber = can_clear_for_ketamine(current_user, client)
+    if request.method == "GET":
+        _prefill_screening(form, client, prescriber)
+    elif form.validate_on_submit():
         data = {name: value for name, value in form.data.items() if name != "csrf_token"}
         try:
             screening = client_service.record_screening(client, current_user, data)
-        except client_service.Rejected as rejected:
-            form.notes.errors.append(problem_text(rejected.problem))
+        except client_service.ScreeningRejected as rejected:
+            for name, problem in rejected.problems.items():
+                form[name].errors.append(problem_text(problem))
         else:
             audit(
                 "screening.create",
@@ -185,9 +200,20 @@ def new_screening(client_id: int):
             db.session.commit()
             flash(_("Screening recorded."), "success")
             return redirect(url_for("clinician.show_client", client_id=client.id))
-    return render_template("clinician/clients/screening.html", form=form, client=client), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "clinician/clients/screening.html", form=form, client=client, prescriber=prescriber
+    ), (400 if form.errors else 200)
+
+
+def _prefill_screening(form: ScreeningForm, client, prescriber: bool) -> None:
+    """The prescriber reviews the newest screening: its answers come pre-filled, and
+    the review's own items (decision, blood pressure, reviews) start empty."""
+    form.decision.data = "pending"
+    newest = client_service.screenings(client)[:1]
+    if not (prescriber and newest):
+        return
+    for name in ("weight_kg", "medications", "allergies", "notes", *CONTRAINDICATIONS):
+        form[name].data = getattr(newest[0], name)
 
 
 @bp.route("/clients/<int:client_id>/consents", methods=["POST"])

@@ -12,6 +12,7 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
+    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -111,6 +112,16 @@ class ScreeningForm(FlaskForm):
         validators=[Optional(), Length(max=10000)],
         render_kw={"rows": 4},
     )
+    bp_systolic = IntegerField(
+        _l("Blood pressure at review: systolic"),
+        validators=[Optional(), NumberRange(min=60, max=260, message=_l("Between 60 and 260."))],
+    )
+    bp_diastolic = IntegerField(
+        _l("Diastolic"),
+        validators=[Optional(), NumberRange(min=30, max=180, message=_l("Between 30 and 180."))],
+    )
+    medications_reviewed = BooleanField(_l("Current medications and interactions reviewed"))
+    contraindications_reviewed = BooleanField(_l("Contraindications reviewed"))
     decision = SelectField(_l("Decision"), validators=[DataRequired()])
 
     def __init__(self, *args, **kwargs) -> None:

@@ -139,6 +139,14 @@ class AddendumForm(FlaskForm):
     )
 
 
+def _optional_int(value: object) -> int | None:
+    """A select's value as an id; blank (or not a number) is no choice."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 class AdministrationForm(FlaskForm):
     route = SelectField(_l("Route"), validators=[DataRequired()])
     dose_mg = DecimalField(_l("Dose (mg)"), places=2, validators=[InputRequired()])
@@ -150,7 +158,9 @@ class AdministrationForm(FlaskForm):
     )
     given_time = TimeField(_l("Time given"), validators=[InputRequired()])
     lot_number = StringField(_l("Lot number"), validators=[Optional(), Length(max=60)])
-    prescriber = StringField(_l("Prescriber"), validators=[Optional(), Length(max=200)])
+    prescriber_id = SelectField(
+        _l("Prescriber"), coerce=_optional_int, validate_choice=False, validators=[Optional()]
+    )
     adjuncts = TextAreaField(
         _l("Adjunct medications"),
         validators=[Optional(), Length(max=2000)],
@@ -164,19 +174,75 @@ class AdministrationForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 2},
     )
-    hold_override_reason = TextAreaField(
-        _l("Reason for dosing despite the blood-pressure hold"),
+    override_reason = TextAreaField(
+        _l("Prescriber's reason for dosing despite the findings"),
         validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 2},
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, prescribers: list[SelectChoice] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.route.choices = choices(ROUTE_LABELS)
+        self.prescriber_id.choices = [SelectChoice("", _("— not recorded —")), *prescribers]
+
+
+class ChecklistForm(FlaskForm):
+    """The practice's pre-dose checklist; its items are added per request."""
+
+    all_done = HiddenField()
+
+
+class NoteForm(FlaskForm):
+    """The note of a draft, edited on the session page (its format stays as chosen)."""
+
+    version = HiddenField(validators=[DataRequired()])
+    suicide_screen = RadioField(_l("Suicidal ideation screen"), validators=[DataRequired()])
+    risk_follow_up = TextAreaField(
+        _l("Risk follow-up"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 2}
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.suicide_screen.choices = choices(SUICIDE_SCREEN_LABELS)
+
+    def note_text(self, note_format: str) -> dict[str, str]:
+        return {
+            s.key: (self[note_field_name(note_format, s.key)].data or "")
+            for s in NOTE_FORMATS[note_format]
+        }
+
+
+class DischargeForm(FlaskForm):
+    outcome = RadioField(_l("How the session ended"), validators=[DataRequired()], default="home")
+    discharged_time = TimeField(
+        _l("Time"), validators=[Optional()], description=_l("Leave empty for now.")
+    )
+    oriented_and_steady = BooleanField(_l("Oriented and walking steadily"))
+    escort_or_transport = BooleanField(_l("Escort present or transport arranged"))
+    left_with = StringField(
+        _l("Left with"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Who took the client home, or how they travelled."),
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Needed when a criterion is not met, or when the client did not go home."),
+        render_kw={"rows": 2},
+    )
+
+
+class RetroReasonForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Prescriber's reason, given afterwards"),
+        validators=[DataRequired(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
 
 
 class VitalRowForm(Form):
-    """One row of the quick vitals entry; an entirely empty row is ignored."""
+    """One row of the quick vitals entry; an entirely empty row is ignored. A single
+    filled row without a time is taken now."""
 
     taken_time = TimeField(_l("Time"), validators=[Optional()])
     systolic = IntegerField(_l("Systolic"), validators=[Optional()])
@@ -189,7 +255,7 @@ class VitalRowForm(Form):
         return all(field.data in (None, "") for field in self)
 
 
-VITAL_ROWS = 5
+VITAL_ROWS = 3
 
 
 class VitalsForm(FlaskForm):
@@ -259,3 +325,17 @@ class TimelineFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.modality.choices = choices(MODALITY_LABELS, blank=_("All modalities"))
         self.phase.choices = choices(PHASE_LABELS, blank=_("All phases"))
+
+
+for _format, _sections in NOTE_FORMATS.items():
+    for _section in _sections:
+        setattr(
+            NoteForm,
+            note_field_name(_format, _section.key),
+            TextAreaField(
+                _l(_section.heading),
+                validators=[Optional(), Length(max=NOTE_TEXT_MAX)],
+                description=_l(_section.prompt),
+                render_kw={"rows": 3},
+            ),
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
@@ -10,10 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.clinician import bp
+from tracker.clinician import dose_entry as medicine_views
 from tracker.clinician.session_forms import (
     AddendumForm,
     AdministrationForm,
     BrainspotForm,
+    ChecklistForm,
+    DischargeForm,
+    RetroReasonForm,
     SessionForm,
     SignForm,
     TimelineFilterForm,
@@ -21,19 +25,22 @@ from tracker.clinician.session_forms import (
     note_field_name,
 )
 from tracker.domain import brainspots as spot_rules
-from tracker.domain import dosing
+from tracker.domain import dosing, readiness
 from tracker.domain import sessions as rules
 from tracker.domain import vitals as vital_rules
 from tracker.domain.clock import local_to_utc, utc_to_local
 from tracker.domain.policy import (
     can_add_addendum,
     can_document_sessions,
+    can_override_readiness,
     can_record_dosing,
 )
 from tracker.extensions import db
 from tracker.forms import problem_text
 from tracker.models import BrainspotRecord, KetamineAdministration, Practice, VitalSign
+from tracker.models.base import utcnow
 from tracker.services import clients as client_service
+from tracker.services import medicine as medicine_service
 from tracker.services import sessions as session_service
 from tracker.web import audit, practice_today, translate_service_errors
 
@@ -320,17 +327,33 @@ def _session_page(client, session, status=200, **forms):
         )
         for vital in session.vitals
     }
+    dosing_session = rules.is_dosing_session(session.modality, session.phase)
+    may = {
+        "document": can_document_sessions(current_user, client) and not session.is_signed,
+        "dose": can_record_dosing(current_user, client) and not session.is_signed,
+        "override": can_override_readiness(current_user, client),
+        "addendum": can_add_addendum(current_user, client) and session.is_signed,
+    }
+    panel = None
+    if dosing_session and not session.is_signed:
+        panel = medicine_service.medicine_panel(session, practice, utcnow())
+        if may["dose"] and "administration_form" not in forms:
+            forms["administration_form"] = medicine_views.prefilled_dose_form(
+                client, session, practice
+            )
+        forms.setdefault("checklist_form", ChecklistForm(formdata=None))
+        forms.setdefault("discharge_form", DischargeForm(formdata=None))
+        forms.setdefault("retro_form", RetroReasonForm(formdata=None))
     earlier = session_service.earlier_spots(session) if not session.is_signed else []
-    if "administration_form" not in forms:
-        forms["administration_form"] = AdministrationForm(formdata=None)
-        forms["administration_form"].weight_kg.data = session_service.latest_weight(client)
+    forms.setdefault("administration_form", AdministrationForm(formdata=None))
     forms.setdefault("vitals_form", VitalsForm(formdata=None))
     forms.setdefault(
         "brainspot_form", BrainspotForm(formdata=None, earlier=_earlier_choices(earlier, practice))
     )
     forms.setdefault("addendum_form", AddendumForm(formdata=None))
     forms.setdefault("sign_form", SignForm(formdata=None, version=session.version))
-    dosing_session = rules.is_dosing_session(session.modality, session.phase)
+    if panel and may["document"] and "note_form" not in forms:
+        forms["note_form"] = medicine_views.filled_note_form(session)
     return (
         render_template(
             "clinician/sessions/show.html",
@@ -343,11 +366,15 @@ def _session_page(client, session, status=200, **forms):
             labels=LABELS,
             dosing_session=dosing_session,
             brainspot_session=session.modality in rules.BRAINSPOT_MODALITIES,
-            may={
-                "document": can_document_sessions(current_user, client) and not session.is_signed,
-                "dose": can_record_dosing(current_user, client) and not session.is_signed,
-                "addendum": can_add_addendum(current_user, client) and session.is_signed,
-            },
+            panel=panel,
+            may=may,
+            finding_text=lambda finding: medicine_views.finding_text(
+                finding, practice.checklist_items
+            ),
+            codes_text=medicine_views.codes_text,
+            readiness_labels={"clearance": readiness.CLEARANCE_LABELS},
+            discharge_labels=medicine_service.DISCHARGE_OUTCOMES,
+            note_field_name=note_field_name,
             **forms,
         ),
         status,
@@ -391,7 +418,11 @@ def sign_session(client_id: int, session_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        session_service.sign_session(session, current_user, int(form.version.data))
+        session_service.sign_session(session, current_user, int(form.version.data), _practice())
+    except session_service.SessionRejected as rejected:
+        for problem in rejected.problems.values():
+            flash(problem_text(problem), "warning")
+        return _session_page(client, session, 409)
     except session_service.SignedSessionError:
         flash(_("This note was already signed."), "info")
         return redirect(session_url(session))
@@ -424,44 +455,22 @@ def add_addendum(client_id: int, session_id: int):
 # --- dosing, vitals, brainspots (drafts only) ----------------------------------------
 
 
-def _local_moment(session, practice: Practice, at: time | None) -> datetime | None:
-    """``at`` on the session's local day, as UTC; a time after midnight of a session
-    running past midnight is taken on the next day."""
-    if at is None:
-        return None
-    local_start = utc_to_local(session.starts_at, practice.timezone)
-    moment = local_to_utc(local_start.date(), at, practice.timezone)
-    if moment < session.starts_at - timedelta(hours=2):
-        moment = local_to_utc(local_start.date() + timedelta(days=1), at, practice.timezone)
-    return moment
-
-
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/administrations", methods=["POST"])
 @translate_service_errors
 def add_administration(client_id: int, session_id: int):
     client = client_service.get_client(current_user, client_id, can_record_dosing)
     session = session_service.get_session(client, session_id)
     practice = _practice()
-    form = AdministrationForm()
+    form = AdministrationForm(prescribers=medicine_views.prescriber_choices(client))
     if session.is_signed:
         abort(409)
     if form.validate_on_submit():
-        request_ = session_service.DoseRequest(
-            route=form.route.data,
-            dose_mg=form.dose_mg.data,
-            weight_kg=form.weight_kg.data,
-            given_at=_local_moment(session, practice, form.given_time.data),
-            lot_number=form.lot_number.data or "",
-            prescriber=form.prescriber.data or "",
-            adjuncts=form.adjuncts.data or "",
-            sitter=form.sitter.data or "",
-            unusual_confirmed=form.unusual_confirmed.data,
-            unusual_reason=form.unusual_reason.data or "",
-            hold_override_reason=form.hold_override_reason.data or "",
-        )
         try:
             administration = session_service.add_administration(
-                session, practice, current_user, request_
+                session,
+                practice,
+                current_user,
+                medicine_views.dose_request(form, session, practice),
             )
         except session_service.SessionRejected as rejected:
             problems = dict(rejected.problems)
@@ -469,21 +478,7 @@ def add_administration(client_id: int, session_id: int):
                 problems["given_time"] = problems.pop("given_at")
             _apply_problems(form, problems)
         except session_service.DoseNeedsConfirmation as needed:
-            for problem in needed.unusual:
-                form.unusual_reason.errors.append(
-                    problem_text(problem)
-                    + " "
-                    + _("Tick the confirmation and give the reason to record it.")
-                )
-            if needed.hold:
-                form.hold_override_reason.errors.append(
-                    _(
-                        "The last blood pressure before this time is above the hold "
-                        "threshold (%(s)s/%(d)s). Give the reason for dosing anyway.",
-                        s=practice.hold_systolic,
-                        d=practice.hold_diastolic,
-                    )
-                )
+            medicine_views.explain_confirmation(form, needed, practice)
         else:
             return _record_saved(
                 "administration.create",
@@ -493,6 +488,12 @@ def add_administration(client_id: int, session_id: int):
                 session,
                 _("Dose recorded."),
                 "dosing",
+                detail=f"session={session.id}"
+                + (
+                    f",override={administration.override_findings}"
+                    if administration.override_findings
+                    else ""
+                ),
             )
     return _session_page(client, session, 400, administration_form=form)
 
@@ -502,38 +503,15 @@ def add_administration(client_id: int, session_id: int):
 def add_vitals(client_id: int, session_id: int):
     client = client_service.get_client(current_user, client_id, can_record_dosing)
     session = session_service.get_session(client, session_id)
-    practice = _practice()
-    form = VitalsForm()
     if session.is_signed:
         abort(409)
-    rows = []
-    valid = form.validate_on_submit()
-    if valid:
-        earliest = session.starts_at - timedelta(hours=1)
-        latest = session.ends_at + timedelta(hours=1)
-        for entry in form.rows:
-            row = entry.form
-            if row.is_empty():
-                continue
-            reading = vital_rules.Reading(
-                row.systolic.data, row.diastolic.data, row.heart_rate.data, row.spo2.data
-            )
-            problems = vital_rules.reading_problems(reading)
-            for name, problem in problems.items():
-                row[name].errors.append(problem_text(problem))
-            taken_at = _local_moment(session, practice, row.taken_time.data)
-            if taken_at is None:
-                row.taken_time.errors.append(_("Enter the time of the reading."))
-            elif not earliest <= taken_at <= latest:
-                row.taken_time.errors.append(_("The time must be within an hour of the session."))
-            if row.errors:
-                valid = False
-            else:
-                rows.append((taken_at, reading, row.note.data or ""))
-        if valid and not rows:
-            form.rows[0].form.systolic.errors.append(_("Enter at least one reading."))
-            valid = False
-    if not valid:
+    form = VitalsForm()
+    rows = (
+        medicine_views.vitals_rows(form, session, _practice())
+        if form.validate_on_submit()
+        else None
+    )
+    if rows is None:
         return _session_page(client, session, 400, vitals_form=form)
     created = session_service.add_vitals(session, current_user, rows)
     return _record_saved(

@@ -82,6 +82,47 @@ def clearance_problem(flagged: Iterable[str], decision: str, notes: str | None) 
     return None
 
 
+def decision_problems(
+    *,
+    decision: str,
+    by_prescriber: bool,
+    weight_kg: object | None,
+    bp_systolic: int | None,
+    bp_diastolic: int | None,
+    medications_reviewed: bool,
+    contraindications_reviewed: bool,
+) -> dict[str, Problem]:
+    """Clearance is the prescriber's decision, and a clearance rests on a weight, a blood
+    pressure, and the medications and contraindications reviewed (ketamine prescribing
+    information lists hypertension and drug interactions among the checks before use)."""
+    problems: dict[str, Problem] = {}
+    if decision == ScreeningDecision.PENDING:
+        return problems
+    if not by_prescriber:
+        problems["decision"] = Problem(
+            N_(
+                "Medical clearance is decided by the prescriber on the care team. Save the "
+                "screening as pending: the prescriber is asked to review it."
+            )
+        )
+        return problems
+    if decision != ScreeningDecision.CLEARED:
+        return problems
+    if weight_kg is None:
+        problems["weight_kg"] = Problem(N_("Clearing needs the client's weight."))
+    if bp_systolic is None or bp_diastolic is None:
+        problems["bp_systolic"] = Problem(N_("Clearing needs the blood pressure at review."))
+    if not medications_reviewed:
+        problems["medications_reviewed"] = Problem(
+            N_("Review the current medications before clearing.")
+        )
+    if not contraindications_reviewed:
+        problems["contraindications_reviewed"] = Problem(
+            N_("Review the contraindications before clearing.")
+        )
+    return problems
+
+
 class ConsentKind(StrEnum):
     KAP_INFORMED = "kap_informed"
     TOUCH = "touch"

@@ -83,8 +83,13 @@ def check_dose(
     session_start: datetime,
     session_end: datetime,
     zone_name: str = "UTC",
+    earlier_mg_per_kg: Decimal = Decimal(0),
 ) -> DoseCheck:
     """Apply the hard limits, then the route's usual range.
+
+    ``earlier_mg_per_kg`` is what the session already gave by the same route: a further
+    dose that takes the session's total past the usual range needs the same
+    confirmation as a single high dose.
 
     Times are compared as instants; messages show them in ``zone_name``, the practice's
     wall-clock time in which staff typed them.
@@ -117,7 +122,18 @@ def check_dose(
     ratio = mg_per_kg(dose_mg, weight_kg)
     confirm: list[Problem] = []
     usual = USUAL_RANGES.get(route)
-    if usual is not None and ratio > usual.high_mg_per_kg:
+    cumulative = ratio + earlier_mg_per_kg
+    if usual is not None and earlier_mg_per_kg and cumulative > usual.high_mg_per_kg:
+        confirm.append(
+            Problem(
+                N_(
+                    "With the earlier doses this session, %(total)s mg/kg is above the "
+                    "usual %(high)s mg/kg for this route."
+                ),
+                {"total": cumulative, "high": usual.high_mg_per_kg},
+            )
+        )
+    elif usual is not None and ratio > usual.high_mg_per_kg:
         confirm.append(
             Problem(
                 N_("%(ratio)s mg/kg is above the usual %(high)s mg/kg for this route."),

@@ -99,6 +99,16 @@ def can_record_dosing(actor: Actor, client: ClientRecord) -> bool:
     }
 
 
+def can_clear_for_ketamine(actor: Actor, client: ClientRecord) -> bool:
+    """Medical clearance is a medical decision: the prescriber on the care team."""
+    return _relation(actor, client) == CareTeamRole.PRESCRIBER
+
+
+def can_override_readiness(actor: Actor, client: ClientRecord) -> bool:
+    """Dosing despite a blocking finding: the prescriber on the care team, with a reason."""
+    return _relation(actor, client) == CareTeamRole.PRESCRIBER
+
+
 def can_add_addendum(actor: Actor, client: ClientRecord) -> bool:
     """Anyone on the care team may add a correction or comment under a signed note."""
     return _relation(actor, client) is not None

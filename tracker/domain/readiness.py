@@ -80,6 +80,25 @@ FINDING_LABELS = {
     "no_escort": N_("No escort present or transport arranged."),
 }
 
+# Short names for stored codes (an override or a discharge names what it went against).
+SHORT_LABELS = {
+    "not_cleared": N_("no medical clearance"),
+    "no_consent": N_("no ketamine consent"),
+    "no_predose_vitals": N_("no pre-dose vitals"),
+    "bp_hold": N_("blood pressure above the hold threshold"),
+    "bp_low": N_("low blood pressure"),
+    "heart_rate_out_of_range": N_("heart rate out of range"),
+    "spo2_low": N_("low SpO₂"),
+    "interval_short": N_("too soon after the previous dose"),
+    "checklist_incomplete": N_("checklist incomplete"),
+    "no_dose": N_("no dose"),
+    "no_postdose_reading": N_("no reading after the dose"),
+    "last_reading_out_of_range": N_("last reading out of range"),
+    "observation_short": N_("observation time too short"),
+    "not_oriented": N_("not oriented or unsteady"),
+    "no_escort": N_("no escort or transport"),
+}
+
 
 def _complete(reading: Reading) -> bool:
     return None not in (reading.systolic, reading.diastolic, reading.heart_rate, reading.spo2)

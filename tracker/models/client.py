@@ -128,6 +128,9 @@ class MedicalScreening(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    clearance_requested_by: Mapped[User | None] = relationship(
+        foreign_keys=[clearance_requested_by_id]
+    )
 
     @property
     def flagged_items(self) -> list[str]:

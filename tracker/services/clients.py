@@ -13,12 +13,14 @@ from tracker.domain.clients import (
     ClientStatus,
     ScreeningDecision,
     clearance_problem,
+    decision_problems,
     flagged_contraindications,
     revocation_problem,
 )
 from tracker.domain.messages import Problem
 from tracker.domain.policy import (
     can_be_on_care_team,
+    can_clear_for_ketamine,
     can_view_client,
 )
 from tracker.extensions import db
@@ -210,18 +212,42 @@ def screenings(client: Client) -> list[MedicalScreening]:
         db.session.scalars(
             select(MedicalScreening)
             .where(MedicalScreening.client_id == client.id)
-            .options(joinedload(MedicalScreening.decided_by))
+            .options(
+                joinedload(MedicalScreening.decided_by),
+                joinedload(MedicalScreening.clearance_requested_by),
+            )
             .order_by(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc())
         )
     )
 
 
+class ScreeningRejected(ValueError):
+    """Field problems of a screening: ``problems`` maps form fields to messages."""
+
+    def __init__(self, problems: dict[str, Problem]) -> None:
+        super().__init__(", ".join(problems))
+        self.problems = problems
+
+
 def record_screening(client: Client, actor: User, data: dict[str, Any]) -> MedicalScreening:
-    """Store a screening; a decision other than pending is signed by the actor."""
+    """Store a screening. Clearing (or not) is the prescriber's decision, resting on the
+    weight, blood pressure and reviews; a pending screening by anyone else asks the
+    prescriber for review."""
     flags = flagged_contraindications(data)
+    problems = decision_problems(
+        decision=data["decision"],
+        by_prescriber=can_clear_for_ketamine(actor, client),
+        weight_kg=data.get("weight_kg"),
+        bp_systolic=data.get("bp_systolic"),
+        bp_diastolic=data.get("bp_diastolic"),
+        medications_reviewed=bool(data.get("medications_reviewed")),
+        contraindications_reviewed=bool(data.get("contraindications_reviewed")),
+    )
     problem = clearance_problem(flags, data["decision"], data.get("notes"))
     if problem:
-        raise Rejected(problem)
+        problems.setdefault("notes", problem)
+    if problems:
+        raise ScreeningRejected(problems)
     screening = MedicalScreening(client_id=client.id, recorded_by_id=actor.id)
     for name, value in data.items():
         if isinstance(value, str):
@@ -230,6 +256,9 @@ def record_screening(client: Client, actor: User, data: dict[str, Any]) -> Medic
     if data["decision"] != ScreeningDecision.PENDING:
         screening.decided_by_id = actor.id
         screening.decided_at = utcnow()
+    else:
+        screening.clearance_requested_by_id = actor.id
+        screening.clearance_requested_at = utcnow()
     db.session.add(screening)
     db.session.flush()
     return screening

@@ -12,12 +12,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.domain import dosing
+from tracker.domain import dosing, readiness
 from tracker.domain import sessions as rules
 from tracker.domain import vitals as vital_rules
 from tracker.domain.brainspots import SpotObservation
 from tracker.domain.clock import utc_to_local
 from tracker.domain.messages import N_, Problem
+from tracker.domain.policy import CareTeamRole, can_override_readiness
+from tracker.domain.readiness import Finding
 from tracker.extensions import db
 from tracker.models import (
     Addendum,
@@ -31,7 +33,7 @@ from tracker.models import (
     VitalSign,
 )
 from tracker.models.base import utcnow
-from tracker.services import NotFound
+from tracker.services import NotFound, medicine
 
 
 class SessionRejected(ValueError):
@@ -120,6 +122,7 @@ def get_session(client: Client, session_id: int) -> TherapySession:
             selectinload(TherapySession.vitals),
             selectinload(TherapySession.brainspots).joinedload(BrainspotRecord.earlier_spot),
             selectinload(TherapySession.addenda).joinedload(Addendum.author),
+            selectinload(TherapySession.discharge),
         )
     )
     if session is None:
@@ -144,14 +147,15 @@ def carried_from_last(client: Client) -> dict[str, Any]:
     return {name: getattr(last, name) for name in rules.CARRIED_FROM_LAST}
 
 
-def latest_weight(client: Client) -> Decimal | None:
-    """The weight from the newest screening that has one (pre-fills dosing)."""
-    return db.session.scalar(
-        select(MedicalScreening.weight_kg)
+def latest_weight(client: Client) -> tuple[Decimal, date] | None:
+    """The weight from the newest screening that has one, and the day it was taken."""
+    row = db.session.execute(
+        select(MedicalScreening.weight_kg, MedicalScreening.screened_on)
         .where(MedicalScreening.client_id == client.id, MedicalScreening.weight_kg.is_not(None))
         .order_by(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc())
         .limit(1)
-    )
+    ).first()
+    return (row.weight_kg, row.screened_on) if row else None
 
 
 def _check_note(data: dict[str, Any]) -> dict[str, Problem]:
@@ -216,11 +220,38 @@ def update_session(
     return changed
 
 
-def sign_session(session: TherapySession, actor: User, expected_version: int) -> None:
-    """Lock the note for good."""
+def sign_problems(session: TherapySession, practice: Practice) -> dict[str, Problem]:
+    """What stops a draft from being signed: a dose judged unready since it was saved
+    with nobody's reason, and a session with a dose that has no discharge record."""
+    problems: dict[str, Problem] = {}
+    if medicine.unexplained_findings(session, practice):
+        problems["readiness"] = Problem(
+            N_(
+                "A dose is not ready by what is recorded now (for example a reading added "
+                "later): the prescriber gives the reason before the note is signed."
+            )
+        )
+    if session.administrations and session.discharge is None:
+        problems["discharge"] = Problem(
+            N_("Record the discharge (or why the client did not go home) before signing.")
+        )
+    return problems
+
+
+def sign_session(
+    session: TherapySession,
+    actor: User,
+    expected_version: int,
+    practice: Practice | None = None,
+) -> None:
+    """Lock the note for good, once nothing stands in the way."""
     _require_draft(session)
+    practice = practice or db.session.get(Practice, session.client.practice_id)
     if session.version != expected_version:
         raise StaleEditError(session)
+    problems = sign_problems(session, practice)
+    if problems:
+        raise SessionRejected(problems)
     session.signed_at = utcnow()
     session.signed_by_id = actor.id
     # Status last: an autoflush between these lines would otherwise sign first, and
@@ -236,21 +267,6 @@ def add_addendum(session: TherapySession, actor: User, body: str) -> Addendum:
     return addendum
 
 
-def _readings(session: TherapySession) -> list[tuple[datetime, vital_rules.Reading]]:
-    return [
-        (
-            v.taken_at,
-            vital_rules.Reading(v.systolic, v.diastolic, v.heart_rate, v.spo2),
-        )
-        for v in session.vitals
-    ]
-
-
-def hold_in_effect(session: TherapySession, practice: Practice, at: datetime) -> bool:
-    """Whether the last pre-dose blood pressure before ``at`` is above the hold line."""
-    return vital_rules.hold_before_dose(_readings(session), at, practice.vitals_thresholds)
-
-
 @dataclass(frozen=True)
 class DoseRequest:
     route: str
@@ -258,38 +274,47 @@ class DoseRequest:
     weight_kg: Decimal | None
     given_at: datetime | None
     lot_number: str
-    prescriber: str
+    prescriber_id: int | None
     adjuncts: str
     sitter: str
     unusual_confirmed: bool
     unusual_reason: str
-    hold_override_reason: str
+    override_reason: str
 
 
 class DoseNeedsConfirmation(ValueError):
-    """The dose is possible but unusual, or given during a hold: a stored reason is needed."""
+    """The dose is possible but unusual, or not ready: a stored reason is needed.
 
-    def __init__(self, unusual: list[Problem], hold: bool) -> None:
+    ``blocking`` are the readiness findings; ``may_override`` says whether the actor
+    (the prescriber) may record the dose anyway with a reason.
+    """
+
+    def __init__(self, unusual: list[Problem], blocking: list[Finding], may_override: bool) -> None:
         super().__init__("confirmation needed")
         self.unusual = unusual
-        self.hold = hold
+        self.blocking = blocking
+        self.may_override = may_override
 
 
 def add_administration(
     session: TherapySession, practice: Practice, actor: User, request: DoseRequest
 ) -> KetamineAdministration:
-    """Record a dose after the hard checks, the usual-range and the hold rules."""
+    """Record a dose after the hard checks, the usual range (of this dose and of the
+    session's total by route) and the readiness rules; a blocking finding needs the
+    prescriber's override with a reason."""
     _require_draft(session)
-    if (
-        session.modality not in rules.KETAMINE_MODALITIES
-        or session.phase not in rules.DOSING_PHASES
-    ):
+    if not rules.is_dosing_session(session.modality, session.phase):
         raise SessionRejected(
             {
                 "route": Problem(
                     N_("Ketamine is recorded on KAP or KABSP medicine and booster sessions.")
                 )
             }
+        )
+    prescribers = {member.user_id for member in prescribers_of(session.client)}
+    if request.prescriber_id is not None and request.prescriber_id not in prescribers:
+        raise SessionRejected(
+            {"prescriber_id": Problem(N_("Choose a prescriber from the care team."))}
         )
     check = dosing.check_dose(
         route=request.route,
@@ -299,6 +324,10 @@ def add_administration(
         session_start=session.starts_at,
         session_end=session.ends_at,
         zone_name=practice.timezone,
+        earlier_mg_per_kg=sum(
+            (d.mg_per_kg for d in session.administrations if d.route == request.route),
+            Decimal(0),
+        ),
     )
     if check.errors:
         raise SessionRejected(check.errors)
@@ -306,10 +335,13 @@ def add_administration(
     unusual_unconfirmed = bool(unusual) and not (
         request.unusual_confirmed and request.unusual_reason.strip()
     )
-    hold = hold_in_effect(session, practice, request.given_at)
-    hold_unexplained = hold and not request.hold_override_reason.strip()
-    if unusual_unconfirmed or hold_unexplained:
-        raise DoseNeedsConfirmation(unusual if unusual_unconfirmed else [], hold_unexplained)
+    blocking = readiness.blocking(medicine.findings_at(session, practice, request.given_at))
+    may_override = can_override_readiness(actor, session.client)
+    unexplained = bool(blocking) and not (may_override and request.override_reason.strip())
+    if unusual_unconfirmed or unexplained:
+        raise DoseNeedsConfirmation(
+            unusual if unusual_unconfirmed else [], blocking if unexplained else [], may_override
+        )
     administration = KetamineAdministration(
         session_id=session.id,
         route=request.route,
@@ -318,17 +350,27 @@ def add_administration(
         mg_per_kg=check.mg_per_kg,
         given_at=request.given_at,
         lot_number=request.lot_number.strip(),
-        prescriber=request.prescriber.strip(),
+        prescriber_id=request.prescriber_id,
         adjuncts=request.adjuncts.strip() or None,
         sitter=request.sitter.strip(),
         unusual_confirmed=bool(unusual),
         unusual_reason=request.unusual_reason.strip() or None if unusual else None,
-        hold_override_reason=request.hold_override_reason.strip() or None if hold else None,
         recorded_by_id=actor.id,
     )
+    if blocking:
+        administration.override_findings = readiness.finding_codes(blocking)
+        administration.override_reason = request.override_reason.strip()
+        administration.override_by_id = actor.id
+        administration.override_at = utcnow()
     db.session.add(administration)
     db.session.flush()
+    session.administrations.append(administration)
     return administration
+
+
+def prescribers_of(client: Client) -> list:
+    """The client's care-team members with the prescriber role."""
+    return [member for member in client.care_team if member.role == CareTeamRole.PRESCRIBER]
 
 
 def add_vitals(

@@ -1,0 +1,342 @@
+"""Medicine sessions: clearance and consent as of a day, readiness before a dose (judged
+again whenever vitals or doses change), the pre-dose checklist, monitoring and discharge.
+
+The rules are the pure functions of ``tracker.domain.readiness``; this module gathers
+their inputs from the database and stores what the clinicians decide.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from tracker.domain import readiness
+from tracker.domain.clients import ConsentKind
+from tracker.domain.clock import utc_to_local
+from tracker.domain.messages import N_, Problem
+from tracker.domain.policy import can_override_readiness
+from tracker.domain.vitals import Reading
+from tracker.extensions import db
+from tracker.models import (
+    Client,
+    Consent,
+    KetamineAdministration,
+    MedicalScreening,
+    Practice,
+    SessionDischarge,
+    TherapySession,
+    User,
+)
+from tracker.models.base import utcnow
+from tracker.services import NotFound
+
+
+class DischargeRejected(ValueError):
+    """A discharge that misses the criteria without a reason, or a field problem."""
+
+    def __init__(self, problems: dict[str, Problem], findings: list[readiness.Finding]) -> None:
+        super().__init__(", ".join(problems))
+        self.problems = problems
+        self.findings = findings
+
+
+def newest_screening(client: Client) -> MedicalScreening | None:
+    return db.session.scalar(
+        select(MedicalScreening)
+        .where(MedicalScreening.client_id == client.id)
+        .order_by(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc())
+        .limit(1)
+    )
+
+
+def clearance(client: Client, practice: Practice, on: date) -> readiness.Clearance:
+    """The client's medical clearance on day ``on`` (from the newest screening)."""
+    return clearance_from(newest_screening(client), practice, on)
+
+
+def clearance_from(
+    screening: MedicalScreening | None, practice: Practice, on: date
+) -> readiness.Clearance:
+    """The clearance that the newest screening ``screening`` gives on day ``on``."""
+    if screening is None:
+        return readiness.clearance_on(decision=None, decided_on=None, on=on)
+    decided_on = (
+        utc_to_local(screening.decided_at, practice.timezone).date()
+        if screening.decided_at
+        else None
+    )
+    return readiness.clearance_on(
+        decision=screening.decision,
+        decided_on=decided_on,
+        on=on,
+        valid_months=practice.clearance_valid_months,
+    )
+
+
+def ketamine_consent_active(client: Client, on: date) -> bool:
+    """Whether a KAP informed consent was given by ``on`` and not revoked by then."""
+    return bool(
+        db.session.scalar(
+            select(func.count(Consent.id)).where(
+                Consent.client_id == client.id,
+                Consent.kind == ConsentKind.KAP_INFORMED,
+                Consent.given_on <= on,
+                or_(Consent.revoked_on.is_(None), Consent.revoked_on > on),
+            )
+        )
+    )
+
+
+def last_dose_before(session: TherapySession) -> datetime | None:
+    """The latest dose the client was given in an earlier session."""
+    return db.session.scalar(
+        select(func.max(KetamineAdministration.given_at))
+        .join(TherapySession, KetamineAdministration.session_id == TherapySession.id)
+        .where(
+            TherapySession.client_id == session.client_id,
+            TherapySession.id != session.id,
+            KetamineAdministration.given_at < session.starts_at,
+        )
+    )
+
+
+def readings_of(session: TherapySession) -> list[tuple[datetime, Reading]]:
+    return [
+        (v.taken_at, Reading(v.systolic, v.diastolic, v.heart_rate, v.spo2)) for v in session.vitals
+    ]
+
+
+@dataclass(frozen=True)
+class ReadinessInputs:
+    """What the rules need that does not change with the time of the dose."""
+
+    clearance: readiness.Clearance
+    consent_active: bool
+    last_dose_before: datetime | None
+    checklist: dict[str, bool]
+
+
+def readiness_inputs(session: TherapySession, practice: Practice, on: date) -> ReadinessInputs:
+    items = practice.checklist_items
+    return ReadinessInputs(
+        clearance=clearance(session.client, practice, on),
+        consent_active=ketamine_consent_active(session.client, on),
+        last_dose_before=last_dose_before(session),
+        checklist=readiness.checklist_state(items, session.checklist_ticked),
+    )
+
+
+def findings_at(
+    session: TherapySession,
+    practice: Practice,
+    dose_at: datetime,
+    inputs: ReadinessInputs | None = None,
+) -> list[readiness.Finding]:
+    """Everything that blocks a dose at ``dose_at`` in this session, as of now."""
+    inputs = inputs or readiness_inputs(
+        session, practice, utc_to_local(dose_at, practice.timezone).date()
+    )
+    return readiness.predose_findings(
+        dose_at=dose_at,
+        screening_cleared=inputs.clearance.cleared,
+        consent_active=inputs.consent_active,
+        readings=readings_of(session),
+        last_dose_before_session=inputs.last_dose_before,
+        checklist=inputs.checklist,
+        thresholds=practice.vitals_thresholds,
+        min_interval_hours=practice.min_dose_interval_hours,
+    )
+
+
+def unexplained_findings(
+    session: TherapySession, practice: Practice
+) -> dict[int, list[readiness.Finding]]:
+    """Doses that, judged again on what is recorded now, have blocking findings nobody
+    gave a reason for (e.g. a high reading entered after the dose, timed before it)."""
+    result: dict[int, list[readiness.Finding]] = {}
+    inputs_by_day: dict[date, ReadinessInputs] = {}
+    for dose in session.administrations:
+        day = utc_to_local(dose.given_at, practice.timezone).date()
+        if day not in inputs_by_day:
+            inputs_by_day[day] = readiness_inputs(session, practice, day)
+        findings = readiness.blocking(
+            findings_at(session, practice, dose.given_at, inputs_by_day[day])
+        )
+        missing = [f for f in findings if f.code not in dose.explained_codes]
+        if missing:
+            result[dose.id] = missing
+    return result
+
+
+def explain_retrospectively(
+    session: TherapySession, practice: Practice, actor: User, dose_id: int, reason: str
+) -> KetamineAdministration:
+    """The prescriber's reason for a dose whose readiness changed after it was saved."""
+    dose = next((d for d in session.administrations if d.id == dose_id), None)
+    if dose is None:
+        raise NotFound(dose_id)
+    if not can_override_readiness(actor, session.client):
+        raise PermissionError("only the prescriber explains an override")
+    missing = unexplained_findings(session, practice).get(dose.id, [])
+    text = reason.strip()
+    if not text:
+        raise DischargeRejected({"reason": Problem(N_("Give the reason."))}, [])
+    codes = {*filter(None, dose.retro_findings.split(",")), *(f.code for f in missing)}
+    dose.retro_findings = ",".join(sorted(codes))
+    dose.retro_reason = f"{dose.retro_reason}\n\n{text}" if dose.retro_reason else text
+    dose.retro_by_id = actor.id
+    dose.retro_at = utcnow()
+    db.session.flush()
+    return dose
+
+
+def set_checklist(session: TherapySession, practice: Practice, ticked: list[str]) -> list[str]:
+    """Store which of the practice's checklist items are done (unknown keys are dropped)."""
+    items = practice.checklist_items
+    keep = [key for key in items if key in set(ticked)]
+    session.checklist_done = json.dumps(keep)
+    db.session.flush()
+    return keep
+
+
+# --- discharge ----------------------------------------------------------------------
+
+DISCHARGE_OUTCOMES = {
+    "home": N_("Went home"),
+    "transfer": N_("Transferred to emergency care"),
+    "other": N_("Other (explain)"),
+}
+
+
+def discharge_findings(
+    session: TherapySession, practice: Practice, at: datetime, data: dict[str, Any]
+) -> list[readiness.Finding]:
+    return readiness.discharge_findings(
+        discharge_at=at,
+        dose_times=[d.given_at for d in session.administrations],
+        readings=readings_of(session),
+        oriented_and_steady=bool(data.get("oriented_and_steady")),
+        escort_or_transport=bool(data.get("escort_or_transport")),
+        thresholds=practice.vitals_thresholds,
+        min_observation_minutes=practice.min_observation_minutes,
+    )
+
+
+def record_discharge(
+    session: TherapySession, practice: Practice, actor: User, data: dict[str, Any]
+) -> SessionDischarge:
+    """Record how the session ended. Going home against a criterion needs the reason;
+    not going home (transfer, other) always does."""
+    at: datetime = data["discharged_at"]
+    outcome = data["outcome"]
+    reason = (data.get("reason") or "").strip()
+    problems: dict[str, Problem] = {}
+    findings: list[readiness.Finding] = []
+    if outcome not in DISCHARGE_OUTCOMES:
+        problems["outcome"] = Problem(N_("Choose how the session ended."))
+    elif outcome == "home":
+        findings = [
+            f for f in discharge_findings(session, practice, at, data) if f.code != "no_dose"
+        ]
+        if findings and not reason:
+            problems["reason"] = Problem(
+                N_("Not every discharge criterion is met: give the reason to discharge anyway.")
+            )
+        if not (data.get("left_with") or "").strip():
+            problems["left_with"] = Problem(N_("Say who the client left with (or how)."))
+    elif not reason:
+        problems["reason"] = Problem(N_("Say what happened instead of going home."))
+    if at < session.starts_at:
+        problems["discharged_time"] = Problem(N_("The discharge cannot be before the session."))
+    if problems:
+        raise DischargeRejected(problems, findings)
+    discharge = session.discharge or SessionDischarge(session_id=session.id)
+    discharge.outcome = outcome
+    discharge.discharged_at = at
+    discharge.oriented_and_steady = bool(data.get("oriented_and_steady"))
+    discharge.escort_or_transport = bool(data.get("escort_or_transport"))
+    discharge.left_with = (data.get("left_with") or "").strip() or None
+    discharge.unmet_findings = readiness.finding_codes(findings)
+    discharge.reason = reason or None
+    discharge.recorded_by_id = actor.id
+    db.session.add(discharge)
+    db.session.flush()
+    return discharge
+
+
+# --- what the medicine-session page shows ------------------------------------------
+
+
+@dataclass(frozen=True)
+class MedicinePanel:
+    """Everything the live medicine-session page shows beside the records themselves."""
+
+    clearance: readiness.Clearance
+    consent_active: bool
+    checklist: dict[str, bool]
+    checklist_labels: dict[str, str]
+    judged_at: datetime
+    findings: list[readiness.Finding]  # blocking a dose at ``judged_at``
+    route_totals: list[readiness.RouteTotal]
+    total_mg: object
+    monitoring: readiness.Monitoring
+    unexplained: dict[int, list[readiness.Finding]]
+    discharge_findings: list[readiness.Finding]
+    last_dose_before: datetime | None
+
+
+def medicine_panel(session: TherapySession, practice: Practice, now: datetime) -> MedicinePanel:
+    """Readiness now (or at the session's time, for a session documented afterwards),
+    totals, the monitoring rhythm, doses needing a reason and discharge readiness."""
+    judged_at = min(max(now, session.starts_at), session.ends_at)
+    inputs = readiness_inputs(session, practice, utc_to_local(judged_at, practice.timezone).date())
+    totals, total_mg = readiness.dose_totals(
+        (d.route, d.dose_mg, d.mg_per_kg) for d in session.administrations
+    )
+    readings = readings_of(session)
+    dose_times = [d.given_at for d in session.administrations]
+    return MedicinePanel(
+        clearance=inputs.clearance,
+        consent_active=inputs.consent_active,
+        checklist=inputs.checklist,
+        checklist_labels=practice.checklist_items,
+        judged_at=judged_at,
+        findings=findings_at(session, practice, judged_at, inputs),
+        route_totals=totals,
+        total_mg=total_mg,
+        monitoring=readiness.monitoring_status(
+            dose_times=dose_times,
+            readings=readings,
+            now=now,
+            interval_minutes=practice.monitoring_interval_minutes,
+        ),
+        unexplained=unexplained_findings(session, practice) if dose_times else {},
+        discharge_findings=readiness.discharge_findings(
+            discharge_at=now,
+            dose_times=dose_times,
+            readings=readings,
+            oriented_and_steady=True,
+            escort_or_transport=True,
+            thresholds=practice.vitals_thresholds,
+            min_observation_minutes=practice.min_observation_minutes,
+        ),
+        last_dose_before=inputs.last_dose_before,
+    )
+
+
+def previous_dose(session: TherapySession) -> KetamineAdministration | None:
+    """The client's latest dose in an earlier session (route and prescriber carry over)."""
+    return db.session.scalar(
+        select(KetamineAdministration)
+        .join(TherapySession, KetamineAdministration.session_id == TherapySession.id)
+        .where(
+            TherapySession.client_id == session.client_id,
+            TherapySession.starts_at < session.starts_at,
+        )
+        .order_by(KetamineAdministration.given_at.desc())
+        .limit(1)
+    )
