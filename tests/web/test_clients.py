@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from datetime import date, timedelta
 
 import pytest
@@ -335,7 +336,8 @@ def test_a_clearance_rests_on_weight_blood_pressure_and_reviews(
     response = post_form(prescriber, f"/clients/{world.client_a.id}/screening", data)
     assert response.status_code == 400
     page = page_text(response)
-    assert f'<small id="{field}-error" class="field-error" role="alert">{message}</small>' in page
+    error = f'<small id="{field}-error" class="field-error" role="alert">{escape(message)}</small>'
+    assert error in page
     assert count(MedicalScreening) == 0
 
 
