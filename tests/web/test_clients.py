@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from html import escape
 from datetime import date, timedelta
 
 import pytest
 from babel.dates import format_date
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import func, select, text
 
 from tests import factories
