@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.clinician import bp
+from tracker.clinician.adverse_events import LABELS as ADVERSE_EVENT_LABELS
+from tracker.clinician.adverse_events import session_form as adverse_event_session_form
 from tracker.clinician.session_forms import (
     AddendumForm,
     AdministrationForm,
@@ -28,11 +30,13 @@ from tracker.domain.clock import local_to_utc, utc_to_local
 from tracker.domain.policy import (
     can_add_addendum,
     can_document_sessions,
+    can_record_adverse_event,
     can_record_dosing,
 )
 from tracker.extensions import db
 from tracker.forms import problem_text
 from tracker.models import BrainspotRecord, KetamineAdministration, Practice, VitalSign
+from tracker.services import adverse_events as adverse_event_service
 from tracker.services import clients as client_service
 from tracker.services import sessions as session_service
 from tracker.web import audit, practice_today, translate_service_errors
@@ -127,6 +131,9 @@ def list_sessions(client_id: int):
         tz=practice.timezone,
         labels=LABELS,
         may_document=can_document_sessions(current_user, client),
+        adverse_events=adverse_event_service.for_client(client),
+        ae_labels=ADVERSE_EVENT_LABELS,
+        may_record_adverse_event=can_record_adverse_event(current_user, client),
         query_args={k: v for k, v in request.args.items() if k != "page" and v},
     )
 
@@ -330,6 +337,7 @@ def _session_page(client, session, status=200, **forms):
     )
     forms.setdefault("addendum_form", AddendumForm(formdata=None))
     forms.setdefault("sign_form", SignForm(formdata=None, version=session.version))
+    forms.setdefault("adverse_event_form", adverse_event_session_form(session, practice))
     dosing_session = rules.is_dosing_session(session.modality, session.phase)
     return (
         render_template(
@@ -343,10 +351,13 @@ def _session_page(client, session, status=200, **forms):
             labels=LABELS,
             dosing_session=dosing_session,
             brainspot_session=session.modality in rules.BRAINSPOT_MODALITIES,
+            adverse_events=adverse_event_service.for_session(session),
+            ae_labels=ADVERSE_EVENT_LABELS,
             may={
                 "document": can_document_sessions(current_user, client) and not session.is_signed,
                 "dose": can_record_dosing(current_user, client) and not session.is_signed,
                 "addendum": can_add_addendum(current_user, client) and session.is_signed,
+                "adverse_event": can_record_adverse_event(current_user, client),
             },
             **forms,
         ),
