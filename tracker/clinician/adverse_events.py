@@ -120,6 +120,29 @@ def new_adverse_event(client_id: int):
     ), (400 if form.errors else 200)
 
 
+@bp.route("/clients/<int:client_id>/adverse-events")
+@translate_service_errors
+def client_adverse_events(client_id: int):
+    client = client_service.get_client(current_user, client_id)
+    events = event_service.full_for_client(client)
+    audit(
+        "adverse_event.list",
+        record_type="client",
+        record_id=client.id,
+        client_id=client.id,
+        detail=f"rows={len(events)}",
+    )
+    db.session.commit()
+    return render_template(
+        "clinician/adverse_events/client.html",
+        client=client,
+        adverse_events=events,
+        ae_labels=LABELS,
+        tz=_practice().timezone,
+        may_record=can_record_adverse_event(current_user, client),
+    )
+
+
 @bp.route("/adverse-events")
 def adverse_events():
     filters = AdverseEventFilterForm(request.args)
@@ -143,11 +166,7 @@ def adverse_events():
         error_out=False,
         count=True,
     )
-    audit(
-        "adverse_event.list",
-        detail=f"page={page.page},rows={len(page.items)}",
-        record_type="adverse_event",
-    )
+    audit("adverse_event.list", detail=f"practice,page={page.page},rows={len(page.items)}")
     db.session.commit()
     return render_template(
         "clinician/adverse_events/list.html",

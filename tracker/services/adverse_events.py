@@ -112,6 +112,18 @@ def for_session(session: TherapySession) -> list[AdverseEvent]:
     )
 
 
+def full_for_client(client: Client) -> list[AdverseEvent]:
+    """The client's events in full, newest first, with who recorded them (one query)."""
+    return list(
+        db.session.scalars(
+            select(AdverseEvent)
+            .where(AdverseEvent.client_id == client.id)
+            .options(joinedload(AdverseEvent.recorded_by))
+            .order_by(AdverseEvent.onset_at.desc(), AdverseEvent.id.desc())
+        )
+    )
+
+
 def for_client(client: Client) -> list[Row]:
     """The client's events, newest first, as plain rows without the free text (for the
     course view: one query, nothing decrypted)."""
