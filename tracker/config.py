@@ -83,6 +83,7 @@ class Config:
     CASELOAD_PAGE_SIZE = 25
     TIMELINE_PAGE_SIZE = 20
     AUDIT_PAGE_SIZE = 50
+    ADVERSE_EVENT_PAGE_SIZE = 50
 
     # Argon2id cost. Tests lower it (see tests/conftest.py) to keep the suite quick.
     ARGON2_TIME_COST = 3

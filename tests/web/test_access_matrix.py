@@ -200,6 +200,11 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("clinician.add_brainspot", "POST"): STAFF_OWN_CLIENT,
     ("clinician.delete_session_part", "POST"): STAFF_OWN_CLIENT,
     ("clinician.spot_map", "GET"): STAFF_OWN_CLIENT,
+    # adverse events: recorded by whoever may record dosing, listed for one's own clients
+    ("clinician.new_adverse_event", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.new_adverse_event", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.client_adverse_events", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.adverse_events", "GET"): STAFF,  # the events of one's own clients only
     # goals, homework, portal access (issue 4)
     ("clinician.list_goals", "GET"): STAFF_OWN_CLIENT,
     ("clinician.new_goal", "GET"): STAFF_OWN_CLIENT,
@@ -494,6 +499,8 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
         "part_id": scene.vital_id,
     },
     "clinician.spot_map": _client_a,
+    "clinician.new_adverse_event": _client_a,
+    "clinician.client_adverse_events": _client_a,
     "clinician.list_goals": _client_a,
     "clinician.new_goal": _client_a,
     "clinician.show_goal": lambda scene: {**_client_a(scene), "goal_id": scene.goal_id},

@@ -53,6 +53,7 @@ from tracker.domain.reports import Period, content_hash
 from tracker.domain.sessions import NOTE_FORMATS
 from tracker.extensions import db
 from tracker.models import (
+    AdverseEvent,
     Client,
     GoalRating,
     HomeworkEntry,
@@ -152,6 +153,23 @@ def plant(client: Client, tag: str) -> Record:
     for session in sessions[:2]:
         sign(session, client.primary_therapist)
     make_addendum(sessions[0], client.primary_therapist, record.t("addendum"))
+    # adverse events, on a signed session and on none: the care team's, never the portal's
+    for session_id, label in ((sessions[0].id, "signed"), (None, "unlinked")):
+        db.session.add(
+            AdverseEvent(
+                client_id=client.id,
+                session_id=session_id,
+                event_type="nausea_vomiting",
+                severity="moderate",
+                onset_at=sessions[0].starts_at + timedelta(minutes=30),
+                action_taken=record.t(f"adverse-{label}-action"),
+                outcome="resolved_with_sequelae",
+                outcome_note=record.t(f"adverse-{label}-outcome-note"),
+                prescriber_informed=True,
+                description=record.t(f"adverse-{label}-description"),
+                recorded_by_id=therapist_id,
+            )
+        )
 
     # goals and ratings are shared with the client by design
     goal = make_goal(client, title=record.s("goal-title"), why_it_matters=record.s("goal-why"))

@@ -31,6 +31,7 @@ from tracker.domain import reports as rules
 from tracker.domain.policy import Role
 from tracker.extensions import db, field_cipher
 from tracker.models import (
+    AdverseEvent,
     AuditEvent,
     BrainspotRecord,
     KetamineAdministration,
@@ -73,6 +74,9 @@ THERAPIST_ONLY = {
     "presenting concerns": "CanaryPresentingConcerns",
     "safety alert note": "CanaryAlertNote",
     "brainspot issue": "CanaryBrainspotIssue",
+    "adverse event action": "CanaryAdverseAction",
+    "adverse event description": "CanaryAdverseDescription",
+    "adverse event outcome note": "CanaryAdverseOutcomeNote",
 }
 # The client's own private words: in no report at all.
 PRIVATE = {
@@ -174,6 +178,21 @@ def build_course() -> factories.World:
             given_at=at(date(2026, 9, 15), 9, 20),
             adjuncts=THERAPIST_ONLY["dose adjuncts"],
             hold_override_reason=OVERRIDE_REASON,
+            recorded_by_id=therapist.id,
+        )
+    )
+    db.session.add(
+        AdverseEvent(
+            client_id=client.id,
+            session_id=first_dose.id,
+            event_type="nausea_vomiting",
+            severity="moderate",
+            onset_at=at(date(2026, 9, 15), 9, 50),
+            action_taken=f"Ondansetron 4 mg ({THERAPIST_ONLY['adverse event action']})",
+            outcome="resolved",
+            outcome_note=THERAPIST_ONLY["adverse event outcome note"],
+            prescriber_informed=True,
+            description=THERAPIST_ONLY["adverse event description"],
             recorded_by_id=therapist.id,
         )
     )
@@ -624,6 +643,8 @@ def test_the_client_summary_leaves_out_the_clinical_record_as_a_whole(course):
         "Intake: family history",
         "Given despite",
         "Grief is accessible",
+        "Adverse events",
+        "Nausea or vomiting",
     ):
         assert not shows(text, phrase), phrase
 
@@ -643,8 +664,17 @@ def test_the_clinical_report_does_print_some_canaries(course):
     """The absence above is the client summary's choice, not an accident of the data."""
     text = squash(course.clinical.text)
 
-    for field in ("session summary", "dose hold override"):
+    for field in ("session summary", "dose hold override", "adverse event action"):
         assert THERAPIST_ONLY[field] in text
+
+
+def test_clinical_report_lists_the_adverse_events_of_the_period(course):
+    text = course.clinical.text
+
+    assert shows(text, "Adverse events")
+    assert shows(text, "2026-09-15 · Nausea or vomiting · Moderate · outcome: Resolved")
+    assert shows(text, "prescriber told")
+    assert shows(text, "Action taken: Ondansetron 4 mg")
 
 
 # --- the HTML preview --------------------------------------------------------------

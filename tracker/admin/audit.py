@@ -24,6 +24,7 @@ ACTION_GROUPS = (
     "administration",
     "vitals",
     "brainspot",
+    "adverse_event",
     "goal",
     "homework",
     "homework_template",

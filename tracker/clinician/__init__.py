@@ -11,6 +11,7 @@ bp = Blueprint("clinician", __name__)
 bp.before_request(audience_guard(can_use_clinician_area))
 
 from tracker.clinician import (  # noqa: E402,F401  (registers the routes)
+    adverse_events,
     clients,
     family,
     goals,

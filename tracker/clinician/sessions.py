@@ -11,6 +11,8 @@ from flask_login import current_user
 
 from tracker.clinician import bp
 from tracker.clinician import dose_entry as medicine_views
+from tracker.clinician.adverse_events import LABELS as ADVERSE_EVENT_LABELS
+from tracker.clinician.adverse_events import session_form as adverse_event_session_form
 from tracker.clinician.session_forms import (
     AddendumForm,
     AdministrationForm,
@@ -33,12 +35,14 @@ from tracker.domain.policy import (
     can_add_addendum,
     can_document_sessions,
     can_override_readiness,
+    can_record_adverse_event,
     can_record_dosing,
 )
 from tracker.extensions import db
 from tracker.forms import problem_text
 from tracker.models import BrainspotRecord, KetamineAdministration, Practice, VitalSign
 from tracker.models.base import utcnow
+from tracker.services import adverse_events as adverse_event_service
 from tracker.services import clients as client_service
 from tracker.services import medicine as medicine_service
 from tracker.services import sessions as session_service
@@ -134,6 +138,9 @@ def list_sessions(client_id: int):
         tz=practice.timezone,
         labels=LABELS,
         may_document=can_document_sessions(current_user, client),
+        adverse_events=adverse_event_service.for_client(client),
+        ae_labels=ADVERSE_EVENT_LABELS,
+        may_record_adverse_event=can_record_adverse_event(current_user, client),
         query_args={k: v for k, v in request.args.items() if k != "page" and v},
     )
 
@@ -333,6 +340,7 @@ def _session_page(client, session, status=200, **forms):
         "dose": can_record_dosing(current_user, client) and not session.is_signed,
         "override": can_override_readiness(current_user, client),
         "addendum": can_add_addendum(current_user, client) and session.is_signed,
+        "adverse_event": can_record_adverse_event(current_user, client),
     }
     panel = None
     if dosing_session and not session.is_signed:
@@ -354,6 +362,7 @@ def _session_page(client, session, status=200, **forms):
     forms.setdefault("sign_form", SignForm(formdata=None, version=session.version))
     if panel and may["document"] and "note_form" not in forms:
         forms["note_form"] = medicine_views.filled_note_form(session)
+    forms.setdefault("adverse_event_form", adverse_event_session_form(session, practice))
     return (
         render_template(
             "clinician/sessions/show.html",
@@ -368,6 +377,8 @@ def _session_page(client, session, status=200, **forms):
             brainspot_session=session.modality in rules.BRAINSPOT_MODALITIES,
             panel=panel,
             may=may,
+            adverse_events=adverse_event_service.for_session(session),
+            ae_labels=ADVERSE_EVENT_LABELS,
             finding_text=lambda finding: medicine_views.finding_text(
                 finding, practice.checklist_items
             ),

@@ -109,6 +109,13 @@ def can_override_readiness(actor: Actor, client: ClientRecord) -> bool:
     return _relation(actor, client) == CareTeamRole.PRESCRIBER
 
 
+def can_record_adverse_event(actor: Actor, client: ClientRecord) -> bool:
+    """Adverse events after ketamine: whoever may record dosing (the therapists and the
+    prescriber), on a draft or a signed session alike; anyone who can view the client
+    may read them."""
+    return can_record_dosing(actor, client)
+
+
 def can_add_addendum(actor: Actor, client: ClientRecord) -> bool:
     """Anyone on the care team may add a correction or comment under a signed note."""
     return _relation(actor, client) is not None

@@ -2,7 +2,8 @@
 layer from the records and rendered by templates/reports/ (HTML preview and PDF).
 
 Two kinds: ``clinical`` (care team, prescriber, supervisor, insurer) and ``client``
-(the client's own summary: never notes, risk, dosing, vitals or private journal text).
+(the client's own summary: never notes, risk, dosing, vitals, adverse events or private
+journal text).
 """
 
 from __future__ import annotations
@@ -77,6 +78,18 @@ class VitalLine:
 
 
 @dataclass(frozen=True)
+class AdverseEventLine:
+    """An adverse event of the period: clinical report only."""
+
+    day: date
+    event_type: str
+    severity: str
+    outcome: str
+    prescriber_informed: bool
+    action_taken: str
+
+
+@dataclass(frozen=True)
 class SessionLine:
     day: date
     modality: str
@@ -137,6 +150,7 @@ class ClinicalReport:
     signer: str
     signer_credentials: str
     family: FamilySection | None = None  # optional: the genogram and family events
+    adverse_events: list[AdverseEventLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from tracker.models.adverse_event import AdverseEvent
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base
 from tracker.models.client import CareTeamMember, Client, Consent, MedicalScreening
@@ -38,6 +39,7 @@ from tracker.models.user import AuthSession, OneTimeToken, PendingSubmission, Us
 
 __all__ = [
     "Addendum",
+    "AdverseEvent",
     "AuditEvent",
     "AuthSession",
     "Base",
@@ -78,7 +80,7 @@ class ImmutableRecordError(RuntimeError):
     """An attempt to change or delete a record that may never change."""
 
 
-APPEND_ONLY = (AuditEvent, Addendum)
+APPEND_ONLY = (AuditEvent, Addendum, AdverseEvent)
 SESSION_CHILDREN = (KetamineAdministration, VitalSign, BrainspotRecord, SessionDischarge)
 
 
@@ -101,8 +103,9 @@ def _signed_parent(db_session: Session, obj: object) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def _refuse_immutable_changes(session: Session, flush_context, instances) -> None:
-    """Audit events and addenda are append-only; a signed note and its parts never
-    change. The database triggers say the same; this catches it earlier and clearer."""
+    """Audit events, addenda and adverse events are append-only; a signed note and its
+    parts never change. The database triggers say the same; this catches it earlier and
+    clearer."""
     for obj in session.dirty:
         if not session.is_modified(obj):
             continue

@@ -64,6 +64,12 @@ def _visible_to(actor: User):
     )
 
 
+def visible_client_ids(actor: User) -> Select:
+    """``SELECT client.id`` of the clients the actor cares for: the caseload's rule, for
+    practice-wide lists of other records (admins see only their care-team clients)."""
+    return select(Client.id).where(_visible_to(actor))
+
+
 def caseload_query(
     actor: User, *, search: str = "", status: str = "", sort: str = "name"
 ) -> Select:

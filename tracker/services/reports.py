@@ -28,6 +28,7 @@ from tracker.extensions import db, field_cipher
 from tracker.i18n import format_number
 from tracker.models import (
     Addendum,
+    AdverseEvent,
     CareTeamMember,
     Client,
     GoalRating,
@@ -208,6 +209,37 @@ def _session_parts(client: Client, practice: Practice, period: rules.Period) -> 
         .all()
     )
     return parts
+
+
+def _adverse_events(
+    client: Client, practice: Practice, period: rules.Period
+) -> list[rules.AdverseEventLine]:
+    """The events whose onset falls in the period, oldest first (one statement)."""
+    start, end = _period_bounds(period, practice)
+    event = AdverseEvent
+    rows = db.session.execute(
+        select(
+            event.onset_at,
+            event.event_type,
+            event.severity,
+            event.outcome,
+            event.prescriber_informed,
+            event.action_taken,
+        )
+        .where(event.client_id == client.id, event.onset_at >= start, event.onset_at <= end)
+        .order_by(event.onset_at, event.id)
+    )
+    return [
+        rules.AdverseEventLine(
+            day=_local_day(row.onset_at, practice),
+            event_type=row.event_type,
+            severity=row.severity,
+            outcome=row.outcome,
+            prescriber_informed=row.prescriber_informed,
+            action_taken=row.action_taken,
+        )
+        for row in rows
+    ]
 
 
 def _measures(
@@ -463,6 +495,7 @@ def gather(client: Client, request: ReportRequest, signer: User, today: date):
         signer=signer.name,
         signer_credentials=signer.credentials,
         family=_family(client) if request.include_family else None,
+        adverse_events=_adverse_events(client, practice, request.period),
     )
 
 
@@ -508,6 +541,7 @@ def _labels() -> dict:
     """The vocabularies the templates print, translated once per report (a year's
     session log would otherwise call gettext for every line)."""
     from tracker.clinician.integration_forms import COMPARISON_LABELS
+    from tracker.domain import adverse_events as adverse_rules
     from tracker.domain.clients import CARE_TEAM_ROLE_LABELS
     from tracker.domain.dosing import ROUTE_LABELS
     from tracker.domain.goals import DOMAIN_LABELS, STATUS_LABELS
@@ -524,6 +558,9 @@ def _labels() -> dict:
         "modality_short": translated(MODALITY_SHORT_LABELS),
         "route_labels": translated(ROUTE_LABELS),
         "alert_labels": translated(ALERT_LABELS),
+        "adverse_type_labels": translated(adverse_rules.TYPE_LABELS),
+        "adverse_severity_labels": translated(adverse_rules.SEVERITY_LABELS),
+        "adverse_outcome_labels": translated(adverse_rules.OUTCOME_LABELS),
         "change_words": translated(scoring.CHANGE_WORDS),
         "goal_status": translated(STATUS_LABELS),
         "goal_domains": translated(DOMAIN_LABELS),

@@ -1,0 +1,179 @@
+"""Adverse events after ketamine: recording one (on a session page or for the client),
+and the practice-wide list of the events of the signed-in person's clients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from tracker.clinician import bp
+from tracker.clinician.adverse_event_forms import AdverseEventFilterForm, AdverseEventForm
+from tracker.domain import adverse_events as rules
+from tracker.domain.clock import local_to_utc, utc_to_local
+from tracker.domain.policy import can_record_adverse_event
+from tracker.domain.sessions import PHASE_LABELS
+from tracker.extensions import db
+from tracker.forms import problem_text
+from tracker.i18n import format_local_datetime
+from tracker.models import Practice, TherapySession
+from tracker.models.base import utcnow
+from tracker.services import adverse_events as event_service
+from tracker.services import clients as client_service
+from tracker.web import audit, translate_service_errors
+
+LABELS = {
+    "type": rules.TYPE_LABELS,
+    "severity": rules.SEVERITY_LABELS,
+    "outcome": rules.OUTCOME_LABELS,
+}
+# Problems of the service by the form field that shows them.
+FIELD_OF = {"onset_at": "onset_date"}
+
+
+def _practice() -> Practice:
+    return db.session.get(Practice, current_user.practice_id)
+
+
+def session_form(session: TherapySession, practice: Practice) -> AdverseEventForm:
+    """The empty form of a session page (which links the event to the session): onset
+    pre-filled with the session's day."""
+    form = AdverseEventForm(formdata=None)
+    form.onset_date.data = utc_to_local(session.starts_at, practice.timezone).date()
+    return form
+
+
+def _session_choices(client, practice: Practice) -> list[SelectChoice]:
+    return [
+        SelectChoice(
+            str(row.id),
+            f"{format_local_datetime(row.starts_at, practice.timezone)} · "
+            f"{_(PHASE_LABELS[row.phase])}",
+        )
+        for row in event_service.session_choices(client)
+    ]
+
+
+def _event_data(form: AdverseEventForm, practice: Practice) -> event_service.EventData:
+    return event_service.EventData(
+        event_type=form.event_type.data,
+        severity=form.severity.data,
+        onset_at=local_to_utc(form.onset_date.data, form.onset_time.data, practice.timezone),
+        action_taken=form.action_taken.data or "",
+        outcome=form.outcome.data,
+        outcome_note=form.outcome_note.data or "",
+        prescriber_informed=form.prescriber_informed.data == "yes",
+        description=form.description.data or "",
+        session_id=form.session_id.data,
+    )
+
+
+def _prefill(form: AdverseEventForm, practice: Practice) -> None:
+    now = utc_to_local(datetime.now().astimezone(), practice.timezone)
+    form.onset_date.data = now.date()
+    session_id = request.args.get("session_id", "")
+    if session_id and session_id in {choice.value for choice in form.session_id.choices}:
+        form.session_id.data = int(session_id)
+
+
+def _saved_url(client_id: int, session_id: int | None) -> str:
+    if session_id is None:
+        return url_for("clinician.list_sessions", client_id=client_id) + "#adverse-events"
+    return (
+        url_for("clinician.show_session", client_id=client_id, session_id=session_id)
+        + "#adverse-events"
+    )
+
+
+@bp.route("/clients/<int:client_id>/adverse-events/new", methods=["GET", "POST"])
+@translate_service_errors
+def new_adverse_event(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_record_adverse_event)
+    practice = _practice()
+    form = AdverseEventForm(sessions=_session_choices(client, practice))
+    if request.method == "GET":
+        _prefill(form, practice)
+    elif form.validate_on_submit():
+        try:
+            event = event_service.record(
+                client, current_user, practice, _event_data(form, practice), utcnow()
+            )
+        except event_service.AdverseEventRejected as rejected:
+            for name, problem in rejected.problems.items():
+                form[FIELD_OF.get(name, name)].errors.append(problem_text(problem))
+        else:
+            audit(
+                "adverse_event.create",
+                record_type="adverse_event",
+                record_id=event.id,
+                client_id=client.id,
+                detail=f"session={event.session_id or ''},severity={event.severity}",
+            )
+            db.session.commit()
+            flash(_("Adverse event recorded."), "success")
+            return redirect(_saved_url(client.id, event.session_id))
+    return render_template(
+        "clinician/adverse_events/form.html", client=client, form=form, tz=practice.timezone
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/clients/<int:client_id>/adverse-events")
+@translate_service_errors
+def client_adverse_events(client_id: int):
+    client = client_service.get_client(current_user, client_id)
+    events = event_service.full_for_client(client)
+    audit(
+        "adverse_event.list",
+        record_type="client",
+        record_id=client.id,
+        client_id=client.id,
+        detail=f"rows={len(events)}",
+    )
+    db.session.commit()
+    return render_template(
+        "clinician/adverse_events/client.html",
+        client=client,
+        adverse_events=events,
+        ae_labels=LABELS,
+        tz=_practice().timezone,
+        may_record=can_record_adverse_event(current_user, client),
+    )
+
+
+@bp.route("/adverse-events")
+def adverse_events():
+    filters = AdverseEventFilterForm(request.args)
+    valid = filters.validate()
+    practice = _practice()
+    onset_from, onset_before = event_service.day_bounds(
+        filters.start.data if valid else None,
+        filters.end.data if valid else None,
+        practice.timezone,
+    )
+    query = event_service.practice_query(
+        current_user,
+        event_type=(filters.event_type.data or "") if valid else "",
+        severity=(filters.severity.data or "") if valid else "",
+        onset_from=onset_from,
+        onset_before=onset_before,
+    )
+    page = db.paginate(
+        query,
+        per_page=current_app.config["ADVERSE_EVENT_PAGE_SIZE"],
+        error_out=False,
+        count=True,
+    )
+    audit("adverse_event.list", detail=f"practice,page={page.page},rows={len(page.items)}")
+    db.session.commit()
+    return render_template(
+        "clinician/adverse_events/list.html",
+        page=page,
+        filters=filters,
+        tz=practice.timezone,
+        labels=LABELS,
+        serious=rules.SERIOUS,
+        query_args={k: v for k, v in request.args.items() if k != "page" and v},
+    ), (200 if valid else 400)

@@ -1,0 +1,193 @@
+"""Adverse events after ketamine: record them (append-only) and list them per session,
+per client and across the caseload of the signed-in staff member.
+
+The rows never change (see ``tracker.models.adverse_event``); who may record one is
+``can_record_adverse_event``, applied by the caller when it loads the client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Row, Select, select
+from sqlalchemy.orm import joinedload, load_only
+
+from tracker.domain import adverse_events as rules
+from tracker.domain.clock import local_to_utc
+from tracker.domain.messages import N_, Problem
+from tracker.extensions import db
+from tracker.models import AdverseEvent, Client, Practice, TherapySession, User
+from tracker.services import clients as client_service
+
+
+class AdverseEventRejected(ValueError):
+    """Input that breaks a rule; ``problems`` maps the fields of ``EventData`` to messages."""
+
+    def __init__(self, problems: dict[str, Problem]) -> None:
+        super().__init__(", ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class EventData:
+    event_type: str
+    severity: str
+    onset_at: datetime  # UTC
+    action_taken: str
+    outcome: str
+    outcome_note: str
+    prescriber_informed: bool
+    description: str
+    session_id: int | None = None
+
+
+def _client_session(client: Client, session_id: int) -> TherapySession | None:
+    return db.session.scalar(
+        select(TherapySession).where(
+            TherapySession.id == session_id, TherapySession.client_id == client.id
+        )
+    )
+
+
+def record(
+    client: Client, actor: User, practice: Practice, data: EventData, now: datetime
+) -> AdverseEvent:
+    """Store a new adverse event of ``client`` (signed sessions included), else raise
+    ``AdverseEventRejected`` with every problem found."""
+    problems = rules.vocabulary_problems(data.event_type, data.severity, data.outcome)
+    session = None
+    if data.session_id is not None:
+        session = _client_session(client, data.session_id)
+        if session is None:
+            problems["session_id"] = Problem(N_("Choose one of this client's sessions."))
+    if not data.action_taken.strip():
+        problems["action_taken"] = Problem(N_("Say what was done, even if nothing was needed."))
+    onset = rules.onset_problem(
+        data.onset_at, now, session.starts_at if session else None, practice.timezone
+    )
+    if onset:
+        problems["onset_at"] = onset
+    if problems:
+        raise AdverseEventRejected(problems)
+    event = AdverseEvent(
+        client_id=client.id,
+        session_id=session.id if session else None,
+        event_type=data.event_type,
+        severity=data.severity,
+        onset_at=data.onset_at,
+        action_taken=data.action_taken.strip(),
+        outcome=data.outcome,
+        outcome_note=data.outcome_note.strip() or None,
+        prescriber_informed=data.prescriber_informed,
+        description=data.description.strip() or None,
+        recorded_by_id=actor.id,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def session_choices(client: Client) -> list[Row]:
+    """(id, starts_at, phase) of the client's sessions, newest first: the sessions an
+    event may be linked to (one narrow query)."""
+    return list(
+        db.session.execute(
+            select(TherapySession.id, TherapySession.starts_at, TherapySession.phase)
+            .where(TherapySession.client_id == client.id)
+            .order_by(TherapySession.starts_at.desc(), TherapySession.id.desc())
+        )
+    )
+
+
+def for_session(session: TherapySession) -> list[AdverseEvent]:
+    """The session's events in order of onset, with who recorded them (one query)."""
+    return list(
+        db.session.scalars(
+            select(AdverseEvent)
+            .where(AdverseEvent.session_id == session.id)
+            .options(joinedload(AdverseEvent.recorded_by))
+            .order_by(AdverseEvent.onset_at, AdverseEvent.id)
+        )
+    )
+
+
+def full_for_client(client: Client) -> list[AdverseEvent]:
+    """The client's events in full, newest first, with who recorded them (one query)."""
+    return list(
+        db.session.scalars(
+            select(AdverseEvent)
+            .where(AdverseEvent.client_id == client.id)
+            .options(joinedload(AdverseEvent.recorded_by))
+            .order_by(AdverseEvent.onset_at.desc(), AdverseEvent.id.desc())
+        )
+    )
+
+
+def for_client(client: Client) -> list[Row]:
+    """The client's events, newest first, as plain rows without the free text (for the
+    course view: one query, nothing decrypted)."""
+    return list(
+        db.session.execute(
+            select(
+                AdverseEvent.id,
+                AdverseEvent.session_id,
+                AdverseEvent.onset_at,
+                AdverseEvent.event_type,
+                AdverseEvent.severity,
+                AdverseEvent.outcome,
+            )
+            .where(AdverseEvent.client_id == client.id)
+            .order_by(AdverseEvent.onset_at.desc(), AdverseEvent.id.desc())
+        )
+    )
+
+
+def day_bounds(
+    start: date | None, end: date | None, zone_name: str
+) -> tuple[datetime | None, datetime | None]:
+    """The UTC instants from the start of ``start`` to (excluding) the day after ``end``,
+    both days in the practice's zone."""
+    return (
+        local_to_utc(start, time(0, 0), zone_name) if start else None,
+        local_to_utc(end + timedelta(days=1), time(0, 0), zone_name) if end else None,
+    )
+
+
+def practice_query(
+    actor: User,
+    *,
+    event_type: str = "",
+    severity: str = "",
+    onset_from: datetime | None = None,
+    onset_before: datetime | None = None,
+) -> Select:
+    """Events of every client the actor cares for (the caseload's rule: admins only see
+    their care-team clients), newest first, client loaded in the same query and no free
+    text loaded at all."""
+    query = (
+        select(AdverseEvent)
+        .where(AdverseEvent.client_id.in_(client_service.visible_client_ids(actor)))
+        .options(
+            load_only(
+                AdverseEvent.client_id,
+                AdverseEvent.session_id,
+                AdverseEvent.event_type,
+                AdverseEvent.severity,
+                AdverseEvent.onset_at,
+                AdverseEvent.outcome,
+                AdverseEvent.prescriber_informed,
+            ),
+            joinedload(AdverseEvent.client).load_only(Client.preferred_name),
+        )
+        .order_by(AdverseEvent.onset_at.desc(), AdverseEvent.id.desc())
+    )
+    if event_type:
+        query = query.where(AdverseEvent.event_type == event_type)
+    if severity:
+        query = query.where(AdverseEvent.severity == severity)
+    if onset_from is not None:
+        query = query.where(AdverseEvent.onset_at >= onset_from)
+    if onset_before is not None:
+        query = query.where(AdverseEvent.onset_at < onset_before)
+    return query
