@@ -200,6 +200,11 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("clinician.add_brainspot", "POST"): STAFF_OWN_CLIENT,
     ("clinician.delete_session_part", "POST"): STAFF_OWN_CLIENT,
     ("clinician.spot_map", "GET"): STAFF_OWN_CLIENT,
+    # the medicine-session page (issue 11)
+    ("clinician.save_checklist", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.save_note", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.record_discharge", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.explain_dose", "POST"): STAFF_OWN_CLIENT,
     # adverse events: recorded by whoever may record dosing, listed for one's own clients
     ("clinician.new_adverse_event", "GET"): STAFF_OWN_CLIENT,
     ("clinician.new_adverse_event", "POST"): STAFF_OWN_CLIENT,
@@ -493,6 +498,11 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
     "clinician.add_administration": _session,
     "clinician.add_vitals": _session,
     "clinician.add_brainspot": _session,
+    "clinician.save_checklist": _session,
+    "clinician.save_note": _session,
+    "clinician.record_discharge": _session,
+    # no such dose: the empty reason is refused before the dose is looked up (400)
+    "clinician.explain_dose": lambda scene: {**_session(scene), "dose_id": scene.vital_id},
     "clinician.delete_session_part": lambda scene: {
         **_session(scene),
         "part": "vitals",
