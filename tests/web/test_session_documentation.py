@@ -309,6 +309,23 @@ def test_start_from_the_last_note_may_suggest_the_phase(therapist, world):
     assert selected(page, "phase") == ["integration"]
 
 
+def test_a_new_session_proposes_the_phase_that_follows_the_course(therapist, world):
+    new = f"{sessions_url(world.client_a.id)}/new"
+    assert selected(therapist.get(new).get_data(as_text=True), "phase") == ["intake"]
+    make_session(world.client_a, starts_at=days_ago(20), phase="intake", modality="kabsp")
+    make_session(world.client_a, starts_at=days_ago(10), phase="preparation", modality="kabsp")
+    db.session.commit()
+    page = therapist.get(new).get_data(as_text=True)
+    assert selected(page, "phase") == ["medicine"]
+    assert selected(page, "modality") == ["kabsp"]
+    assert input_value(page, "duration_minutes") == "150"
+    make_session(world.client_a, starts_at=days_ago(3), phase="medicine", duration_minutes=165)
+    db.session.commit()
+    page = therapist.get(new).get_data(as_text=True)
+    assert selected(page, "phase") == ["integration"]
+    assert input_value(page, "duration_minutes") == "60"
+
+
 def test_a_plain_new_note_and_a_first_note_start_empty(therapist, world):
     for query in ("", "?from_last=1"):
         response = therapist.get(f"{sessions_url(world.client_a.id)}/new{query}")

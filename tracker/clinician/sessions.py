@@ -241,6 +241,8 @@ def _prefill_new(form: SessionForm, client, practice: Practice) -> None:
     form.duration_minutes.data = 60
     form.note_format.data = "soap"
     form.suicide_screen.data = rules.SuicideScreen.NOT_ASSESSED.value
+    for name, value in session_service.proposed_defaults(client).items():
+        form[name].data = value
     if request.args.get("from_last"):
         for name, value in session_service.carried_from_last(client).items():
             form[name].data = value

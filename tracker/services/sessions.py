@@ -139,6 +139,33 @@ def last_session(client: Client) -> TherapySession | None:
     )
 
 
+def proposed_defaults(client: Client) -> dict[str, Any]:
+    """What a new session most likely is: the phase that follows the course so far, the
+    last session's modality, setting and note format, and the duration of the last
+    session of that phase (a medicine session otherwise takes 150 minutes)."""
+    rows = db.session.execute(
+        select(
+            TherapySession.phase,
+            TherapySession.modality,
+            TherapySession.setting,
+            TherapySession.note_format,
+            TherapySession.duration_minutes,
+        )
+        .where(TherapySession.client_id == client.id)
+        .order_by(TherapySession.starts_at, TherapySession.id)
+    ).all()
+    phase = readiness.propose_phase([row.phase for row in rows])
+    same_phase = [row.duration_minutes for row in rows if row.phase == phase]
+    defaults: dict[str, Any] = {
+        "phase": phase,
+        "duration_minutes": same_phase[-1] if same_phase else (150 if phase == "medicine" else 60),
+    }
+    if rows:
+        last = rows[-1]
+        defaults.update(modality=last.modality, setting=last.setting, note_format=last.note_format)
+    return defaults
+
+
 def carried_from_last(client: Client) -> dict[str, Any]:
     """What "start from the last note" pre-fills: never the clinical narrative."""
     last = last_session(client)
