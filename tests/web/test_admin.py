@@ -266,6 +266,10 @@ SETTINGS = {
     "alert_heart_rate_low": "45",
     "alert_heart_rate_high": "140",
     "alert_spo2_low": "90",
+    "clearance_valid_months": "6",
+    "min_dose_interval_hours": "48",
+    "monitoring_interval_minutes": "10",
+    "min_observation_minutes": "150",
 }
 
 
@@ -283,6 +287,33 @@ def test_practice_settings_are_saved_and_audited(admin, world):
         assert str(getattr(practice, name)) == value, name
     (event,) = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "practice.update"))
     assert event.detail == ",".join(SETTINGS)
+    assert practice.predose_checklist is None  # the standard checklist
+
+
+def test_the_practice_edits_its_pre_dose_checklist(admin, world):
+    items = "Fasting since midnight\n\n  Ride home confirmed by phone  \nEye mask and music ready"
+    assert post_form(
+        admin, "/admin/practice", {**SETTINGS, "checklist_text": items}
+    ).status_code == (302)
+    db.session.expire_all()
+    practice = db.session.get(Practice, world.practice.id)
+    assert practice.checklist_items == {
+        "item1": "Fasting since midnight",
+        "item2": "Ride home confirmed by phone",
+        "item3": "Eye mask and music ready",
+    }
+    form = page_text(admin.get("/admin/practice"))
+    assert "Ride home confirmed by phone\nEye mask" in form
+    too_many = "\n".join(f"Item {n}" for n in range(16))
+    refused = post_form(admin, "/admin/practice", {**SETTINGS, "checklist_text": too_many})
+    assert refused.status_code == 400
+    assert "At most 15 items." in page_text(refused)
+    # back to the standard checklist
+    assert (
+        post_form(admin, "/admin/practice", {**SETTINGS, "checklist_text": ""}).status_code == 302
+    )
+    db.session.expire_all()
+    assert "fasting" in db.session.get(Practice, world.practice.id).checklist_items
 
 
 @pytest.mark.parametrize(
@@ -302,8 +333,21 @@ def test_practice_settings_are_saved_and_audited(admin, world):
         ({"hold_diastolic": "abc"}, "hold_diastolic", "Not a valid integer value."),
         ({"alert_heart_rate_low": ""}, "alert_heart_rate_low", "This field is required."),
         ({"name": ""}, "name", "This field is required."),
+        (
+            {"min_observation_minutes": "10"},
+            "min_observation_minutes",
+            "Number must be between 30 and 480.",
+        ),
     ],
-    ids=["high below hold", "low above hold", "out of range", "not a number", "empty", "no name"],
+    ids=[
+        "high below hold",
+        "low above hold",
+        "out of range",
+        "not a number",
+        "empty",
+        "no name",
+        "observation too short",
+    ],
 )
 def test_bad_practice_settings_are_refused_next_to_the_field(admin, world, changes, field, message):
     response = post_form(admin, "/admin/practice", {**SETTINGS, **changes})

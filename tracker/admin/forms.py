@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from tracker.domain.policy import Role
 
@@ -77,6 +77,35 @@ class PracticeForm(FlaskForm):
         _l("Alert above heart rate (/min)"), validators=[InputRequired()]
     )
     alert_spo2_low = IntegerField(_l("Alert below SpO₂ (%)"), validators=[InputRequired()])
+    clearance_valid_months = IntegerField(
+        _l("A medical clearance holds for (months)"),
+        validators=[InputRequired(), NumberRange(min=1, max=24)],
+    )
+    min_dose_interval_hours = IntegerField(
+        _l("Minimum time between medicine sessions (hours)"),
+        validators=[InputRequired(), NumberRange(min=0, max=336)],
+    )
+    monitoring_interval_minutes = IntegerField(
+        _l("Vitals every (minutes) after the first dose"),
+        validators=[InputRequired(), NumberRange(min=5, max=60)],
+    )
+    min_observation_minutes = IntegerField(
+        _l("Minimum observation after the last dose (minutes)"),
+        validators=[InputRequired(), NumberRange(min=30, max=480)],
+    )
+    checklist_text = TextAreaField(
+        _l("Pre-dose checklist"),
+        validators=[Optional(), Length(max=3000)],
+        description=_l("One item per line. Leave empty for the standard checklist."),
+        render_kw={"rows": 6},
+    )
+
+    MEDICINE_FIELDS = (
+        "clearance_valid_months",
+        "min_dose_interval_hours",
+        "monitoring_interval_minutes",
+        "min_observation_minutes",
+    )
 
     THRESHOLD_FIELDS = (
         "hold_systolic",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.admin import bp
 from tracker.admin.forms import PracticeForm
+from tracker.domain import readiness
 from tracker.domain.vitals import VitalsThresholds, threshold_problems
 from tracker.extensions import db
 from tracker.forms import problem_text
@@ -19,11 +22,17 @@ from tracker.web import audit
 def edit_practice():
     practice = db.session.get(Practice, current_user.practice_id)
     form = PracticeForm(obj=practice)
+    if not form.is_submitted():
+        custom = json.loads(practice.predose_checklist) if practice.predose_checklist else []
+        form.checklist_text.data = "\n".join(custom)
     if form.validate_on_submit():
+        checklist, problem = readiness.parse_checklist(form.checklist_text.data)
         thresholds = VitalsThresholds(
             **{name: getattr(form, name).data for name in PracticeForm.THRESHOLD_FIELDS}
         )
         problems = threshold_problems(thresholds)
+        if problem:
+            problems["checklist_text"] = problem
         for name, problem in problems.items():
             getattr(form, name).errors.append(problem_text(problem))
         if not problems:
@@ -36,10 +45,15 @@ def edit_practice():
                     "crisis_resources",
                     "report_footer",
                     *PracticeForm.THRESHOLD_FIELDS,
+                    *PracticeForm.MEDICINE_FIELDS,
                 )
                 if getattr(practice, name) != getattr(form, name).data
             ]
+            stored = json.dumps(checklist) if checklist else None
+            if stored != practice.predose_checklist:
+                changed.append("predose_checklist")
             form.populate_obj(practice)
+            practice.predose_checklist = stored
             audit(
                 "practice.update",
                 record_type="practice",

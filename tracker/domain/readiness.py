@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from tracker.domain.messages import N_
+from tracker.domain.messages import N_, Problem
 from tracker.domain.vitals import DEFAULT_THRESHOLDS, Reading, VitalsThresholds, assess_reading
 
 # A pre-dose reading counts when taken at most this long before the dose.
@@ -290,6 +290,24 @@ def checklist_items(custom: Sequence[str] | None) -> dict[str, str]:
     if not custom:
         return dict(DEFAULT_CHECKLIST)
     return {f"item{index}": label for index, label in enumerate(custom, start=1)}
+
+
+MAX_CHECKLIST_ITEMS = 15
+MAX_CHECKLIST_ITEM_LENGTH = 200
+
+
+def parse_checklist(text: str | None) -> tuple[list[str] | None, Problem | None]:
+    """A practice's checklist typed one item per line; empty means the defaults."""
+    items = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not items:
+        return None, None
+    if len(items) > MAX_CHECKLIST_ITEMS:
+        return None, Problem(N_("At most %(max)s items."), {"max": MAX_CHECKLIST_ITEMS})
+    if any(len(item) > MAX_CHECKLIST_ITEM_LENGTH for item in items):
+        return None, Problem(
+            N_("Keep each item under %(max)s characters."), {"max": MAX_CHECKLIST_ITEM_LENGTH}
+        )
+    return items, None
 
 
 def checklist_state(items: Mapping[str, str], ticked: Iterable[str]) -> dict[str, bool]:
