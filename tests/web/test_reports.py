@@ -37,6 +37,7 @@ from tracker.models import (
     KetamineAdministration,
     MedicalScreening,
     Report,
+    SessionDischarge,
     VitalSign,
 )
 from tracker.models.base import Base
@@ -77,6 +78,10 @@ THERAPIST_ONLY = {
     "adverse event action": "CanaryAdverseAction",
     "adverse event description": "CanaryAdverseDescription",
     "adverse event outcome note": "CanaryAdverseOutcomeNote",
+    "readiness override": "CanaryReadinessOverride",
+    "retrospective reason": "CanaryRetroReason",
+    "discharge reason": "CanaryDischargeReason",
+    "discharge escort": "CanaryDischargeEscort",
 }
 # The client's own private words: in no report at all.
 PRIVATE = {
@@ -233,6 +238,27 @@ def build_course() -> factories.World:
             given_at=at(date(2026, 10, 6), 9, 15),
             unusual_confirmed=True,
             unusual_reason=THERAPIST_ONLY["dose unusual reason"],
+            override_findings="no_predose_vitals,not_cleared",
+            override_reason=f"Paper chart only ({THERAPIST_ONLY['readiness override']})",
+            override_by_id=prescriber.id,
+            override_at=at(date(2026, 10, 6), 9, 14),
+            retro_findings="spo2_low",
+            retro_reason=f"Probe slipped ({THERAPIST_ONLY['retrospective reason']})",
+            retro_by_id=prescriber.id,
+            retro_at=at(date(2026, 10, 6), 11, 0),
+            recorded_by_id=therapist.id,
+        )
+    )
+    db.session.add(
+        SessionDischarge(
+            session_id=second_dose.id,
+            outcome="home",
+            discharged_at=at(date(2026, 10, 6), 10, 55),
+            oriented_and_steady=True,
+            escort_or_transport=True,
+            left_with=THERAPIST_ONLY["discharge escort"],
+            unmet_findings="observation_short",
+            reason=f"Taxi waiting ({THERAPIST_ONLY['discharge reason']})",
             recorded_by_id=therapist.id,
         )
     )
@@ -490,6 +516,20 @@ def test_clinical_report_lists_each_dose_with_route_dose_and_weight_based_dose(c
 
     assert shows(text, "2026-09-15 Intramuscular (IM) · 60 mg · 0.75 mg/kg")
     assert shows(text, "2026-10-06 Sublingual / troche · 300 mg · 4.00 mg/kg")
+
+
+def test_clinical_report_shows_readiness_overrides_and_the_discharge(course):
+    text = course.clinical.text
+
+    assert shows(
+        text,
+        "Dosed despite: no pre-dose vitals, no medical clearance — override by Pia Prescriber: "
+        "Paper chart only (CanaryReadinessOverride)",
+    )
+    assert shows(text, "Explained afterwards: low SpO₂ Probe slipped (CanaryRetroReason)")
+    assert shows(text, "2026-10-06 · Went home · 10:55 · left with CanaryDischargeEscort")
+    assert shows(text, "Criteria not met: observation time too short")
+    assert shows(text, "Taxi waiting (CanaryDischargeReason)")
 
 
 def test_clinical_report_shows_vitals_out_of_range_and_the_override_reason(course):

@@ -67,7 +67,24 @@ class DoseLine:
     route: str
     dose_mg: str
     mg_per_kg: str
-    override_reason: str | None
+    override_reason: str | None  # before issue 11: given despite the blood-pressure hold
+    # Readiness overrides: the blocking findings, who overrode them and why; and the
+    # findings explained afterwards (vitals entered after the dose).
+    readiness_codes: tuple[str, ...] = ()
+    readiness_reason: str | None = None
+    readiness_by: str = ""
+    retro_codes: tuple[str, ...] = ()
+    retro_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class DischargeLine:
+    day: date
+    outcome: str  # home / transfer / other
+    moment: datetime
+    left_with: str
+    unmet_codes: tuple[str, ...]
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -151,6 +168,7 @@ class ClinicalReport:
     signer_credentials: str
     family: FamilySection | None = None  # optional: the genogram and family events
     adverse_events: list[AdverseEventLine] = field(default_factory=list)
+    discharges: list[DischargeLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from tracker.models import (
     MeasureResponse,
     Practice,
     Report,
+    SessionDischarge,
     TherapySession,
     User,
     VitalSign,
@@ -61,6 +62,7 @@ class SessionParts:
     doses: dict[int, list[Row]]
     vitals: dict[int, list[Row]]
     addenda: dict[int, int]
+    discharges: dict[int, Row]
 
 
 def default_period(client: Client, today: date) -> rules.Period:
@@ -179,13 +181,29 @@ def _session_parts(client: Client, practice: Practice, period: rules.Period) -> 
         .scalar_subquery()
     )
     dose, vital = KetamineAdministration, VitalSign
-    parts = SessionParts({}, {}, {})
+    parts = SessionParts({}, {}, {}, {})
     for row in db.session.execute(
-        select(dose.session_id, dose.route, dose.dose_mg, dose.mg_per_kg, dose.hold_override_reason)
+        select(
+            dose.session_id,
+            dose.route,
+            dose.dose_mg,
+            dose.mg_per_kg,
+            dose.hold_override_reason,
+            dose.override_findings,
+            dose.override_reason,
+            dose.retro_findings,
+            dose.retro_reason,
+            User.name.label("override_by"),
+        )
+        .outerjoin(User, User.id == dose.override_by_id)
         .where(dose.session_id.in_(in_period))
         .order_by(dose.given_at, dose.id)
     ):
         parts.doses.setdefault(row.session_id, []).append(row)
+    for row in db.session.execute(
+        select(SessionDischarge).where(SessionDischarge.session_id.in_(in_period))
+    ).scalars():
+        parts.discharges[row.session_id] = row
     for row in db.session.execute(
         select(
             vital.session_id,
@@ -433,7 +451,7 @@ def gather(client: Client, request: ReportRequest, signer: User, today: date):
         )
     thresholds = practice.vitals_thresholds
     parts = _session_parts(client, practice, request.period)
-    doses, out_of_range, log = [], [], []
+    doses, out_of_range, log, discharges = [], [], [], []
     for session in sessions:
         day = _local_day(session.starts_at, practice)
         for dose in parts.doses.get(session.id, []):
@@ -444,6 +462,23 @@ def gather(client: Client, request: ReportRequest, signer: User, today: date):
                     format_number(dose.dose_mg),  # 60, 62.5: no trailing zeros, local commas
                     format_number(dose.mg_per_kg, "0.00"),
                     dose.hold_override_reason,
+                    readiness_codes=_codes(dose.override_findings),
+                    readiness_reason=dose.override_reason,
+                    readiness_by=dose.override_by or "",
+                    retro_codes=_codes(dose.retro_findings),
+                    retro_reason=dose.retro_reason,
+                )
+            )
+        discharge = parts.discharges.get(session.id)
+        if discharge is not None:
+            discharges.append(
+                rules.DischargeLine(
+                    day=day,
+                    outcome=discharge.outcome,
+                    moment=utc_to_local(discharge.discharged_at, practice.timezone),
+                    left_with=discharge.left_with or "",
+                    unmet_codes=_codes(discharge.unmet_findings),
+                    reason=discharge.reason or "",
                 )
             )
         for vital in parts.vitals.get(session.id, []):
@@ -496,7 +531,12 @@ def gather(client: Client, request: ReportRequest, signer: User, today: date):
         signer_credentials=signer.credentials,
         family=_family(client) if request.include_family else None,
         adverse_events=_adverse_events(client, practice, request.period),
+        discharges=discharges,
     )
+
+
+def _codes(stored: str) -> tuple[str, ...]:
+    return tuple(code for code in stored.split(",") if code)
 
 
 def _family(client: Client) -> rules.FamilySection | None:
@@ -545,8 +585,10 @@ def _labels() -> dict:
     from tracker.domain.clients import CARE_TEAM_ROLE_LABELS
     from tracker.domain.dosing import ROUTE_LABELS
     from tracker.domain.goals import DOMAIN_LABELS, STATUS_LABELS
+    from tracker.domain.readiness import SHORT_LABELS
     from tracker.domain.sessions import MODALITY_SHORT_LABELS
     from tracker.domain.vitals import ALERT_LABELS
+    from tracker.services.medicine import DISCHARGE_OUTCOMES
 
     def translated(labels: dict) -> dict[str, str]:
         return {key: gettext(label) for key, label in labels.items()}
@@ -557,6 +599,8 @@ def _labels() -> dict:
         "modality_labels": translated(MODALITY_LABELS),
         "modality_short": translated(MODALITY_SHORT_LABELS),
         "route_labels": translated(ROUTE_LABELS),
+        "finding_labels": translated(SHORT_LABELS),
+        "discharge_labels": translated(DISCHARGE_OUTCOMES),
         "alert_labels": translated(ALERT_LABELS),
         "adverse_type_labels": translated(adverse_rules.TYPE_LABELS),
         "adverse_severity_labels": translated(adverse_rules.SEVERITY_LABELS),
