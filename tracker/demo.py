@@ -247,7 +247,14 @@ def _add_demo_client(practice: Practice, spec: DemoClient, users: dict[str, User
             else None,
             decision=spec.decision,
             decided_by_id=prescriber.id if decided else None,
-            decided_at=utcnow() if decided else None,
+            # decided when screened: a clearance holds for the practice's period (12 months)
+            decided_at=datetime.combine(screened, time(12, 0), tzinfo=UTC) if decided else None,
+            bp_systolic=124 if decided else None,
+            bp_diastolic=78 if decided else None,
+            medications_reviewed=decided,
+            contraindications_reviewed=decided,
+            clearance_requested_by_id=None if decided else therapist.id,
+            clearance_requested_at=None if decided else utcnow(),
             recorded_by_id=therapist.id,
             **dict.fromkeys(spec.flags, True),
         )
@@ -389,6 +396,7 @@ class DemoSession:
     vitals: tuple[tuple[int, int, int, int, int], ...] = ()  # minute, sys, dia, hr, spo2
     spots: tuple[tuple[str, int, int, int, int], ...] = ()  # type, x, y, suds start, end
     signed: bool = True
+    adverse_event: bool = False  # nausea after the dose, treated and resolved
 
 
 SAM_COURSE = (
@@ -415,15 +423,27 @@ SAM_COURSE = (
         ((0, 138, 86, 80, 98), (10, 146, 92, 84, 98), (45, 134, 84, 78, 97)),
     ),
     DemoSession(29, "integration", "kap"),
-    DemoSession(
+    DemoSession(  # fully monitored: every 15 minutes, the 40-minute re-check, discharge
         40,
         "medicine",
         "kap",
-        150,
+        165,
         "80",
         "im",
-        ((0, 126, 80, 70, 99), (40, 132, 84, 78, 98)),
+        (
+            (5, 126, 80, 70, 99),
+            (30, 134, 84, 82, 98),
+            (45, 138, 86, 84, 97),
+            (55, 132, 84, 80, 98),
+            (70, 128, 82, 76, 98),
+            (85, 126, 80, 74, 98),
+            (100, 124, 80, 72, 99),
+            (115, 122, 78, 70, 99),
+            (130, 120, 78, 68, 99),
+            (145, 120, 76, 68, 99),
+        ),
         signed=True,
+        adverse_event=True,
     ),
     DemoSession(55, "integration", "kap", signed=False),
 )
@@ -458,14 +478,81 @@ LENA_COURSE = (
 KAI_COURSE = (
     DemoSession(0, "intake", "psychotherapy", 75),
     DemoSession(10, "preparation", "kap"),
-    DemoSession(17, "medicine", "kap", 150, "55", "im", ((0, 122, 78, 68, 98),)),
+    DemoSession(
+        17, "medicine", "kap", 150, "55", "im", ((0, 122, 78, 68, 98), (100, 120, 76, 66, 98))
+    ),
 )
+
+
+def _add_demo_dose(session, spec: DemoSession, client: Client, weight: Decimal, users) -> None:
+    """The dose 15 minutes in, after the checklist; the prescriber's override where the
+    last pre-dose reading was above the hold line; the discharge; Sam's nausea."""
+    from tracker.domain import readiness
+    from tracker.models import AdverseEvent, KetamineAdministration, SessionDischarge
+
+    prescriber = users["prescriber@demo.test"]
+    on_team = prescriber.id in client.care_team_roles
+    starts_at = session.starts_at
+    dose = Decimal(spec.dose_mg)
+    pre_dose = [v for v in spec.vitals if v[0] <= 15]
+    held = bool(pre_dose) and (pre_dose[-1][1] > 140 or pre_dose[-1][2] > 90)
+    session.checklist_done = json.dumps(list(readiness.DEFAULT_CHECKLIST))
+    db.session.add(
+        KetamineAdministration(
+            session_id=session.id,
+            route=spec.route,
+            dose_mg=dose,
+            weight_kg=weight,
+            mg_per_kg=dosing_mg_per_kg(dose, weight),
+            given_at=starts_at + timedelta(minutes=15),
+            lot_number="KX-2291",
+            prescriber_id=prescriber.id if on_team else None,
+            prescriber="" if on_team else "Dr. Priya Nair",
+            sitter="R. Ortega, RN",
+            override_findings="bp_hold" if held else "",
+            override_reason="146/92 at ten minutes while anxious, 138/86 on arrival; "
+            "reviewed in person and agreed to dose."
+            if held
+            else None,
+            override_by_id=prescriber.id if held else None,
+            override_at=starts_at + timedelta(minutes=14) if held else None,
+            recorded_by_id=prescriber.id if held else client.primary_therapist_id,
+        )
+    )
+    if spec.signed:
+        db.session.add(
+            SessionDischarge(
+                session_id=session.id,
+                outcome="home",
+                discharged_at=starts_at + timedelta(minutes=spec.minutes - 5),
+                oriented_and_steady=True,
+                escort_or_transport=True,
+                left_with="Partner, by car",
+                recorded_by_id=client.primary_therapist_id,
+            )
+        )
+    if spec.adverse_event:
+        db.session.add(
+            AdverseEvent(
+                client_id=client.id,
+                session_id=session.id,
+                event_type="nausea_vomiting",
+                severity="mild",
+                onset_at=starts_at + timedelta(minutes=50),
+                action_taken="Ondansetron 4 mg orally disintegrating, by the prescriber's "
+                "standing order; sips of water; eyeshade off for a few minutes.",
+                outcome="resolved",
+                outcome_note="Settled within 20 minutes; the journey continued.",
+                prescriber_informed=True,
+                description="Nausea about 35 minutes after the dose, no vomiting.",
+                recorded_by_id=client.primary_therapist_id,
+            )
+        )
 
 
 def _add_demo_courses(users: dict[str, User]) -> None:
     from tracker.models import (
         BrainspotRecord,
-        KetamineAdministration,
         TherapySession,
         VitalSign,
     )
@@ -518,27 +605,7 @@ def _add_demo_courses(users: dict[str, User]) -> None:
                     )
                 )
             if spec.dose_mg:
-                dose = Decimal(spec.dose_mg)
-                pre_dose = [v for v in spec.vitals if v[0] <= 15]
-                held = bool(pre_dose) and (pre_dose[-1][1] > 140 or pre_dose[-1][2] > 90)
-                db.session.add(
-                    KetamineAdministration(
-                        session_id=session.id,
-                        route=spec.route,
-                        dose_mg=dose,
-                        weight_kg=weight,
-                        mg_per_kg=dosing_mg_per_kg(dose, weight),
-                        given_at=starts_at + timedelta(minutes=15),
-                        lot_number="KX-2291",
-                        prescriber="Dr. Priya Nair",
-                        sitter="R. Ortega, RN",
-                        hold_override_reason="146/92 at ten minutes while anxious, 138/86 on "
-                        "arrival; the prescriber reviewed and agreed to dose."
-                        if held
-                        else None,
-                        recorded_by_id=client.primary_therapist_id,
-                    )
-                )
+                _add_demo_dose(session, spec, client, weight, users)
             previous: BrainspotRecord | None = None
             for spot_type, x, y, suds_start, suds_end in spec.spots:
                 earlier = db.session.scalar(

@@ -635,6 +635,10 @@ def test_the_admin_edits_the_crisis_resources_the_client_sees(app, cora, world):
         "alert_heart_rate_low": "50",
         "alert_heart_rate_high": "150",
         "alert_spo2_low": "92",
+        "clearance_valid_months": "12",
+        "min_dose_interval_hours": "24",
+        "monitoring_interval_minutes": "15",
+        "min_observation_minutes": "120",
     }
     assert post_form(admin, "/admin/practice", form).status_code == 302
     assert "Samaritans: 116 123" in text(admin.get("/admin/practice"))
