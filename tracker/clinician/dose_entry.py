@@ -40,9 +40,10 @@ def local_moment(session: TherapySession, practice: Practice, at: time | None) -
     return moment
 
 
-def now_in_session(session: TherapySession, slack: timedelta = timedelta(hours=1)) -> bool:
-    """Whether the session is happening now (give or take ``slack``)."""
+def now_in_session(session: TherapySession) -> bool:
+    """Whether the session is happening now (an hour either side counts)."""
     now = utcnow()
+    slack = medicine_service.LIVE_SLACK
     return session.starts_at - slack <= now <= session.ends_at + slack
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -287,6 +287,11 @@ class MedicinePanel:
     unexplained: dict[int, list[readiness.Finding]]
     discharge_findings: list[readiness.Finding]
     last_dose_before: datetime | None
+    live: bool  # the session is happening now: the monitoring rhythm and "overdue" apply
+
+
+# A session counts as happening now from an hour before its start to an hour after its end.
+LIVE_SLACK = timedelta(hours=1)
 
 
 def medicine_panel(session: TherapySession, practice: Practice, now: datetime) -> MedicinePanel:
@@ -325,6 +330,7 @@ def medicine_panel(session: TherapySession, practice: Practice, now: datetime) -
             min_observation_minutes=practice.min_observation_minutes,
         ),
         last_dose_before=inputs.last_dose_before,
+        live=session.starts_at - LIVE_SLACK <= now <= session.ends_at + LIVE_SLACK,
     )
 
 
