@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from tracker.domain.policy import Role
+from tracker.forms import BoundedIntegerField
 
 
 class CreateUserForm(FlaskForm):
@@ -58,25 +59,25 @@ class PracticeForm(FlaskForm):
     report_footer = TextAreaField(
         _l("Report footer"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
     )
-    hold_systolic = IntegerField(
+    hold_systolic = BoundedIntegerField(
         _l("Hold dosing above systolic (mmHg)"), validators=[InputRequired()]
     )
-    hold_diastolic = IntegerField(
+    hold_diastolic = BoundedIntegerField(
         _l("Hold dosing above diastolic (mmHg)"), validators=[InputRequired()]
     )
-    alert_systolic_low = IntegerField(
+    alert_systolic_low = BoundedIntegerField(
         _l("Alert below systolic (mmHg)"), validators=[InputRequired()]
     )
-    alert_systolic_high = IntegerField(
+    alert_systolic_high = BoundedIntegerField(
         _l("Alert above systolic (mmHg)"), validators=[InputRequired()]
     )
-    alert_heart_rate_low = IntegerField(
+    alert_heart_rate_low = BoundedIntegerField(
         _l("Alert below heart rate (/min)"), validators=[InputRequired()]
     )
-    alert_heart_rate_high = IntegerField(
+    alert_heart_rate_high = BoundedIntegerField(
         _l("Alert above heart rate (/min)"), validators=[InputRequired()]
     )
-    alert_spo2_low = IntegerField(_l("Alert below SpO₂ (%)"), validators=[InputRequired()])
+    alert_spo2_low = BoundedIntegerField(_l("Alert below SpO₂ (%)"), validators=[InputRequired()])
 
     THRESHOLD_FIELDS = (
         "hold_systolic",
@@ -95,4 +96,4 @@ class AuditFilterForm(FlaskForm):
 
     action = SelectField(_l("Action"), validators=[Optional()])
     actor_id = SelectField(_l("Who"), validators=[Optional()])
-    client_id = IntegerField(_l("Client no."), validators=[Optional()])
+    client_id = BoundedIntegerField(_l("Client no."), validators=[Optional()])

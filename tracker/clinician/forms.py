@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
     SelectChoice,
     SelectField,
@@ -37,7 +36,7 @@ from tracker.domain.clients import (
     MIN_WEIGHT_KG,
     SCREENING_DECISION_LABELS,
 )
-from tracker.forms import choices
+from tracker.forms import FiniteDecimalField, choices
 
 
 def not_in_future(form, field) -> None:
@@ -88,9 +87,10 @@ class ClientForm(FlaskForm):
 
 class ScreeningForm(FlaskForm):
     screened_on = DateField(_l("Screening date"), validators=[InputRequired(), not_in_future])
-    weight_kg = DecimalField(
+    weight_kg = FiniteDecimalField(
         _l("Weight (kg)"),
         places=1,
+        digits=5,
         validators=[
             Optional(),
             NumberRange(

@@ -8,12 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -39,7 +37,7 @@ from tracker.domain.sessions import (
     SETTING_LABELS,
     SUICIDE_SCREEN_LABELS,
 )
-from tracker.forms import choices
+from tracker.forms import BoundedIntegerField, FiniteDecimalField, choices
 
 NOTE_TEXT_MAX = 50_000
 
@@ -51,7 +49,7 @@ def note_field_name(note_format: str, key: str) -> str:
 class SessionForm(FlaskForm):
     session_date = DateField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
-    duration_minutes = IntegerField(
+    duration_minutes = BoundedIntegerField(
         _l("Duration (minutes)"),
         validators=[
             InputRequired(),
@@ -141,10 +139,11 @@ class AddendumForm(FlaskForm):
 
 class AdministrationForm(FlaskForm):
     route = SelectField(_l("Route"), validators=[DataRequired()])
-    dose_mg = DecimalField(_l("Dose (mg)"), places=2, validators=[InputRequired()])
-    weight_kg = DecimalField(
+    dose_mg = FiniteDecimalField(_l("Dose (mg)"), places=2, digits=7, validators=[InputRequired()])
+    weight_kg = FiniteDecimalField(
         _l("Client weight (kg)"),
         places=1,
+        digits=5,
         validators=[InputRequired()],
         description=_l("Pre-filled from the latest medical screening."),
     )
@@ -179,10 +178,10 @@ class VitalRowForm(Form):
     """One row of the quick vitals entry; an entirely empty row is ignored."""
 
     taken_time = TimeField(_l("Time"), validators=[Optional()])
-    systolic = IntegerField(_l("Systolic"), validators=[Optional()])
-    diastolic = IntegerField(_l("Diastolic"), validators=[Optional()])
-    heart_rate = IntegerField(_l("Heart rate"), validators=[Optional()])
-    spo2 = IntegerField(_l("SpO₂ %"), validators=[Optional()])
+    systolic = BoundedIntegerField(_l("Systolic"), validators=[Optional()])
+    diastolic = BoundedIntegerField(_l("Diastolic"), validators=[Optional()])
+    heart_rate = BoundedIntegerField(_l("Heart rate"), validators=[Optional()])
+    spo2 = BoundedIntegerField(_l("SpO₂ %"), validators=[Optional()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
     def is_empty(self) -> bool:
@@ -227,7 +226,7 @@ class BrainspotForm(FlaskForm):
     suds_end = SelectField(_l("SUDS at end"), coerce=_optional_int, validators=[Optional()])
     body_location = StringField(_l("Body location"), validators=[Optional(), Length(max=300)])
     biolateral_sound = StringField(_l("BioLateral sound"), validators=[Optional(), Length(max=120)])
-    minutes_since_dose = IntegerField(
+    minutes_since_dose = BoundedIntegerField(
         _l("Minutes since the ketamine dose"),
         validators=[Optional(), NumberRange(min=0, max=720)],
     )
