@@ -33,8 +33,11 @@ from tracker.services import sessions as service
 
 @pytest.fixture
 def documented(world):
-    """A KABSP medicine draft with one dose, one vital sign and one brainspot."""
-    session = make_session(world.client_a, world.therapist_a, modality="kabsp")
+    """A KABSP medicine draft (in the past, with a note: it may be signed) with one
+    dose, one vital sign and one brainspot."""
+    session = make_session(
+        world.client_a, world.therapist_a, modality="kabsp", note={"subjective": "Calm."}
+    )
     make_vital(session)
     make_administration(session)
     make_brainspot(session)

@@ -88,7 +88,7 @@ def test_medicine_session_with_hold_override_and_signing(client, world):
     page = client.get(base).get_data(as_text=True)
     assert "0.75" in page and "Repeat reading 138/88" in page
 
-    signed = client.post(f"{base}/sign", data={"csrf_token": token, "version": "1"})
+    signed = client.post(f"{base}/sign", data={"csrf_token": token, "version": "1", "confirm": "1"})
     assert signed.status_code == 302
     db.session.expire_all()
     session = db.session.get(TherapySession, session_id)

@@ -19,7 +19,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from tracker.domain.brainspots import (
     DEPTH_LABELS,
@@ -41,6 +48,9 @@ from tracker.forms import BoundedIntegerField, FiniteDecimalField, choices
 
 NOTE_TEXT_MAX = 50_000
 
+# The hidden optimistic-locking version: digits only, so a tampered value is a 400.
+VERSION = Regexp(r"^\d{1,9}$")
+
 
 def note_field_name(note_format: str, key: str) -> str:
     return f"note_{note_format}_{key}"
@@ -49,6 +59,13 @@ def note_field_name(note_format: str, key: str) -> str:
 class SessionForm(FlaskForm):
     session_date = DateField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
+    # Shown only when the start time happens twice (the night the clocks go back):
+    # which of the two is meant. Labels are set by the view (set_fold_options).
+    start_fold = RadioField(
+        _l("Which start time is meant?"),
+        choices=[SelectChoice("0", "0"), SelectChoice("1", "1")],
+        validators=[Optional()],
+    )
     duration_minutes = BoundedIntegerField(
         _l("Duration (minutes)"),
         validators=[
@@ -81,7 +98,7 @@ class SessionForm(FlaskForm):
         ),
         render_kw={"rows": 3},
     )
-    version = HiddenField()
+    version = HiddenField(validators=[Optional(), VERSION])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -125,7 +142,25 @@ for _format, _sections in NOTE_FORMATS.items():
 
 
 class SignForm(FlaskForm):
-    version = HiddenField(validators=[DataRequired()])
+    version = HiddenField(validators=[DataRequired(), VERSION])
+    # "1" is posted by the confirmation panel's "Sign and lock" only (no default: a
+    # POST without it signs nothing).
+    confirm = HiddenField()
+
+
+class VoidForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why was this note entered in error?"),
+        validators=[
+            DataRequired(message=_l("Write why the note was entered in error.")),
+            Length(max=5000),
+        ],
+        description=_l(
+            "For example: written under the wrong client. The note stays visible, struck "
+            "through, with your name, the time and this reason."
+        ),
+        render_kw={"rows": 3},
+    )
 
 
 class AddendumForm(FlaskForm):

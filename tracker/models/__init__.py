@@ -30,6 +30,7 @@ from tracker.models.session import (
     Addendum,
     BrainspotRecord,
     KetamineAdministration,
+    SessionVoid,
     TherapySession,
     VitalSign,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "Report",
     "ReportBatch",
     "SafetyAlert",
+    "SessionVoid",
     "TherapySession",
     "User",
     "VitalSign",
@@ -76,7 +78,7 @@ class ImmutableRecordError(RuntimeError):
     """An attempt to change or delete a record that may never change."""
 
 
-APPEND_ONLY = (AuditEvent, Addendum)
+APPEND_ONLY = (AuditEvent, Addendum, SessionVoid)
 SESSION_CHILDREN = (KetamineAdministration, VitalSign, BrainspotRecord)
 
 
@@ -99,8 +101,8 @@ def _signed_parent(db_session: Session, obj: object) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def _refuse_immutable_changes(session: Session, flush_context, instances) -> None:
-    """Audit events and addenda are append-only; a signed note and its parts never
-    change. The database triggers say the same; this catches it earlier and clearer."""
+    """Audit events, addenda and voids are append-only; a signed note and its parts
+    never change. The database triggers say the same; this catches it earlier and clearer."""
     for obj in session.dirty:
         if not session.is_modified(obj):
             continue
