@@ -148,7 +148,7 @@ def make_ready(session: TherapySession, *, reading_minutes: int = 15) -> Therapy
 def make_discharge(session: TherapySession, minutes: int = 170) -> SessionDischarge:
     """The client went home ``minutes`` after the start, criteria confirmed."""
     discharge = SessionDischarge(
-        session_id=session.id,
+        session=session,
         outcome="home",
         discharged_at=session.starts_at + timedelta(minutes=minutes),
         oriented_and_steady=True,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import decimal
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form, PasswordField, SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, ValidationError
+from wtforms import DecimalField, Field, Form, IntegerField, PasswordField, SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, StopValidation, ValidationError
 
 from tracker.domain.messages import Problem
 from tracker.domain.passwords import password_problem
+from tracker.i18n import format_number
 
 
 def choices(labels: dict, *, blank: str | None = None) -> list[SelectChoice]:
@@ -57,3 +60,72 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
             render_kw={"autocomplete": "new-password"},
         ),
     )
+
+
+# --- numbers -------------------------------------------------------------------------
+#
+# A browser's number input still lets anyone post "NaN", "inf", "1e400" or twenty
+# digits. WTForms' own fields accept them (Decimal("NaN") parses; int() has no limit),
+# and they then fail later, in a comparison or at the database, as a 500. These two
+# fields refuse them at parsing time, next to the field. Every number field of the
+# app's forms uses one of them (a test walks the forms to keep it so).
+
+INT32_MAX = 2**31 - 1  # the range of an SQL INTEGER column (PostgreSQL and our SQLite use)
+
+
+def _too_large(limit) -> str:
+    return _("Enter a number no larger than %(max)s.", max=format_number(limit, "#,##0.##"))
+
+
+class _StopsOnUnreadableNumber:
+    """A value that could not be read gets that one message, not also the range
+    validators' (which would only see ``None``). An empty value is left to
+    ``Optional``/``InputRequired``, as before."""
+
+    def pre_validate(self, form: Form) -> None:
+        typed = bool(self.raw_data and str(self.raw_data[0]).strip())
+        if self.process_errors and typed:
+            raise StopValidation()
+        super().pre_validate(form)
+
+
+class FiniteDecimalField(_StopsOnUnreadableNumber, DecimalField):
+    """A decimal that is finite and fits ``Numeric(digits, places)``.
+
+    ``digits`` is the column's precision (default 12); ``places`` its scale, as for
+    ``DecimalField``. The value is rounded to ``places``, as the database would store
+    it, before the size check (so 0.001 mg is 0.00 mg, and 99999.995 does not fit 7,2).
+    """
+
+    def __init__(self, label=None, validators=None, *, digits: int = 12, **kwargs) -> None:
+        super().__init__(label, validators, **kwargs)
+        scale = self.places if isinstance(self.places, int) else 0
+        self.exponent = decimal.Decimal(10) ** -scale if isinstance(self.places, int) else None
+        self.limit = decimal.Decimal(10) ** (digits - scale) - decimal.Decimal(10) ** -scale
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is None:
+            return
+        if not self.data.is_finite():
+            self.data = None
+            raise ValueError(_("Enter a number."))
+        # Compared before rounding first: quantizing 1E+400 would itself overflow.
+        if abs(self.data) > self.limit + 1:
+            self.data = None
+            raise ValueError(_too_large(self.limit))
+        if self.exponent is not None:
+            self.data = self.data.quantize(self.exponent, rounding=decimal.ROUND_HALF_EVEN)
+        if abs(self.data) > self.limit:
+            self.data = None
+            raise ValueError(_too_large(self.limit))
+
+
+class BoundedIntegerField(_StopsOnUnreadableNumber, IntegerField):
+    """A whole number that fits an SQL INTEGER column (±2,147,483,647)."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not -INT32_MAX <= self.data <= INT32_MAX:
+            self.data = None
+            raise ValueError(_too_large(INT32_MAX))

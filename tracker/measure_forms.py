@@ -9,8 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -21,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker.clinician.forms import not_in_future
 from tracker.domain import scoring
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, Instrument
+from tracker.forms import BoundedIntegerField, FiniteDecimalField
 from tracker.i18n import instrument_text
 
 SCHEDULE_LABELS = {
@@ -33,7 +32,7 @@ SCHEDULE_LABELS = {
 class AssignMeasureForm(FlaskForm):
     instrument = SelectField(_l("Questionnaire"), validators=[DataRequired()])
     schedule_kind = RadioField(_l("When"), validators=[DataRequired()], default=scoring.ONCE)
-    every_days = IntegerField(
+    every_days = BoundedIntegerField(
         _l("N (days)"),
         validators=[Optional(), NumberRange(min=1, max=365)],
         description=_l("For 'every N days' and 'N days after each medicine session'."),
@@ -120,9 +119,10 @@ def answers_from(form, instrument: Instrument) -> list[int]:
 def scores_form_class(code: str) -> type[FlaskForm]:
     spec = SCORES_ONLY[code]
     attrs = {
-        score.key: DecimalField(
+        score.key: FiniteDecimalField(
             _l(score.label),
             places=score.decimals,
+            digits=7,  # MeasureResponse.total is Numeric(7, 2)
             validators=[
                 InputRequired(),
                 NumberRange(

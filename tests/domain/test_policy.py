@@ -17,6 +17,7 @@ from tracker.domain.policy import (
     can_use_clinician_area,
     can_use_portal,
     can_view_client,
+    can_void_session,
 )
 
 PRACTICE = 1
@@ -179,3 +180,33 @@ def test_audience_predicates(actor, clinician_area, portal, administer):
     assert can_use_clinician_area(actor) is clinician_area
     assert can_use_portal(actor) is portal
     assert can_administer_practice(actor) is administer
+
+
+# can_void_session: (actor, record, author id, expected). The author is 11 (a co-therapist)
+# unless the row says otherwise.
+VOID_CASES = {
+    "the author (co-therapist)": (Person(11, "therapist"), CLIENT, 11, True),
+    "the primary therapist, not the author": (Person(PRIMARY_ID, "therapist"), CLIENT, 11, True),
+    "a supervisor on the team": (Person(13, "therapist"), CLIENT, 11, True),
+    "an admin supervising": (Person(30, "admin"), CLIENT_WITH_ADMIN_SUPERVISING, 11, True),
+    "another co-therapist": (Person(11, "therapist"), CLIENT, PRIMARY_ID, False),
+    "the prescriber, not the author": (Person(12, "therapist"), CLIENT, 11, False),
+    "the prescriber who wrote it": (Person(12, "therapist"), CLIENT, 12, True),
+    "the author, no longer on the team": (Person(40, "therapist"), CLIENT, 40, False),
+    "the author, inactive": (Person(14, "therapist", active=False), CLIENT, 14, False),
+    "the author's id in another practice": (
+        Person(11, "therapist", practice_id=OTHER_PRACTICE),
+        CLIENT,
+        11,
+        False,
+    ),
+    "an admin off the team": (Person(30, "admin"), CLIENT, 11, False),
+    "the client": (Person(PORTAL_USER_ID, "client"), CLIENT, 11, False),
+}
+
+
+@pytest.mark.parametrize(
+    ("actor", "record", "author_id", "expected"), VOID_CASES.values(), ids=list(VOID_CASES)
+)
+def test_can_void_session(actor, record, author_id, expected):
+    assert can_void_session(actor, record, author_id) is expected

@@ -143,9 +143,11 @@ def therapist_documents_a_medicine_session(journey: Journey, story: Story) -> No
     expect(dosing).to_contain_text("Given despite the blood-pressure hold")
     expect(dosing).to_contain_text(OVERRIDE_REASON)
 
-    page.get_by_role("button", name="Sign the note").click()
+    page.get_by_role("button", name="Sign the note…").click()
+    expect(page.locator(".sign-panel")).to_contain_text("1 dose")
+    page.get_by_role("button", name="Sign and lock").click()
     expect(page.get_by_text("Note signed.")).to_be_visible()
-    expect(page.get_by_role("button", name="Sign the note")).to_have_count(0)
+    expect(page.get_by_role("button", name="Sign the note…")).to_have_count(0)
     type_into(page.get_by_label("Addendum"), ADDENDUM)
     page.get_by_role("button", name="Add addendum").click()
     expect(page.get_by_text("Addendum added.")).to_be_visible()

@@ -35,9 +35,12 @@ from tracker.services import sessions as service
 
 @pytest.fixture
 def documented(world):
-    """A KABSP medicine draft with one dose (ready to be given: clearance, consent, the
-    checklist and a reading before it), one brainspot and the discharge."""
-    session = make_session(world.client_a, world.therapist_a, modality="kabsp")
+    """A KABSP medicine draft (in the past, with a note: it may be signed) with one
+    dose (ready to be given: clearance, consent, the checklist and a reading before it),
+    one brainspot and the discharge."""
+    session = make_session(
+        world.client_a, world.therapist_a, modality="kabsp", note={"subjective": "Calm."}
+    )
     make_ready(session, reading_minutes=5)
     make_administration(session)
     make_brainspot(session)

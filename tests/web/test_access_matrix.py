@@ -194,6 +194,10 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("clinician.edit_session", "GET"): STAFF_OWN_CLIENT,
     ("clinician.edit_session", "POST"): STAFF_OWN_CLIENT,
     ("clinician.sign_session", "POST"): STAFF_OWN_CLIENT,
+    # "entered in error": the author, the primary therapist or a care-team supervisor
+    # (can_void_session); the scene's session is therapist A's own draft, so A is let in
+    # and told a draft cannot be voided.
+    ("clinician.void_session", "POST"): STAFF_OWN_CLIENT,
     ("clinician.add_addendum", "POST"): STAFF_OWN_CLIENT,
     ("clinician.add_administration", "POST"): STAFF_OWN_CLIENT,
     ("clinician.add_vitals", "POST"): STAFF_OWN_CLIENT,
@@ -494,6 +498,7 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
     "clinician.show_session": _session,
     "clinician.edit_session": _session,
     "clinician.sign_session": _session,
+    "clinician.void_session": _session,
     "clinician.add_addendum": _session,
     "clinician.add_administration": _session,
     "clinician.add_vitals": _session,

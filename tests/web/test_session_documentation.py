@@ -395,30 +395,36 @@ def test_signing_an_outdated_view_is_refused(therapist, world, medicine):
         post(therapist, path, session_form(note_soap_plan="Changed.", version="1")).status_code
         == 302
     )
-    response = post(therapist, f"{session_url(medicine)}/sign", {"version": "1"})
+    response = post(therapist, f"{session_url(medicine)}/sign", {"version": "1", "confirm": "1"})
     assert response.status_code == 302
     page = therapist.get(session_url(medicine)).get_data(as_text=True)
     assert "The note changed since you opened it." in page
     assert stored(medicine.id).status == "draft"
 
 
-def test_a_signed_note_cannot_be_edited_or_resigned(therapist, world, medicine):
-    assert post(therapist, f"{session_url(medicine)}/sign", {"version": "1"}).status_code == 302
+def test_a_signed_note_cannot_be_edited_or_resigned(therapist, world):
+    medicine = make_session(world.client_a, world.therapist_a, note={"plan": "Signed plan."})
+    db.session.commit()
+    sign_data = {"version": "1", "confirm": "1"}
+    assert post(therapist, f"{session_url(medicine)}/sign", sign_data).status_code == 302
     signed = stored(medicine.id)
     assert signed.status == "signed" and signed.signed_by_id == world.therapist_a.id
     page = therapist.get(session_url(medicine)).get_data(as_text=True)
     assert "Signed by Tara A" in page
     assert "Edit the draft" not in page
+    assert "Sign the note…" not in page
     assert therapist.get(f"{session_url(medicine)}/edit").status_code == 302
     response = post(
         therapist, f"{session_url(medicine)}/edit", session_form(note_soap_plan="No.", version="2")
     )
     assert response.status_code == 302
-    assert post(therapist, f"{session_url(medicine)}/sign", {"version": "2"}).status_code == 302
+    resign = {"version": "2", "confirm": "1"}
+    assert post(therapist, f"{session_url(medicine)}/sign", resign).status_code == 302
     for part in ("vitals", "administrations", "brainspots"):
         assert post(therapist, f"{session_url(medicine)}/{part}", {}).status_code == 409
     after = stored(medicine.id)
-    assert after.note_body is None and after.signed_at == signed.signed_at
+    assert after.note_sections_text == {"plan": "Signed plan."}
+    assert after.signed_at == signed.signed_at
 
 
 # --- dosing ---------------------------------------------------------------------------------
@@ -878,6 +884,8 @@ class TestTimeline:
             session = make_session(
                 world.client_a, phase=phase, modality=modality, starts_at=days_ago(days)
             )
+            if phase == "medicine":
+                make_administration(session)  # the last dose comes from real doses
             ids[days] = session.id
         make_session(world.client_b, starts_at=days_ago(1))
         db.session.commit()
@@ -935,7 +943,7 @@ class TestTimeline:
         assert warned == [False, True, False]  # no. 3 (window open), no. 2, no. 1
 
     def test_no_warning_when_every_window_is_closed_or_open(self, therapist, world):
-        make_session(world.client_a, starts_at=days_ago(10))
+        make_administration(make_session(world.client_a, starts_at=days_ago(10)))
         make_session(world.client_a, phase="integration", starts_at=days_ago(3))  # day 7
         db.session.commit()
         page = therapist.get(sessions_url(world.client_a.id)).get_data(as_text=True)
@@ -1058,7 +1066,7 @@ def test_every_view_change_signature_and_addendum_is_audited_without_clinical_te
         "reason": "CANARY-DISCHARGE",
     }
     assert post(therapist, f"{base}/discharge", discharge).status_code == 302
-    assert post(therapist, f"{base}/sign", {"version": "2"}).status_code == 302
+    assert post(therapist, f"{base}/sign", {"version": "2", "confirm": "1"}).status_code == 302
     added = post(therapist, f"{base}/addenda", {"body": "CANARY-ADDENDUM"})
     assert added.status_code == 302
 
@@ -1143,7 +1151,7 @@ def routes(client_id: int, records: dict) -> list[tuple[str, str, dict]]:
         ("GET", f"/clients/{client_id}/spot-map", {}),
         ("POST", f"{sessions_url(client_id)}/new", session_form()),
         ("POST", f"{draft}/edit", edit),
-        ("POST", f"{draft}/sign", {"version": "1"}),
+        ("POST", f"{draft}/sign", {"version": "1", "confirm": "1"}),
         ("POST", f"{signed}/addenda", {"body": "Intruder 667."}),
         ("POST", f"{draft}/administrations", DOSE),
         ("POST", f"{draft}/vitals", vitals_rows({"taken_time": "09:10", "spo2": "97"})),

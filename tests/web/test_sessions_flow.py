@@ -169,7 +169,7 @@ def test_a_medicine_session_from_the_readiness_gate_to_signing(client, prescribe
 
     # Signing waits for the prescriber's retrospective reason.
     version = str(db.session.get(TherapySession, session_id).version)
-    refused = post(client, f"{base}/sign", {"version": version}, token)
+    refused = post(client, f"{base}/sign", {"version": version, "confirm": "1"}, token)
     assert refused.status_code == 409
     assert "the prescriber gives the reason before the note is signed" in (
         refused.get_data(as_text=True)
@@ -190,7 +190,7 @@ def test_a_medicine_session_from_the_readiness_gate_to_signing(client, prescribe
     db.session.expire_all()
     assert db.session.get(KetamineAdministration, saved.id).retro_findings == "bp_hold"
 
-    signed = post(client, f"{base}/sign", {"version": version}, token)
+    signed = post(client, f"{base}/sign", {"version": version, "confirm": "1"}, token)
     assert signed.status_code == 302
     db.session.expire_all()
     session = db.session.get(TherapySession, session_id)
@@ -226,9 +226,11 @@ def test_a_session_with_a_dose_is_not_signed_without_a_discharge(client, prescri
         "override_reason": "Documented afterwards from the paper chart.",
     }
     assert post(prescriber, f"{base}/administrations", dose, doctor_token).status_code == 302
-    refused = post(client, f"{base}/sign", {"version": "1"}, csrf_token(client, base))
+    refused = post(
+        client, f"{base}/sign", {"version": "1", "confirm": "1"}, csrf_token(client, base)
+    )
     assert refused.status_code == 409
-    assert "Record the discharge (or why the client did not go home) before signing." in (
+    assert "Ketamine was given: record the discharge, or document why there is none" in (
         refused.get_data(as_text=True)
     )
     # Not going home needs the reason, and then the note can be signed.
@@ -239,7 +241,7 @@ def test_a_session_with_a_dose_is_not_signed_without_a_discharge(client, prescri
     assert "Say what happened instead of going home." in refused.get_data(as_text=True)
     transfer["reason"] = "Chest pain at 10:05; ambulance called, handed over at 10:10."
     assert post(client, f"{base}/discharge", transfer, token).status_code == 302
-    assert post(client, f"{base}/sign", {"version": "1"}, token).status_code == 302
+    assert post(client, f"{base}/sign", {"version": "1", "confirm": "1"}, token).status_code == 302
 
 
 def test_the_checklist_is_the_practices_and_all_done_ticks_every_item(client, world):

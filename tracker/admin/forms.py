@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from tracker.domain.policy import Role
+from tracker.forms import BoundedIntegerField
 
 
 class CreateUserForm(FlaskForm):
@@ -58,38 +59,38 @@ class PracticeForm(FlaskForm):
     report_footer = TextAreaField(
         _l("Report footer"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
     )
-    hold_systolic = IntegerField(
+    hold_systolic = BoundedIntegerField(
         _l("Hold dosing above systolic (mmHg)"), validators=[InputRequired()]
     )
-    hold_diastolic = IntegerField(
+    hold_diastolic = BoundedIntegerField(
         _l("Hold dosing above diastolic (mmHg)"), validators=[InputRequired()]
     )
-    alert_systolic_low = IntegerField(
+    alert_systolic_low = BoundedIntegerField(
         _l("Alert below systolic (mmHg)"), validators=[InputRequired()]
     )
-    alert_systolic_high = IntegerField(
+    alert_systolic_high = BoundedIntegerField(
         _l("Alert above systolic (mmHg)"), validators=[InputRequired()]
     )
-    alert_heart_rate_low = IntegerField(
+    alert_heart_rate_low = BoundedIntegerField(
         _l("Alert below heart rate (/min)"), validators=[InputRequired()]
     )
-    alert_heart_rate_high = IntegerField(
+    alert_heart_rate_high = BoundedIntegerField(
         _l("Alert above heart rate (/min)"), validators=[InputRequired()]
     )
-    alert_spo2_low = IntegerField(_l("Alert below SpO₂ (%)"), validators=[InputRequired()])
-    clearance_valid_months = IntegerField(
+    alert_spo2_low = BoundedIntegerField(_l("Alert below SpO₂ (%)"), validators=[InputRequired()])
+    clearance_valid_months = BoundedIntegerField(
         _l("A medical clearance holds for (months)"),
         validators=[InputRequired(), NumberRange(min=1, max=24)],
     )
-    min_dose_interval_hours = IntegerField(
+    min_dose_interval_hours = BoundedIntegerField(
         _l("Minimum time between medicine sessions (hours)"),
         validators=[InputRequired(), NumberRange(min=0, max=336)],
     )
-    monitoring_interval_minutes = IntegerField(
+    monitoring_interval_minutes = BoundedIntegerField(
         _l("Vitals every (minutes) after the first dose"),
         validators=[InputRequired(), NumberRange(min=5, max=60)],
     )
-    min_observation_minutes = IntegerField(
+    min_observation_minutes = BoundedIntegerField(
         _l("Minimum observation after the last dose (minutes)"),
         validators=[InputRequired(), NumberRange(min=30, max=480)],
     )
@@ -124,4 +125,4 @@ class AuditFilterForm(FlaskForm):
 
     action = SelectField(_l("Action"), validators=[Optional()])
     actor_id = SelectField(_l("Who"), validators=[Optional()])
-    client_id = IntegerField(_l("Client no."), validators=[Optional()])
+    client_id = BoundedIntegerField(_l("Client no."), validators=[Optional()])

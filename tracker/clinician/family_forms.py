@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     Form,
     FormField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -19,7 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from tracker.clinician.integration_forms import MultiCheckboxField, optional_int
 from tracker.domain import genogram as rules
-from tracker.forms import choices
+from tracker.forms import BoundedIntegerField, choices
 
 YEAR = [Optional(), NumberRange(min=1800, max=2100, message=_l("Enter a year such as 1948."))]
 
@@ -31,8 +30,8 @@ def _death_after_birth(form, field) -> None:
 
 class PersonFields(Form):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
-    birth_year = IntegerField(_l("Born (year)"), validators=YEAR)
-    death_year = IntegerField(_l("Died (year)"), validators=[*YEAR, _death_after_birth])
+    birth_year = BoundedIntegerField(_l("Born (year)"), validators=YEAR)
+    death_year = BoundedIntegerField(_l("Died (year)"), validators=[*YEAR, _death_after_birth])
     deceased = BooleanField(_l("Deceased"))
 
 
@@ -90,12 +89,12 @@ class MemberForm(FlaskForm):
     )
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     sex = SelectField(_l("Symbol"), validators=[DataRequired()])
-    birth_year = IntegerField(_l("Born (year)"), validators=YEAR)
+    birth_year = BoundedIntegerField(_l("Born (year)"), validators=YEAR)
     birth_approximate = BooleanField(_l("approximately"))
-    death_year = IntegerField(_l("Died (year)"), validators=[*YEAR, _death_after_birth])
+    death_year = BoundedIntegerField(_l("Died (year)"), validators=[*YEAR, _death_after_birth])
     death_approximate = BooleanField(_l("approximately"))
     deceased = BooleanField(_l("Deceased (year unknown)"))
-    twin_group = IntegerField(
+    twin_group = BoundedIntegerField(
         _l("Twin group"),
         validators=[Optional(), NumberRange(min=1, max=99)],
         description=_l("Give twins the same number."),
@@ -139,8 +138,8 @@ class PartnershipForm(FlaskForm):
     a_id = SelectField(_l("Partner"), coerce=optional_int, validators=[DataRequired()])
     b_id = SelectField(_l("and"), coerce=optional_int, validators=[DataRequired()])
     kind = SelectField(_l("Partnership"), validators=[DataRequired()])
-    start_year = IntegerField(_l("From (year)"), validators=YEAR)
-    end_year = IntegerField(_l("Until (year)"), validators=YEAR)
+    start_year = BoundedIntegerField(_l("From (year)"), validators=YEAR)
+    end_year = BoundedIntegerField(_l("Until (year)"), validators=YEAR)
 
     def __init__(self, *args, members=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -167,8 +166,8 @@ class EventForm(FlaskForm):
     kind = SelectField(_l("What happened"), validators=[DataRequired()])
     member_id = SelectField(_l("Happened to"), coerce=optional_int, validators=[Optional()])
     branch = SelectField(_l("Or to a whole branch"), validators=[Optional()])
-    start_year = IntegerField(_l("From (year)"), validators=YEAR)
-    end_year = IntegerField(_l("Until (year)"), validators=YEAR)
+    start_year = BoundedIntegerField(_l("From (year)"), validators=YEAR)
+    end_year = BoundedIntegerField(_l("Until (year)"), validators=YEAR)
     description = TextAreaField(
         _l("Short description"), validators=[Optional(), Length(max=3000)], render_kw={"rows": 2}
     )

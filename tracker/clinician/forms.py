@@ -10,9 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -38,7 +36,7 @@ from tracker.domain.clients import (
     MIN_WEIGHT_KG,
     SCREENING_DECISION_LABELS,
 )
-from tracker.forms import choices
+from tracker.forms import BoundedIntegerField, FiniteDecimalField, choices
 
 
 def not_in_future(form, field) -> None:
@@ -89,9 +87,10 @@ class ClientForm(FlaskForm):
 
 class ScreeningForm(FlaskForm):
     screened_on = DateField(_l("Screening date"), validators=[InputRequired(), not_in_future])
-    weight_kg = DecimalField(
+    weight_kg = FiniteDecimalField(
         _l("Weight (kg)"),
         places=1,
+        digits=5,
         validators=[
             Optional(),
             NumberRange(
@@ -112,11 +111,11 @@ class ScreeningForm(FlaskForm):
         validators=[Optional(), Length(max=10000)],
         render_kw={"rows": 4},
     )
-    bp_systolic = IntegerField(
+    bp_systolic = BoundedIntegerField(
         _l("Blood pressure at review: systolic"),
         validators=[Optional(), NumberRange(min=60, max=260, message=_l("Between 60 and 260."))],
     )
-    bp_diastolic = IntegerField(
+    bp_diastolic = BoundedIntegerField(
         _l("Diastolic"),
         validators=[Optional(), NumberRange(min=30, max=180, message=_l("Between 30 and 180."))],
     )

@@ -10,7 +10,6 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -31,7 +30,7 @@ from tracker.domain.goals import DOMAIN_LABELS, RATING_SCALE, STATUS_LABELS
 from tracker.domain.homework import CATEGORY_LABELS, RECURRENCE_LABELS, WEEKDAY_LABELS
 from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.domain.scoring import TOTAL_RANGE
-from tracker.forms import choices, valid_email
+from tracker.forms import BoundedIntegerField, choices, valid_email
 
 
 def optional_int(value):
@@ -81,7 +80,9 @@ class GoalForm(GoalFields, FlaskForm):
     status = SelectField(_l("Status"), validators=[DataRequired()])
     measure_code = SelectField(_l("Outcome measure"), validators=[Optional()])
     measure_comparison = SelectField(_l("Target"), validators=[Optional()])
-    measure_value = IntegerField(_l("Score"), validators=[Optional(), NumberRange(min=0, max=100)])
+    measure_value = BoundedIntegerField(
+        _l("Score"), validators=[Optional(), NumberRange(min=0, max=100)]
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -8,12 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -21,7 +19,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from tracker.domain.brainspots import (
     DEPTH_LABELS,
@@ -39,9 +44,12 @@ from tracker.domain.sessions import (
     SETTING_LABELS,
     SUICIDE_SCREEN_LABELS,
 )
-from tracker.forms import choices
+from tracker.forms import BoundedIntegerField, FiniteDecimalField, choices
 
 NOTE_TEXT_MAX = 50_000
+
+# The hidden optimistic-locking version: digits only, so a tampered value is a 400.
+VERSION = Regexp(r"^\d{1,9}$")
 
 
 def note_field_name(note_format: str, key: str) -> str:
@@ -51,7 +59,14 @@ def note_field_name(note_format: str, key: str) -> str:
 class SessionForm(FlaskForm):
     session_date = DateField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
-    duration_minutes = IntegerField(
+    # Shown only when the start time happens twice (the night the clocks go back):
+    # which of the two is meant. Labels are set by the view (set_fold_options).
+    start_fold = RadioField(
+        _l("Which start time is meant?"),
+        choices=[SelectChoice("0", "0"), SelectChoice("1", "1")],
+        validators=[Optional()],
+    )
+    duration_minutes = BoundedIntegerField(
         _l("Duration (minutes)"),
         validators=[
             InputRequired(),
@@ -83,7 +98,7 @@ class SessionForm(FlaskForm):
         ),
         render_kw={"rows": 3},
     )
-    version = HiddenField()
+    version = HiddenField(validators=[Optional(), VERSION])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -127,7 +142,25 @@ for _format, _sections in NOTE_FORMATS.items():
 
 
 class SignForm(FlaskForm):
-    version = HiddenField(validators=[DataRequired()])
+    version = HiddenField(validators=[DataRequired(), VERSION])
+    # "1" is posted by the confirmation panel's "Sign and lock" only (no default: a
+    # POST without it signs nothing).
+    confirm = HiddenField()
+
+
+class VoidForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why was this note entered in error?"),
+        validators=[
+            DataRequired(message=_l("Write why the note was entered in error.")),
+            Length(max=5000),
+        ],
+        description=_l(
+            "For example: written under the wrong client. The note stays visible, struck "
+            "through, with your name, the time and this reason."
+        ),
+        render_kw={"rows": 3},
+    )
 
 
 class AddendumForm(FlaskForm):
@@ -149,10 +182,11 @@ def _optional_int(value: object) -> int | None:
 
 class AdministrationForm(FlaskForm):
     route = SelectField(_l("Route"), validators=[DataRequired()])
-    dose_mg = DecimalField(_l("Dose (mg)"), places=2, validators=[InputRequired()])
-    weight_kg = DecimalField(
+    dose_mg = FiniteDecimalField(_l("Dose (mg)"), places=2, digits=7, validators=[InputRequired()])
+    weight_kg = FiniteDecimalField(
         _l("Client weight (kg)"),
         places=1,
+        digits=5,
         validators=[InputRequired()],
         description=_l("Pre-filled from the latest medical screening."),
     )
@@ -245,10 +279,10 @@ class VitalRowForm(Form):
     filled row without a time is taken now."""
 
     taken_time = TimeField(_l("Time"), validators=[Optional()])
-    systolic = IntegerField(_l("Systolic"), validators=[Optional()])
-    diastolic = IntegerField(_l("Diastolic"), validators=[Optional()])
-    heart_rate = IntegerField(_l("Heart rate"), validators=[Optional()])
-    spo2 = IntegerField(_l("SpO₂ %"), validators=[Optional()])
+    systolic = BoundedIntegerField(_l("Systolic"), validators=[Optional()])
+    diastolic = BoundedIntegerField(_l("Diastolic"), validators=[Optional()])
+    heart_rate = BoundedIntegerField(_l("Heart rate"), validators=[Optional()])
+    spo2 = BoundedIntegerField(_l("SpO₂ %"), validators=[Optional()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
     def is_empty(self) -> bool:
@@ -293,7 +327,7 @@ class BrainspotForm(FlaskForm):
     suds_end = SelectField(_l("SUDS at end"), coerce=_optional_int, validators=[Optional()])
     body_location = StringField(_l("Body location"), validators=[Optional(), Length(max=300)])
     biolateral_sound = StringField(_l("BioLateral sound"), validators=[Optional(), Length(max=120)])
-    minutes_since_dose = IntegerField(
+    minutes_since_dose = BoundedIntegerField(
         _l("Minutes since the ketamine dose"),
         validators=[Optional(), NumberRange(min=0, max=720)],
     )

@@ -7,7 +7,9 @@ from datetime import datetime, time
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from tracker.clinician import bp
 from tracker.clinician import dose_entry as medicine_views
@@ -24,19 +26,28 @@ from tracker.clinician.session_forms import (
     SignForm,
     TimelineFilterForm,
     VitalsForm,
+    VoidForm,
     note_field_name,
 )
 from tracker.domain import brainspots as spot_rules
 from tracker.domain import dosing, readiness
 from tracker.domain import sessions as rules
 from tracker.domain import vitals as vital_rules
-from tracker.domain.clock import local_to_utc, utc_to_local
+from tracker.domain.clock import (
+    AmbiguousLocalTime,
+    FoldOption,
+    NonexistentLocalTime,
+    fold_options,
+    local_to_utc_checked,
+    utc_to_local,
+)
 from tracker.domain.policy import (
     can_add_addendum,
     can_document_sessions,
     can_override_readiness,
     can_record_adverse_event,
     can_record_dosing,
+    can_void_session,
 )
 from tracker.extensions import db
 from tracker.forms import problem_text
@@ -148,9 +159,9 @@ def list_sessions(client_id: int):
 # --- create and edit -----------------------------------------------------------------
 
 
-def _session_data(form: SessionForm, practice: Practice) -> dict:
+def _session_data(form: SessionForm, starts_at: datetime) -> dict:
     return {
-        "starts_at": local_to_utc(form.session_date.data, form.start_time.data, practice.timezone),
+        "starts_at": starts_at,
         "duration_minutes": form.duration_minutes.data,
         "modality": form.modality.data,
         "phase": form.phase.data,
@@ -161,6 +172,48 @@ def _session_data(form: SessionForm, practice: Practice) -> dict:
         "suicide_screen": form.suicide_screen.data,
         "risk_follow_up": form.risk_follow_up.data,
     }
+
+
+FOLD_LABELS = {
+    (0, True): _l("first %(time)s (summer time, %(zone)s)"),
+    (0, False): _l("first %(time)s (winter time, %(zone)s)"),
+    (1, True): _l("second %(time)s (summer time, %(zone)s)"),
+    (1, False): _l("second %(time)s (winter time, %(zone)s)"),
+}
+
+
+def _fold_choices(form: SessionForm, practice: Practice) -> tuple[FoldOption, ...]:
+    """When the typed start happens twice, label the choice between the two (and say
+    the form should show it); otherwise nothing to choose."""
+    if form.session_date.data is None or form.start_time.data is None:
+        return ()
+    options = fold_options(form.session_date.data, form.start_time.data, practice.timezone)
+    if options is None:
+        return ()
+    at = form.start_time.data.strftime("%H:%M")
+    form.start_fold.choices = [
+        SelectChoice(
+            str(o.fold),
+            str(FOLD_LABELS[o.fold, o.summer_time]) % {"time": at, "zone": o.abbreviation},
+        )
+        for o in options
+    ]
+    return options
+
+
+def _checked_start(form: SessionForm, practice: Practice) -> datetime | None:
+    """The start as UTC; ``None``, with the message next to the field, when that local
+    time does not exist (clocks forward) or happens twice and the form has not said which."""
+    fold = int(form.start_fold.data) if form.start_fold.data in ("0", "1") else None
+    try:
+        return local_to_utc_checked(
+            form.session_date.data, form.start_time.data, practice.timezone, fold
+        )
+    except NonexistentLocalTime as gap:
+        form.start_time.errors.append(problem_text(gap.problem))
+    except AmbiguousLocalTime as ambiguous:
+        form.start_fold.errors.append(problem_text(ambiguous.problem))
+    return None
 
 
 def _stray_text_refused(form: SessionForm) -> bool:
@@ -181,6 +234,7 @@ def _stray_text_refused(form: SessionForm) -> bool:
 
 def _render_session_form(client, form, session=None, status=200, current=None):
     visible = {form.note_format.data or "soap", *form.stray_note_formats()}
+    practice = _practice()
     return (
         render_template(
             "clinician/sessions/form.html",
@@ -193,7 +247,8 @@ def _render_session_form(client, form, session=None, status=200, current=None):
                 if current
                 else []
             ),
-            tz=_practice().timezone,
+            tz=practice.timezone,
+            fold_choice=bool(_fold_choices(form, practice)),
             visible_formats=visible,
             note_formats=rules.NOTE_FORMATS,
             labels=LABELS,
@@ -216,12 +271,16 @@ def new_session(client_id: int):
             if last is not None:
                 _audit_session("session.view", client, last, "form=from_last")
                 db.session.commit()
-    elif form.validate_on_submit() and not _stray_text_refused(form):
+    elif (
+        form.validate_on_submit()
+        and not _stray_text_refused(form)
+        and (starts_at := _checked_start(form, practice))
+    ):
         try:
             session = session_service.create_session(
                 client,
                 current_user,
-                _session_data(form, practice),
+                _session_data(form, starts_at),
                 form.note_text(form.note_format.data),
             )
         except session_service.SessionRejected as rejected:
@@ -258,6 +317,7 @@ def _fill_form_from(form: SessionForm, session, practice: Practice) -> None:
     local = utc_to_local(session.starts_at, practice.timezone)
     form.session_date.data = local.date()
     form.start_time.data = local.time().replace(second=0, microsecond=0)
+    form.start_fold.data = str(local.fold)  # which one, if the time happens twice
     for name in (
         "duration_minutes",
         "modality",
@@ -293,11 +353,15 @@ def edit_session(client_id: int, session_id: int):
         _audit_session("session.view", client, session, "form=edit")
         db.session.commit()
         return _render_session_form(client, form, session)
-    if form.validate_on_submit() and not _stray_text_refused(form):
+    if (
+        form.validate_on_submit()
+        and not _stray_text_refused(form)
+        and (starts_at := _checked_start(form, practice))
+    ):
         try:
             changed = session_service.update_session(
                 session,
-                _session_data(form, practice),
+                _session_data(form, starts_at),
                 form.note_text(form.note_format.data),
                 expected_version=int(form.version.data or 0),
             )
@@ -365,6 +429,7 @@ def _session_page(client, session, status=200, **forms):
     if panel and may["document"] and "note_form" not in forms:
         forms["note_form"] = medicine_views.filled_note_form(session)
     forms.setdefault("adverse_event_form", adverse_event_session_form(session, practice))
+    _add_sign_and_void_panels(client, session, forms, practice)
     return (
         render_template(
             "clinician/sessions/show.html",
@@ -395,8 +460,6 @@ def _session_page(client, session, status=200, **forms):
 
 
 def _earlier_choices(earlier, practice: Practice):
-    from wtforms import SelectChoice
-
     return [
         SelectChoice(
             str(spot.id),
@@ -422,6 +485,24 @@ def show_session(client_id: int, session_id: int):
     return _session_page(client, session)
 
 
+# --- signing and "entered in error" (the panels _sign.html and _void.html) --------------
+
+
+def _add_sign_and_void_panels(client, session, context: dict, practice: Practice) -> None:
+    """What the sign and void panels of the session page show (no query: the counts
+    and the void come with ``get_session``)."""
+    if not session.is_signed:
+        context.setdefault("sign_preview", session_service.sign_preview(session, practice))
+    context.setdefault("sign_open", False)
+    context.setdefault("sign_error", "")
+    context.setdefault("void_form", VoidForm(formdata=None))
+    context["may_void"] = (
+        session.is_signed
+        and not session.is_voided
+        and can_void_session(current_user, client, session.therapist_id)
+    )
+
+
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/sign", methods=["POST"])
 @translate_service_errors
 def sign_session(client_id: int, session_id: int):
@@ -430,22 +511,51 @@ def sign_session(client_id: int, session_id: int):
     form = SignForm()
     if not form.validate_on_submit():
         abort(400)
+    if form.confirm.data != "1":
+        message = _("Nothing was signed: check what will be locked, then choose “Sign and lock”.")
+        return _session_page(client, session, 400, sign_open=True, sign_error=message)
     try:
-        session_service.sign_session(session, current_user, int(form.version.data), _practice())
-    except session_service.SessionRejected as rejected:
-        for problem in rejected.problems.values():
-            flash(problem_text(problem), "warning")
-        return _session_page(client, session, 409)
+        session_service.sign_session(
+            session, current_user, int(form.version.data), practice=_practice()
+        )
     except session_service.SignedSessionError:
         flash(_("This note was already signed."), "info")
         return redirect(session_url(session))
     except session_service.StaleEditError:
         flash(_("The note changed since you opened it. Read it again, then sign."), "warning")
         return redirect(session_url(session))
+    except session_service.SignRejected:
+        message = _("The note was not signed. See why under “Sign the note…”.")
+        return _session_page(client, session, 409, sign_open=True, sign_error=message)
     _audit_session("session.sign", client, session)
     db.session.commit()
     flash(_("Note signed. It can no longer change; corrections go in addenda."), "success")
     return redirect(session_url(session))
+
+
+@bp.route("/clients/<int:client_id>/sessions/<int:session_id>/void", methods=["POST"])
+@translate_service_errors
+def void_session(client_id: int, session_id: int):
+    client = client_service.get_client(current_user, client_id)
+    session = session_service.get_session(client, session_id)
+    try:
+        session_service.check_voidable(client, session, current_user)
+    except session_service.VoidRejected as rejected:
+        flash(problem_text(rejected.problem), "info")
+        return redirect(session_url(session))
+    form = VoidForm()
+    if not form.validate_on_submit():
+        return _session_page(client, session, 400, void_form=form)
+    void = session_service.void_session(client, session, current_user, form.reason.data)
+    return _record_saved(
+        "session.void",
+        "therapy_session",
+        session.id,
+        client,
+        session,
+        _("Marked as entered in error. The note stays visible, struck through."),
+        detail=f"void={void.id}",
+    )
 
 
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/addenda", methods=["POST"])

@@ -121,6 +121,15 @@ def can_add_addendum(actor: Actor, client: ClientRecord) -> bool:
     return _relation(actor, client) is not None
 
 
+def can_void_session(actor: Actor, client: ClientRecord, session_author_id: int) -> bool:
+    """Mark a signed session "entered in error": its author (while on the care team),
+    the primary therapist, or a care-team supervisor."""
+    relation = _relation(actor, client)
+    if relation is None:
+        return False
+    return actor.id == session_author_id or relation in {"primary", CareTeamRole.SUPERVISOR}
+
+
 def can_manage_goals_and_homework(actor: Actor, client: ClientRecord) -> bool:
     """Set goals, assign homework, invite to the portal: primary and co-therapists."""
     return _relation(actor, client) in {"primary", CareTeamRole.CO_THERAPIST}

@@ -1,9 +1,10 @@
-"""Session vocabularies, note formats, the risk rule and the course view."""
+"""Session vocabularies, note formats, the risk rule, the signing rules and the course view."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from tracker.domain.messages import N_, Problem
@@ -188,31 +189,34 @@ class CourseView:
 INTEGRATION_WINDOW_DAYS = 7
 
 
-def build_course_view(sessions: list[CourseSession], today: date) -> CourseView:
+def build_course_view(
+    sessions: list[CourseSession], today: date, *, dose_days: Iterable[date]
+) -> CourseView:
     """Number the medicine sessions and flag those without integration within 7 days.
 
     A medicine session is "missing integration" when no integration session falls on
     days 0..7 after it and the 7 days have passed (before that it is merely due).
+
+    The last dose is the latest of ``dose_days``, the local days of recorded ketamine
+    administrations, never a phase label: a planned medicine session gives no dose,
+    and a day after ``today`` is ignored, so "days since" is never negative.
     """
     ordered = sorted(sessions, key=lambda s: (s.day, s.id))
     integration_days = [s.day for s in ordered if s.phase == Phase.INTEGRATION]
     entries: list[CourseEntry] = []
     number = 0
-    last_dose: date | None = None
     warnings = 0
     for session in ordered:
         if session.phase == Phase.MEDICINE:
             number += 1
-            last_dose = session.day
             window_end = session.day + timedelta(days=INTEGRATION_WINDOW_DAYS)
             has_integration = any(session.day <= day <= window_end for day in integration_days)
             missing = not has_integration and today > window_end
             warnings += missing
             entries.append(CourseEntry(session, number, missing))
         else:
-            if session.phase == Phase.BOOSTER:
-                last_dose = session.day
             entries.append(CourseEntry(session, None, False))
+    last_dose = max((day for day in dose_days if day <= today), default=None)
     return CourseView(
         entries=entries,
         medicine_count=number,
@@ -220,3 +224,55 @@ def build_course_view(sessions: list[CourseSession], today: date) -> CourseView:
         days_since_last_dose=(today - last_dose).days if last_dose else None,
         warnings=warnings,
     )
+
+
+# --- signing -------------------------------------------------------------------------
+
+
+def sign_problems(
+    *,
+    starts_at: datetime,
+    now: datetime,
+    is_dosing_session: bool,
+    note_empty: bool,
+    dose_count: int,
+    discharge_recorded: bool,
+    no_discharge_reason: str = "",
+) -> list[Problem]:
+    """Why a draft may not be signed yet (empty: it may).
+
+    Signing attests that the note records what happened (the signature makes the
+    entry the authenticated record: CMS Medicare Program Integrity Manual, ch. 3,
+    3.3.2.4 "Signature requirements"), so:
+
+    - a session that has not started cannot be signed: nothing has happened yet;
+    - a medicine (dosing) session needs a written note: the record of a ketamine
+      administration must say how the session went, not only the dose;
+    - a session in which ketamine was given needs a discharge record (stable, who the
+      client left with), or a documented reason why there is none: clients are
+      observed until clinically ready to leave (Spravato/esketamine REMS, FDA 2019,
+      the protocol most KAP practices follow for racemic ketamine too).
+
+    ``starts_at`` and ``now`` are aware datetimes (compared as instants).
+    """
+    problems: list[Problem] = []
+    if starts_at > now:
+        problems.append(
+            Problem(
+                N_("The session has not started yet: it can be signed once it has taken place.")
+            )
+        )
+    if is_dosing_session and note_empty:
+        problems.append(
+            Problem(N_("A medicine session cannot be signed with an empty note: write the note."))
+        )
+    if dose_count and not discharge_recorded and not no_discharge_reason.strip():
+        problems.append(
+            Problem(
+                N_(
+                    "Ketamine was given: record the discharge, or document why there is "
+                    "none, before signing."
+                )
+            )
+        )
+    return problems

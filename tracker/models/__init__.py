@@ -32,6 +32,7 @@ from tracker.models.session import (
     BrainspotRecord,
     KetamineAdministration,
     SessionDischarge,
+    SessionVoid,
     TherapySession,
     VitalSign,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "ReportBatch",
     "SafetyAlert",
     "SessionDischarge",
+    "SessionVoid",
     "TherapySession",
     "User",
     "VitalSign",
@@ -80,7 +82,7 @@ class ImmutableRecordError(RuntimeError):
     """An attempt to change or delete a record that may never change."""
 
 
-APPEND_ONLY = (AuditEvent, Addendum, AdverseEvent)
+APPEND_ONLY = (AuditEvent, Addendum, AdverseEvent, SessionVoid)
 SESSION_CHILDREN = (KetamineAdministration, VitalSign, BrainspotRecord, SessionDischarge)
 
 
@@ -103,9 +105,9 @@ def _signed_parent(db_session: Session, obj: object) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def _refuse_immutable_changes(session: Session, flush_context, instances) -> None:
-    """Audit events, addenda and adverse events are append-only; a signed note and its
-    parts never change. The database triggers say the same; this catches it earlier and
-    clearer."""
+    """Audit events, addenda, adverse events and voids are append-only; a signed note and
+    its parts never change. The database triggers say the same; this catches it earlier
+    and clearer."""
     for obj in session.dirty:
         if not session.is_modified(obj):
             continue

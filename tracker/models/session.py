@@ -3,6 +3,8 @@
 A signed session never changes: the service refuses, and database triggers (see
 migration 0002) refuse UPDATE/DELETE of a signed session and any change to the
 administrations, vitals and brainspots of a signed session. Addenda are append-only.
+A signed session "entered in error" gets a ``SessionVoid`` row (append-only, migration
+0010): the session row itself stays as it was signed.
 """
 
 from __future__ import annotations
@@ -68,6 +70,10 @@ class TherapySession(Base):
         back_populates="session", order_by="Addendum.created_at"
     )
     discharge: Mapped[SessionDischarge | None] = relationship(back_populates="session")
+    # Joined with every load of a session (one small outer join): the timeline and the
+    # page show "entered in error" without a query per row. Read-only from this side:
+    # a void is added by its session_id, never by changing the (signed) session.
+    void: Mapped[SessionVoid | None] = relationship(lazy="joined", uselist=False, viewonly=True)
 
     # Optimistic locking: every UPDATE checks and bumps the version.
     __mapper_args__ = {"version_id_col": version}
@@ -79,6 +85,10 @@ class TherapySession(Base):
     @property
     def is_signed(self) -> bool:
         return self.status == "signed"
+
+    @property
+    def is_voided(self) -> bool:
+        return self.void is not None
 
     @property
     def note_sections_text(self) -> dict[str, str]:
@@ -227,3 +237,17 @@ class Addendum(Base):
 
     session: Mapped[TherapySession] = relationship(back_populates="addenda")
     author: Mapped[User] = relationship()
+
+
+class SessionVoid(Base):
+    """A signed session marked "entered in error": who, when and why. Append-only."""
+
+    __tablename__ = "session_void"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("therapy_session.id"), unique=True)
+    reason: Mapped[str] = mapped_column(EncryptedText)
+    voided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    voided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    voided_by: Mapped[User] = relationship()

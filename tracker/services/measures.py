@@ -29,6 +29,7 @@ from tracker.models import (
 )
 from tracker.models.base import utcnow
 from tracker.services import Forbidden, NotFound
+from tracker.services.sessions import not_voided
 
 # --- assignments ---------------------------------------------------------------------
 
@@ -80,10 +81,13 @@ def stop(assignment: MeasureAssignment, today: date) -> None:
 
 
 def medicine_days(client: Client, practice: Practice) -> list[date]:
-    """Local dates of the client's medicine sessions (one narrow query)."""
+    """Local dates of the client's medicine sessions, not those entered in error (one
+    narrow query)."""
     starts = db.session.scalars(
         select(TherapySession.starts_at).where(
-            TherapySession.client_id == client.id, TherapySession.phase == Phase.MEDICINE
+            TherapySession.client_id == client.id,
+            TherapySession.phase == Phase.MEDICINE,
+            not_voided(),
         )
     )
     return sorted(utc_to_local(moment, practice.timezone).date() for moment in starts)

@@ -46,6 +46,7 @@ from tracker.models import (
     VitalSign,
 )
 from tracker.services import goals as goal_service
+from tracker.services.sessions import not_voided
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def default_period(client: Client, today: date) -> rules.Period:
     first questionnaire (baselines are often taken before the course starts) to today."""
     first_session = db.session.scalar(
         select(TherapySession.starts_at)
-        .where(TherapySession.client_id == client.id)
+        .where(TherapySession.client_id == client.id, not_voided())
         .order_by(TherapySession.starts_at)
         .limit(1)
     )
@@ -130,6 +131,7 @@ def _period_bounds(period: rules.Period, practice: Practice) -> tuple[datetime, 
 
 
 def _sessions(client: Client, practice: Practice, period: rules.Period) -> list[TherapySession]:
+    """The period's sessions; those entered in error are left out of the report."""
     start, end = _period_bounds(period, practice)
     sessions = list(
         db.session.scalars(
@@ -138,6 +140,7 @@ def _sessions(client: Client, practice: Practice, period: rules.Period) -> list[
                 TherapySession.client_id == client.id,
                 TherapySession.starts_at >= start,
                 TherapySession.starts_at <= end,
+                not_voided(),
             )
             .options(
                 # Only what the report prints: every column loaded costs (encrypted
@@ -177,6 +180,7 @@ def _session_parts(client: Client, practice: Practice, period: rules.Period) -> 
             TherapySession.client_id == client.id,
             TherapySession.starts_at >= start,
             TherapySession.starts_at <= end,
+            not_voided(),
         )
         .scalar_subquery()
     )

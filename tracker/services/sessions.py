@@ -1,4 +1,5 @@
-"""Session documentation: timeline, notes, signing, addenda, dosing, vitals, brainspots."""
+"""Session documentation: timeline, notes, signing, "entered in error", addenda, dosing,
+vitals, brainspots."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,7 +19,7 @@ from tracker.domain import vitals as vital_rules
 from tracker.domain.brainspots import SpotObservation
 from tracker.domain.clock import utc_to_local
 from tracker.domain.messages import N_, Problem
-from tracker.domain.policy import CareTeamRole, can_override_readiness
+from tracker.domain.policy import CareTeamRole, can_override_readiness, can_void_session
 from tracker.domain.readiness import Finding
 from tracker.extensions import db
 from tracker.models import (
@@ -28,12 +29,14 @@ from tracker.models import (
     KetamineAdministration,
     MedicalScreening,
     Practice,
+    SessionDischarge,
+    SessionVoid,
     TherapySession,
     User,
     VitalSign,
 )
 from tracker.models.base import utcnow
-from tracker.services import NotFound, medicine
+from tracker.services import Forbidden, NotFound, medicine
 
 
 class SessionRejected(ValueError):
@@ -46,6 +49,32 @@ class SessionRejected(ValueError):
 
 class SignedSessionError(RuntimeError):
     """The session is signed: it can no longer change (corrections are addenda)."""
+
+
+class SignRejected(ValueError):
+    """The draft may not be signed yet; ``problems`` say why (not tied to one field)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} sign problem(s)")
+        self.problems = problems
+
+
+class VoidRejected(ValueError):
+    """The session cannot be marked "entered in error" (a draft, or already voided)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def not_voided() -> ColumnElement[bool]:
+    """SQL condition "this ``TherapySession`` was not entered in error".
+
+    Use it in any query over sessions that counts, numbers or reports them (it
+    correlates to the ``therapy_session`` of the enclosing SELECT). The timeline and
+    the session page still show voided sessions, struck through.
+    """
+    return ~exists().where(SessionVoid.session_id == TherapySession.id)
 
 
 class StaleEditError(RuntimeError):
@@ -88,15 +117,19 @@ def timeline_query(client: Client, *, modality: str = "", phase: str = "") -> Se
     return query
 
 
-def course_view(client: Client, practice: Practice, today: date) -> rules.CourseView:
-    """The course summary over all the client's sessions (one narrow query)."""
+def course_view(
+    client: Client, practice: Practice, today: date, now: datetime | None = None
+) -> rules.CourseView:
+    """The course summary over the client's sessions not entered in error, and the last
+    dose from the doses recorded up to ``now`` (two narrow queries)."""
+    now = now or utcnow()
     rows = db.session.execute(
         select(
             TherapySession.id,
             TherapySession.starts_at,
             TherapySession.phase,
             TherapySession.modality,
-        ).where(TherapySession.client_id == client.id)
+        ).where(TherapySession.client_id == client.id, not_voided())
     )
     sessions = [
         rules.CourseSession(
@@ -107,7 +140,17 @@ def course_view(client: Client, practice: Practice, today: date) -> rules.Course
         )
         for row in rows
     ]
-    return rules.build_course_view(sessions, today)
+    last_given = db.session.scalar(
+        select(func.max(KetamineAdministration.given_at))
+        .join(TherapySession, KetamineAdministration.session_id == TherapySession.id)
+        .where(
+            TherapySession.client_id == client.id,
+            not_voided(),
+            KetamineAdministration.given_at <= now,
+        )
+    )
+    dose_days = [utc_to_local(last_given, practice.timezone).date()] if last_given else []
+    return rules.build_course_view(sessions, today, dose_days=dose_days)
 
 
 def get_session(client: Client, session_id: int) -> TherapySession:
@@ -123,6 +166,7 @@ def get_session(client: Client, session_id: int) -> TherapySession:
             selectinload(TherapySession.brainspots).joinedload(BrainspotRecord.earlier_spot),
             selectinload(TherapySession.addenda).joinedload(Addendum.author),
             selectinload(TherapySession.discharge),
+            joinedload(TherapySession.void).joinedload(SessionVoid.voided_by),
         )
     )
     if session is None:
@@ -131,9 +175,10 @@ def get_session(client: Client, session_id: int) -> TherapySession:
 
 
 def last_session(client: Client) -> TherapySession | None:
+    """The newest session not entered in error (what "start from the last note" uses)."""
     return db.session.scalar(
         select(TherapySession)
-        .where(TherapySession.client_id == client.id)
+        .where(TherapySession.client_id == client.id, not_voided())
         .order_by(TherapySession.starts_at.desc(), TherapySession.id.desc())
         .limit(1)
     )
@@ -247,44 +292,104 @@ def update_session(
     return changed
 
 
-def sign_problems(session: TherapySession, practice: Practice) -> dict[str, Problem]:
-    """What stops a draft from being signed: a dose judged unready since it was saved
-    with nobody's reason, and a session with a dose that has no discharge record."""
-    problems: dict[str, Problem] = {}
-    if medicine.unexplained_findings(session, practice):
-        problems["readiness"] = Problem(
-            N_(
-                "A dose is not ready by what is recorded now (for example a reading added "
-                "later): the prescriber gives the reason before the note is signed."
+@dataclass(frozen=True)
+class SignPreview:
+    """What signing would lock, and what still stands in the way."""
+
+    sections_filled: list[str]  # headings (untranslated) of the sections with text
+    sections_empty: list[str]
+    doses: int
+    vitals: int
+    brainspots: int
+    discharge: SessionDischarge | None
+    problems: list[Problem]
+
+
+def _note_is_empty(session: TherapySession) -> bool:
+    return not any(text.strip() for text in session.note_sections_text.values())
+
+
+def sign_preview(
+    session: TherapySession, practice: Practice, now: datetime | None = None
+) -> SignPreview:
+    """The confirmation panel's contents: what signing locks, and what stands in the way
+    (the signing rules, and doses judged unready since with nobody's reason)."""
+    sections = rules.note_sections(session.note_format, session.note_sections_text)
+    doses = len(session.administrations)
+    problems = rules.sign_problems(
+        starts_at=session.starts_at,
+        now=now or utcnow(),
+        is_dosing_session=rules.is_dosing_session(session.modality, session.phase),
+        note_empty=_note_is_empty(session),
+        dose_count=doses,
+        discharge_recorded=session.discharge is not None,
+    )
+    if doses and medicine.unexplained_findings(session, practice):
+        problems.append(
+            Problem(
+                N_(
+                    "A dose is not ready by what is recorded now (for example a reading added "
+                    "later): the prescriber gives the reason before the note is signed."
+                )
             )
         )
-    if session.administrations and session.discharge is None:
-        problems["discharge"] = Problem(
-            N_("Record the discharge (or why the client did not go home) before signing.")
-        )
-    return problems
+    return SignPreview(
+        sections_filled=[section.heading for section, text in sections if text.strip()],
+        sections_empty=[section.heading for section, text in sections if not text.strip()],
+        doses=doses,
+        vitals=len(session.vitals),
+        brainspots=len(session.brainspots),
+        discharge=session.discharge,
+        problems=problems,
+    )
 
 
 def sign_session(
     session: TherapySession,
     actor: User,
     expected_version: int,
+    now: datetime | None = None,
     practice: Practice | None = None,
 ) -> None:
-    """Lock the note for good, once nothing stands in the way."""
+    """Lock the note for good, once the signing rules allow it (else ``SignRejected``)."""
     _require_draft(session)
     practice = practice or db.session.get(Practice, session.client.practice_id)
     if session.version != expected_version:
         raise StaleEditError(session)
-    problems = sign_problems(session, practice)
+    problems = sign_preview(session, practice, now).problems
     if problems:
-        raise SessionRejected(problems)
+        raise SignRejected(problems)
     session.signed_at = utcnow()
     session.signed_by_id = actor.id
     # Status last: an autoflush between these lines would otherwise sign first, and
     # the immutability guard would then (rightly) refuse the rest.
     session.status = "signed"
     db.session.flush()
+
+
+def check_voidable(client: Client, session: TherapySession, actor: User) -> None:
+    """Forbidden unless ``can_void_session``; ``VoidRejected`` for a draft or a session
+    already entered in error."""
+    if not can_void_session(actor, client, session.therapist_id):
+        raise Forbidden(session.id)
+    if not session.is_signed:
+        raise VoidRejected(
+            Problem(N_("Only a signed note can be marked as entered in error; edit the draft."))
+        )
+    if session.void is not None:
+        raise VoidRejected(Problem(N_("This note is already marked as entered in error.")))
+
+
+def void_session(client: Client, session: TherapySession, actor: User, reason: str) -> SessionVoid:
+    """Mark a signed session "entered in error" with the reason. The session row stays
+    exactly as signed: the void is its own append-only row."""
+    check_voidable(client, session, actor)
+    if not reason.strip():
+        raise SessionRejected({"reason": Problem(N_("Write why the note was entered in error."))})
+    void = SessionVoid(session_id=session.id, reason=reason.strip(), voided_by_id=actor.id)
+    db.session.add(void)
+    db.session.flush()
+    return void
 
 
 def add_addendum(session: TherapySession, actor: User, body: str) -> Addendum:
@@ -460,6 +565,7 @@ def earlier_spots(session: TherapySession) -> list[BrainspotRecord]:
             .where(
                 TherapySession.client_id == session.client_id,
                 TherapySession.starts_at < session.starts_at,
+                not_voided(),
             )
             .options(joinedload(BrainspotRecord.session))
             .order_by(TherapySession.starts_at.desc(), BrainspotRecord.id.desc())
@@ -472,7 +578,7 @@ def spot_observations(client: Client, practice: Practice) -> list[SpotObservatio
     rows = db.session.execute(
         select(BrainspotRecord, TherapySession.starts_at)
         .join(TherapySession, BrainspotRecord.session_id == TherapySession.id)
-        .where(TherapySession.client_id == client.id)
+        .where(TherapySession.client_id == client.id, not_voided())
         .order_by(TherapySession.starts_at, BrainspotRecord.id)
     )
     return [
@@ -493,6 +599,9 @@ def spot_observations(client: Client, practice: Practice) -> list[SpotObservatio
 
 
 def session_count(client: Client) -> int:
+    """The client's sessions, not counting those entered in error."""
     return db.session.scalar(
-        select(func.count(TherapySession.id)).where(TherapySession.client_id == client.id)
+        select(func.count(TherapySession.id)).where(
+            TherapySession.client_id == client.id, not_voided()
+        )
     )
