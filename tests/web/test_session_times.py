@@ -144,3 +144,56 @@ def test_a_practice_in_utc_never_asks(app, world):
     assert post(browser, new_path(world), data).status_code == 302
     (session,) = sessions()
     assert session.starts_at == datetime.combine(date(2026, 10, 25), time(2, 30), tzinfo=UTC)
+
+
+# --- readings, doses and the discharge typed on the session's own day -------------------
+
+GAP_MESSAGE = (
+    "02:30 does not exist on 2026-03-29: the clocks go forward then. "
+    "Enter the time as the clock showed it (for example an hour later)."
+)
+
+
+def test_readings_doses_and_discharge_in_the_spring_gap_are_refused(therapist, world):
+    # 01:00 CET to 05:00 CEST on the night the clocks go forward
+    session = make_session(world.client_a, starts_at=datetime(2026, 3, 29, 0, 0, tzinfo=UTC))
+    db.session.commit()
+    base = f"/clients/{world.client_a.id}/sessions/{session.id}"
+    reading = {
+        "rows-0-taken_time": "02:30",
+        "rows-0-systolic": "120",
+        "rows-0-diastolic": "80",
+        "rows-0-heart_rate": "70",
+        "rows-0-spo2": "98",
+    }
+    refused = post(therapist, f"{base}/vitals", reading)
+    assert refused.status_code == 400
+    assert field_error(refused.get_data(as_text=True), "rows-0-taken_time") == GAP_MESSAGE
+    dose = {"route": "im", "dose_mg": "50", "weight_kg": "80", "given_time": "02:30"}
+    refused = post(therapist, f"{base}/administrations", dose)
+    assert refused.status_code == 400
+    assert field_error(refused.get_data(as_text=True), "given_time") == GAP_MESSAGE
+    discharge = {"outcome": "transfer", "discharged_time": "02:30", "reason": "Ambulance."}
+    refused = post(therapist, f"{base}/discharge", discharge)
+    assert refused.status_code == 400
+    assert field_error(refused.get_data(as_text=True), "discharged_time") == GAP_MESSAGE
+    db.session.expire_all()
+    assert db.session.get(TherapySession, session.id).vitals == []
+
+
+def test_a_reading_in_the_autumn_hour_is_the_occurrence_within_the_session(therapist, world):
+    # 03:30 CET on the night the clocks go back (02:30 UTC); 02:50 happened twice that
+    # night, and only the second time (01:50 UTC, CET) is within the session's hour.
+    session = make_session(
+        world.client_a, starts_at=datetime(2026, 10, 25, 2, 30, tzinfo=UTC), duration_minutes=60
+    )
+    db.session.commit()
+    reading = {
+        "rows-0-taken_time": "02:50",
+        "rows-0-heart_rate": "70",
+    }
+    base = f"/clients/{world.client_a.id}/sessions/{session.id}"
+    assert post(therapist, f"{base}/vitals", reading).status_code == 302
+    db.session.expire_all()
+    (vital,) = db.session.get(TherapySession, session.id).vitals
+    assert vital.taken_at == datetime(2026, 10, 25, 1, 50, tzinfo=UTC)

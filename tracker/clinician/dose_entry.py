@@ -3,7 +3,7 @@ readings typed with or without a time, and the messages a refused dose shows."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -17,7 +17,12 @@ from tracker.clinician.session_forms import (
 )
 from tracker.domain import readiness
 from tracker.domain import vitals as vital_rules
-from tracker.domain.clock import local_to_utc, utc_to_local
+from tracker.domain.clock import (
+    AmbiguousLocalTime,
+    NonexistentLocalTime,
+    local_to_utc_checked,
+    utc_to_local,
+)
 from tracker.forms import problem_text
 from tracker.models import Client, Practice, TherapySession
 from tracker.models.base import utcnow
@@ -30,14 +35,32 @@ WEIGHT_FRESH_DAYS = 90
 
 def local_moment(session: TherapySession, practice: Practice, at: time | None) -> datetime | None:
     """``at`` on the session's local day, as UTC; a time after midnight of a session
-    running past midnight is taken on the next day."""
+    running past midnight is taken on the next day.
+
+    A time in the spring-forward gap raises ``NonexistentLocalTime`` (its ``problem``
+    goes next to the field). A time that happens twice (autumn) is the occurrence that
+    falls within the session, give or take an hour; the first if both do.
+    """
     if at is None:
         return None
-    local_start = utc_to_local(session.starts_at, practice.timezone)
-    moment = local_to_utc(local_start.date(), at, practice.timezone)
+    first_day = utc_to_local(session.starts_at, practice.timezone).date()
+    moment = _session_instant(session, first_day, at, practice.timezone)
     if moment < session.starts_at - timedelta(hours=2):
-        moment = local_to_utc(local_start.date() + timedelta(days=1), at, practice.timezone)
+        moment = _session_instant(session, first_day + timedelta(days=1), at, practice.timezone)
     return moment
+
+
+def _session_instant(session: TherapySession, day: date, at: time, zone_name: str) -> datetime:
+    try:
+        return local_to_utc_checked(day, at, zone_name)
+    except AmbiguousLocalTime as ambiguous:
+        slack = medicine_service.LIVE_SLACK
+        inside = [
+            option.utc
+            for option in ambiguous.options
+            if session.starts_at - slack <= option.utc <= session.ends_at + slack
+        ]
+        return (inside or [ambiguous.options[0].utc])[0]
 
 
 def now_in_session(session: TherapySession) -> bool:
@@ -176,7 +199,11 @@ def vitals_rows(form: VitalsForm, session: TherapySession, practice: Practice):
         at = row.taken_time.data
         if at is None and len(filled) == 1 and now_in_session(session):
             at = local_now(practice)
-        taken_at = local_moment(session, practice, at)
+        try:
+            taken_at = local_moment(session, practice, at)
+        except NonexistentLocalTime as gap:
+            row.taken_time.errors.append(problem_text(gap.problem))
+            continue
         if taken_at is None:
             row.taken_time.errors.append(_("Enter the time of the reading."))
         elif not earliest <= taken_at <= latest:

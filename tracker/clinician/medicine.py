@@ -21,7 +21,9 @@ from tracker.clinician.sessions import (
     _record_saved,
     _session_page,
 )
+from tracker.domain.clock import NonexistentLocalTime
 from tracker.domain.policy import can_document_sessions, can_record_dosing
+from tracker.forms import problem_text
 from tracker.services import clients as client_service
 from tracker.services import medicine as medicine_service
 from tracker.services import sessions as session_service
@@ -111,11 +113,13 @@ def record_discharge(client_id: int, session_id: int):
     form.outcome.choices = list(medicine_service.DISCHARGE_OUTCOMES.items())
     if form.validate_on_submit():
         data = dict(form.data)
-        data["discharged_at"] = local_moment(
-            session, practice, form.discharged_time.data or local_now(practice)
-        )
         try:
+            data["discharged_at"] = local_moment(
+                session, practice, form.discharged_time.data or local_now(practice)
+            )
             discharge = medicine_service.record_discharge(session, practice, current_user, data)
+        except NonexistentLocalTime as gap:
+            form.discharged_time.errors.append(problem_text(gap.problem))
         except medicine_service.DischargeRejected as rejected:
             _apply_problems(form, rejected.problems)
         else:

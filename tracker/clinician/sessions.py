@@ -595,6 +595,8 @@ def add_administration(client_id: int, session_id: int):
                 current_user,
                 medicine_views.dose_request(form, session, practice),
             )
+        except NonexistentLocalTime as gap:
+            form.given_time.errors.append(problem_text(gap.problem))
         except session_service.SessionRejected as rejected:
             problems = dict(rejected.problems)
             if "given_at" in problems:
