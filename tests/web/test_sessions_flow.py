@@ -211,6 +211,12 @@ def test_a_medicine_session_from_the_readiness_gate_to_signing(client, prescribe
     assert "Went home" in page and "Her sister" in page and reason in page
     timeline = client.get(f"/clients/{world.client_a.id}/sessions").get_data(as_text=True)
     assert "no. 1" in timeline
+    # the course view names every override (who and why) and how the session ended
+    assert "Overrides and discharges" in timeline
+    assert "Dosed despite: checklist incomplete, heart rate out of range" in timeline
+    assert "override by Dr. Mira Okafor" in timeline and reason in timeline
+    assert "Explained afterwards: blood pressure above the hold threshold" in timeline
+    assert "Went home" in timeline
 
 
 def test_a_session_with_a_dose_is_not_signed_without_a_discharge(client, prescriber, world):
@@ -233,6 +239,8 @@ def test_a_session_with_a_dose_is_not_signed_without_a_discharge(client, prescri
     assert "Ketamine was given: record the discharge, or document why there is none" in (
         refused.get_data(as_text=True)
     )
+    timeline = client.get(f"/clients/{world.client_a.id}/sessions").get_data(as_text=True)
+    assert "No discharge recorded" in timeline
     # Not going home needs the reason, and then the note can be signed.
     token = csrf_token(client, base)
     transfer = {"outcome": "transfer", "discharged_time": "10:10"}

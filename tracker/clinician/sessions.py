@@ -137,6 +137,7 @@ def list_sessions(client_id: int):
         error_out=False,
     )
     course = session_service.course_view(client, practice, practice_today())
+    overrides, discharges = medicine_service.course_safety(client)
     audit("session.list", record_type="client", record_id=client.id, client_id=client.id)
     db.session.commit()
     return render_template(
@@ -146,6 +147,10 @@ def list_sessions(client_id: int):
         filters=filters,
         course=course,
         course_by_id={entry.session.id: entry for entry in course.entries},
+        overrides=overrides,
+        discharges=discharges,
+        codes_text=medicine_views.codes_text,
+        discharge_labels=medicine_service.DISCHARGE_OUTCOMES,
         tz=practice.timezone,
         labels=LABELS,
         may_document=can_document_sessions(current_user, client),

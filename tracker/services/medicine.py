@@ -346,3 +346,81 @@ def previous_dose(session: TherapySession) -> KetamineAdministration | None:
         .order_by(KetamineAdministration.given_at.desc())
         .limit(1)
     )
+
+
+# --- the course view: overrides and discharges ---------------------------------------
+
+
+@dataclass(frozen=True)
+class OverrideLine:
+    session_id: int
+    given_at: datetime
+    codes: str  # blocking findings overridden when the dose was saved
+    reason: str | None
+    by: str
+    retro_codes: str  # findings explained afterwards
+    retro_reason: str | None
+
+
+@dataclass(frozen=True)
+class DischargeState:
+    session_id: int
+    starts_at: datetime
+    outcome: str | None  # None: no discharge recorded yet
+    discharged_at: datetime | None
+    unmet: str
+
+
+def course_safety(client: Client) -> tuple[list[OverrideLine], list[DischargeState]]:
+    """Every dose given despite a finding (with who and why), and how each session with
+    a dose ended, over the client's sessions not entered in error (two queries)."""
+    from tracker.services.sessions import not_voided
+
+    dose = KetamineAdministration
+    overrides = [
+        OverrideLine(
+            row.session_id,
+            row.given_at,
+            row.override_findings,
+            row.override_reason,
+            row.name or "",
+            row.retro_findings,
+            row.retro_reason,
+        )
+        for row in db.session.execute(
+            select(
+                dose.session_id,
+                dose.given_at,
+                dose.override_findings,
+                dose.override_reason,
+                dose.retro_findings,
+                dose.retro_reason,
+                User.name,
+            )
+            .join(TherapySession, dose.session_id == TherapySession.id)
+            .outerjoin(User, User.id == dose.override_by_id)
+            .where(
+                TherapySession.client_id == client.id,
+                not_voided(),
+                or_(dose.override_findings != "", dose.retro_findings != ""),
+            )
+            .order_by(dose.given_at.desc())
+        )
+    ]
+    dosed = select(dose.session_id).where(dose.session_id == TherapySession.id).exists()
+    discharges = [
+        DischargeState(row.id, row.starts_at, row.outcome, row.discharged_at, row.unmet or "")
+        for row in db.session.execute(
+            select(
+                TherapySession.id,
+                TherapySession.starts_at,
+                SessionDischarge.outcome,
+                SessionDischarge.discharged_at,
+                SessionDischarge.unmet_findings.label("unmet"),
+            )
+            .outerjoin(SessionDischarge, SessionDischarge.session_id == TherapySession.id)
+            .where(TherapySession.client_id == client.id, not_voided(), dosed)
+            .order_by(TherapySession.starts_at.desc())
+        )
+    ]
+    return overrides, discharges
