@@ -23,6 +23,8 @@ ACTION_GROUPS = (
     "addendum",
     "administration",
     "vitals",
+    "checklist",
+    "discharge",
     "brainspot",
     "adverse_event",
     "goal",
