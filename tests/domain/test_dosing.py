@@ -206,3 +206,24 @@ def test_the_time_window_is_shown_in_the_practices_wall_clock():
         zone_name="Europe/Berlin",
     )
     assert result.errors["given_at"].params == {"start": "09:00", "end": "12:00"}
+
+
+def test_a_further_dose_past_the_routes_usual_range_needs_confirming():
+    """Two 80 mg IM doses at 82 kg: 0.98 mg/kg each is usual, 1.96 together is not."""
+    session_start = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+    common = {
+        "route": "im",
+        "dose_mg": Decimal("80"),
+        "weight_kg": Decimal("82"),
+        "given_at": session_start,
+        "session_start": session_start,
+        "session_end": session_start + timedelta(hours=3),
+    }
+    assert check_dose(**common).needs_confirmation == []
+    second = check_dose(**common, earlier_mg_per_kg=Decimal("0.98"))
+    (problem,) = second.needs_confirmation
+    assert problem.params == {"total": Decimal("1.96"), "high": Decimal("1.5")}
+    assert "With the earlier doses this session" in problem.message
+    # another route's earlier doses are the caller's to leave out; a total within the
+    # range needs nothing
+    assert check_dose(**common, earlier_mg_per_kg=Decimal("0.50")).needs_confirmation == []

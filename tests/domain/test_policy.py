@@ -9,10 +9,12 @@ import pytest
 from tracker.domain.policy import (
     can_administer_practice,
     can_be_on_care_team,
+    can_clear_for_ketamine,
     can_create_client,
     can_edit_client,
     can_manage_care_team,
     can_manage_consents,
+    can_override_readiness,
     can_record_screening,
     can_use_clinician_area,
     can_use_portal,
@@ -210,3 +212,27 @@ VOID_CASES = {
 )
 def test_can_void_session(actor, record, author_id, expected):
     assert can_void_session(actor, record, author_id) is expected
+
+
+MEDICAL_DECISIONS = {
+    # actor: may clear for ketamine / may dose despite a blocking finding
+    "prescriber on the team": (Person(12, "therapist"), True),
+    "primary therapist": (Person(PRIMARY_ID, "therapist"), False),
+    "co-therapist": (Person(11, "therapist"), False),
+    "supervisor": (Person(13, "therapist"), False),
+    "therapist not on the team": (Person(40, "therapist"), False),
+    "prescriber's id in another practice": (
+        Person(12, "therapist", practice_id=OTHER_PRACTICE),
+        False,
+    ),
+    "inactive prescriber": (Person(12, "therapist", active=False), False),
+    "the client": (Person(PORTAL_USER_ID, "client"), False),
+}
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"), MEDICAL_DECISIONS.values(), ids=list(MEDICAL_DECISIONS)
+)
+@pytest.mark.parametrize("predicate", [can_clear_for_ketamine, can_override_readiness])
+def test_only_the_prescriber_clears_and_overrides(actor, expected, predicate):
+    assert predicate(actor, CLIENT) is expected
