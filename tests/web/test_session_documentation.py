@@ -531,6 +531,26 @@ def test_an_unusual_dose_needs_a_confirmation_and_a_stored_reason(therapist, rea
     assert "Outside the usual range, confirmed:" in page and reason in page
 
 
+def test_a_second_dose_past_the_usual_range_together_needs_confirming(therapist, ready_medicine):
+    path = f"{session_url(ready_medicine)}/administrations"
+    first = {**DOSE, "dose_mg": "80", "weight_kg": "82", "given_time": "09:20"}
+    assert post(therapist, path, first).status_code == 302
+    second = {**first, "given_time": "09:25"}
+    refused = post(therapist, path, second)
+    assert refused.status_code == 400
+    assert field_error(refused.get_data(as_text=True), "unusual_reason").startswith(
+        "With the earlier doses this session, 1.96 mg/kg is above the usual 1.5 mg/kg for "
+        "this route."
+    )
+    reason = "Top-up agreed beforehand for a client with high tolerance 5252."
+    confirmed = {**second, "unusual_confirmed": "y", "unusual_reason": reason}
+    assert post(therapist, path, confirmed).status_code == 302
+    page = therapist.get(session_url(ready_medicine)).get_data(as_text=True)
+    assert "Session total:" in page
+    assert "Intramuscular (IM) 160 mg (1.96 mg/kg)" in " ".join(page.split())
+    assert reason in page
+
+
 def test_a_usual_dose_stores_no_confirmation_even_if_ticked(therapist, ready_medicine):
     data = {**DOSE, "unusual_confirmed": "y", "unusual_reason": "Not needed."}
     assert (
