@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from tracker.domain.policy import Role
 from tracker.forms import BoundedIntegerField
+from tracker.services import practice as practice_service
 
 
 class CreateUserForm(FlaskForm):
@@ -101,22 +102,8 @@ class PracticeForm(FlaskForm):
         render_kw={"rows": 6},
     )
 
-    MEDICINE_FIELDS = (
-        "clearance_valid_months",
-        "min_dose_interval_hours",
-        "monitoring_interval_minutes",
-        "min_observation_minutes",
-    )
-
-    THRESHOLD_FIELDS = (
-        "hold_systolic",
-        "hold_diastolic",
-        "alert_systolic_low",
-        "alert_systolic_high",
-        "alert_heart_rate_low",
-        "alert_heart_rate_high",
-        "alert_spo2_low",
-    )
+    THRESHOLD_FIELDS = practice_service.THRESHOLD_FIELDS
+    MEDICINE_FIELDS = practice_service.MEDICINE_FIELDS
 
 
 class AuditFilterForm(FlaskForm):

@@ -1,8 +1,7 @@
-"""Practice settings: name, address, letterhead, crisis resources, footer, vitals thresholds."""
+"""Practice settings: name, address, letterhead, crisis resources, footer, vitals
+thresholds and the medicine-session settings."""
 
 from __future__ import annotations
-
-import json
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -10,11 +9,10 @@ from flask_login import current_user
 
 from tracker.admin import bp
 from tracker.admin.forms import PracticeForm
-from tracker.domain import readiness
-from tracker.domain.vitals import VitalsThresholds, threshold_problems
 from tracker.extensions import db
 from tracker.forms import problem_text
 from tracker.models import Practice
+from tracker.services import practice as practice_service
 from tracker.web import audit
 
 
@@ -23,37 +21,14 @@ def edit_practice():
     practice = db.session.get(Practice, current_user.practice_id)
     form = PracticeForm(obj=practice)
     if not form.is_submitted():
-        custom = json.loads(practice.predose_checklist) if practice.predose_checklist else []
-        form.checklist_text.data = "\n".join(custom)
+        form.checklist_text.data = practice_service.checklist_text(practice)
     if form.validate_on_submit():
-        checklist, problem = readiness.parse_checklist(form.checklist_text.data)
-        thresholds = VitalsThresholds(
-            **{name: getattr(form, name).data for name in PracticeForm.THRESHOLD_FIELDS}
-        )
-        problems = threshold_problems(thresholds)
-        if problem:
-            problems["checklist_text"] = problem
-        for name, problem in problems.items():
-            getattr(form, name).errors.append(problem_text(problem))
-        if not problems:
-            changed = [
-                name
-                for name in (
-                    "name",
-                    "address",
-                    "letterhead_text",
-                    "crisis_resources",
-                    "report_footer",
-                    *PracticeForm.THRESHOLD_FIELDS,
-                    *PracticeForm.MEDICINE_FIELDS,
-                )
-                if getattr(practice, name) != getattr(form, name).data
-            ]
-            stored = json.dumps(checklist) if checklist else None
-            if stored != practice.predose_checklist:
-                changed.append("predose_checklist")
-            form.populate_obj(practice)
-            practice.predose_checklist = stored
+        try:
+            changed = practice_service.update_settings(practice, form.data)
+        except practice_service.SettingsRejected as rejected:
+            for name, problem in rejected.problems.items():
+                form[name].errors.append(problem_text(problem))
+        else:
             audit(
                 "practice.update",
                 record_type="practice",
