@@ -36,6 +36,7 @@ SAME_IN_GERMAN = {
     "%(kg)s kg",
     "%(mg)s mg",
     "%(name)s, %(when)s",
+    "%(ratio)s mg/kg",
     "ACE",
     "BIRP",
     "BioLateral:",
