@@ -120,7 +120,7 @@ def record_discharge(client_id: int, session_id: int):
             discharge = medicine_service.record_discharge(session, practice, current_user, data)
         except NonexistentLocalTime as gap:
             form.discharged_time.errors.append(problem_text(gap.problem))
-        except medicine_service.DischargeRejected as rejected:
+        except medicine_service.MedicineRejected as rejected:
             _apply_problems(form, rejected.problems)
         else:
             return _record_saved(

@@ -35,8 +35,8 @@ from tracker.models.base import utcnow
 from tracker.services import NotFound
 
 
-class DischargeRejected(ValueError):
-    """A discharge that misses the criteria without a reason, or a field problem."""
+class MedicineRejected(ValueError):
+    """A discharge or a reason that breaks a rule; ``problems`` maps fields to messages."""
 
     def __init__(self, problems: dict[str, Problem], findings: list[readiness.Finding]) -> None:
         super().__init__(", ".join(problems))
@@ -184,7 +184,7 @@ def explain_retrospectively(
     missing = unexplained_findings(session, practice).get(dose.id, [])
     text = reason.strip()
     if not text:
-        raise DischargeRejected({"reason": Problem(N_("Give the reason."))}, [])
+        raise MedicineRejected({"reason": Problem(N_("Give the reason."))}, [])
     codes = {*filter(None, dose.retro_findings.split(",")), *(f.code for f in missing)}
     dose.retro_findings = ",".join(sorted(codes))
     dose.retro_reason = f"{dose.retro_reason}\n\n{text}" if dose.retro_reason else text
@@ -253,7 +253,7 @@ def record_discharge(
     if at < session.starts_at:
         problems["discharged_time"] = Problem(N_("The discharge cannot be before the session."))
     if problems:
-        raise DischargeRejected(problems, findings)
+        raise MedicineRejected(problems, findings)
     discharge = session.discharge or SessionDischarge(session_id=session.id)
     discharge.outcome = outcome
     discharge.discharged_at = at
