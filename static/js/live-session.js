@@ -32,6 +32,60 @@ function swapFrom(doc) {
   return true;
 }
 
+// What was typed into the other forms and not yet saved (the note, half a dose) is
+// kept across the swap: the server's answer only knows what was saved.
+function fieldsOf(form) {
+  return [...form.elements].filter(
+    (el) => el.name && el.tagName !== "BUTTON" && !["hidden", "submit"].includes(el.type),
+  );
+}
+
+function changed(el) {
+  if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+  if (el.tagName === "SELECT") return [...el.options].some((o) => o.selected !== o.defaultSelected);
+  return el.value !== el.defaultValue;
+}
+
+function shownValue(el) {
+  if (el.type === "checkbox" || el.type === "radio") return el.defaultChecked;
+  if (el.tagName === "SELECT") {
+    return [...el.options].filter((o) => o.defaultSelected).map((o) => o.value).join();
+  }
+  return el.defaultValue;
+}
+
+function unsavedEdits(sent) {
+  return [...document.querySelectorAll(`${REGION} form`)]
+    .filter((form) => form !== sent)
+    .map((form) => ({ form, fields: fieldsOf(form).filter(changed) }))
+    .filter((edit) => edit.fields.length);
+}
+
+function keepEdits(edits) {
+  const fresh = [...document.querySelectorAll(`${REGION} form`)];
+  edits.forEach(({ form, fields }) => {
+    const target = fresh.find((f) => f.getAttribute("action") === form.getAttribute("action"));
+    if (!target) return;
+    let savedMeanwhile = false;
+    fields.forEach((old) => {
+      const twin = fieldsOf(target).find(
+        (el) =>
+          el.name === old.name &&
+          (!["radio", "checkbox"].includes(el.type) || el.value === old.value),
+      );
+      if (!twin) return;
+      if (shownValue(twin) !== shownValue(old)) savedMeanwhile = true;
+      if (old.type === "checkbox" || old.type === "radio") twin.checked = old.checked;
+      else twin.value = old.value;
+    });
+    if (savedMeanwhile && form.elements.version && target.elements.version) {
+      // Someone else saved this form meanwhile: the version typed against goes with the
+      // text, so saving shows the conflict instead of overwriting their text unseen.
+      target.elements.version.value = form.elements.version.value;
+    }
+  });
+}
+
 // Where the focus was, so it can go back to the same control in the fresh region
 // (a submit button has no id: it is found again by its form and position).
 function focusPlace(form) {
@@ -43,6 +97,7 @@ function focusPlace(form) {
 }
 
 function restoreFocus(place) {
+  enhance(); // first: the "now" buttons count among the form's elements
   const invalid = document.querySelector(`${REGION} [aria-invalid="true"]`);
   let target = invalid;
   if (!target && place && place.id) target = document.getElementById(place.id);
@@ -53,7 +108,6 @@ function restoreFocus(place) {
     target = form && form.elements[place.index];
   }
   if (target) target.focus({ preventScroll: !invalid });
-  enhance();
 }
 
 function showDocument(doc) {
@@ -67,6 +121,7 @@ async function send(form, submitter) {
   const body = new FormData(form, submitter);
   form.setAttribute("aria-busy", "true");
   let response;
+  let html;
   try {
     response = await fetch(form.action, {
       method: "POST",
@@ -74,6 +129,7 @@ async function send(form, submitter) {
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" },
     });
+    html = await response.text();
   } catch (error) {
     // The network failed: try the ordinary way (with the button that was pressed).
     form.removeAttribute("aria-busy");
@@ -81,8 +137,10 @@ async function send(form, submitter) {
     form.requestSubmit(submitter);
     return;
   }
-  const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+  const doc = new DOMParser().parseFromString(html, "text/html");
+  const edits = unsavedEdits(form);
   if (swapFrom(doc)) {
+    keepEdits(edits);
     restoreFocus(place);
   } else if (response.redirected) {
     // Redirected elsewhere (signed out: the login page): go there.

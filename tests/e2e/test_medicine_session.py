@@ -204,6 +204,11 @@ def test_a_typical_medicine_session_and_its_integration(journey, with_app, pract
     expect(readiness).to_contain_text("Pre-dose checklist not complete")
 
     add_reading(page, clock.at(5), (128, 82, 72, 98))
+    # The message is announced in the one status region the page keeps, and the focus
+    # stays on the button that saved (not thrown back to the top of the page).
+    expect(page.locator(".flashes")).to_have_count(1)
+    expect(page.get_by_role("status").filter(has_text="Vitals recorded.")).to_be_visible()
+    expect(page.get_by_role("button", name="Save readings")).to_be_focused()
     page.get_by_role("button", name="All done").click()
     expect(page.get_by_text("Checklist saved: 5 of 5 done.")).to_be_visible()
     expect(readiness).not_to_contain_text("Pre-dose checklist not complete")
@@ -401,8 +406,18 @@ def test_the_medicine_page_on_a_phone(journey, with_app, practice_zone):
     expect(page.get_by_text("Vitals recorded.")).to_be_visible()
     expect(readings_rows(page)).to_have_count(1)
     expect(readings_rows(page)).to_contain_text("122/78")
-    no_reload_since_counting(page)
     assert horizontal_overflow(page) == []
+    check_accessibility(page, "medicine session on a phone")
+
+    # A reading typed by mistake is removed in place, without losing a note being typed.
+    type_into(page.get_by_role("textbox", name="Subjective"), "Nervous, breathing slowly.")
+    readings_rows(page).get_by_role("button", name="Remove").tap()
+    expect(page.get_by_text("Removed from the draft.")).to_be_visible()
+    expect(page.locator("#vitals")).to_contain_text("No vitals recorded.")
+    expect(page.get_by_role("textbox", name="Subjective")).to_have_value(
+        "Nervous, breathing slowly."
+    )
+    no_reload_since_counting(page)
     page.screenshot(path=Path(tempfile.gettempdir()) / "e2e-phone.png", full_page=True)
     journey.problems.assert_clean()
 
@@ -517,4 +532,34 @@ def test_an_answer_that_is_not_the_session_page_is_shown_as_it_came(
     page.get_by_role("button", name="Save readings").click()
     expect(page.get_by_role("heading", name="This form has expired")).to_be_visible()
     assert page.url.endswith(f"/sessions/{session}")
+    journey.problems.assert_clean()
+
+
+def test_a_note_being_typed_survives_other_saves_and_meets_a_conflict(
+    journey, with_app, practice_zone
+):
+    """Saving a reading swaps the page's live part: the note typed meanwhile stays; and
+    if a colleague saved the note in between, saving it shows the conflict instead of
+    overwriting their text unseen."""
+    clock = SessionClock.started_ago(50, practice_zone)
+    client, session = draft_medicine_session(with_app, ROSA, clock)
+    mine, theirs = journey.new_page(), journey.new_page()
+    for page in (mine, theirs):
+        sign_in(page, THERAPIST)
+        page.goto(f"/clients/{client}/sessions/{session}")
+    subjective = mine.get_by_role("textbox", name="Subjective")
+    type_into(subjective, "Quiet at first, then tearful about her mother.")
+
+    type_into(theirs.get_by_role("textbox", name="Subjective"), "Written in the other tab.")
+    theirs.get_by_role("button", name="Save note").click()
+    expect(theirs.get_by_text("Note saved.")).to_be_visible()
+
+    type_reading(mine, clock.at(10), (124, 80, 72, 98))
+    mine.get_by_role("button", name="Save readings").click()
+    expect(readings_rows(mine)).to_have_count(1)
+    expect(subjective).to_have_value("Quiet at first, then tearful about her mother.")
+
+    mine.get_by_role("button", name="Save note").click()
+    expect(mine.get_by_text("Someone saved this note after you opened it.")).to_be_visible()
+    expect(subjective).to_have_value("Quiet at first, then tearful about her mother.")
     journey.problems.assert_clean()
