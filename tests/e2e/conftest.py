@@ -26,7 +26,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from tests.e2e.browsing import BrowserProblems, Journey, LiveServer
 from tracker import create_app
-from tracker.demo import seed_demo
+from tracker.demo import demo_practice, seed_demo
 from tracker.extensions import db
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -143,6 +143,16 @@ def journey(open_journey) -> Iterator[Journey]:
     """Open pages with ``journey.new_page()``; end with ``journey.problems.assert_clean()``."""
     with open_journey() as journey:
         yield journey
+
+
+@pytest.fixture(scope="session")
+def practice_zone(live_server: LiveServer) -> str:
+    """The demo practice's time zone: typed times are its wall-clock times."""
+    with live_server.app.app_context():
+        try:
+            return demo_practice().timezone
+        finally:
+            db.session.remove()
 
 
 @pytest.fixture

@@ -1,8 +1,12 @@
-"""Steps the browser journeys share: signing in, typing, and the axe-core check."""
+"""Steps the browser journeys share: signing in, typing, the axe-core check, and the
+times typed into a session placed relative to now."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
@@ -67,3 +71,30 @@ def url_id(page: Page, pattern: str) -> int:
     match = re.search(pattern, page.url)
     assert match, f"{pattern!r} not in {page.url}"
     return int(match.group(1))
+
+
+@dataclass(frozen=True)
+class SessionClock:
+    """Times typed into a session that started some minutes ago, in the practice's zone
+    (the server reads typed times as the practice's wall-clock time; the live server
+    runs on real time, so sessions are placed relative to now)."""
+
+    starts_at: datetime  # UTC, whole minutes
+    zone: str
+
+    @classmethod
+    def started_ago(cls, minutes: int, zone: str) -> SessionClock:
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        return cls(now - timedelta(minutes=minutes), zone)
+
+    def local(self, minutes: int = 0) -> datetime:
+        return (self.starts_at + timedelta(minutes=minutes)).astimezone(ZoneInfo(self.zone))
+
+    @property
+    def date(self) -> str:
+        """The start's day as a date field takes it (ISO)."""
+        return self.local().date().isoformat()
+
+    def at(self, minutes: int = 0) -> str:
+        """``minutes`` after the start as a time field takes it (HH:MM)."""
+        return self.local(minutes).strftime("%H:%M")

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.browsing import Journey
-from tests.e2e.helpers import check_accessibility, sign_in, type_into, url_id
+from tests.e2e.helpers import SessionClock, check_accessibility, sign_in, type_into, url_id
 
 THERAPIST = "therapist@demo.test"
+PRESCRIBER = "prescriber@demo.test"
+PRESCRIBER_NAME = "Dr. Priya Nair"
 ADMIN = "admin@demo.test"
 CLIENT_NAME = "Noor"
 CLIENT_LEGAL_NAME = "Noor Al-Amin"
@@ -33,7 +36,8 @@ HOMEWORK = "Slow breath: longer out than in"
 REFLECTION = "Five slow breaths before sleep; my shoulders dropped."
 SHARED_ENTRY = "I want to talk about my grandmother's letters next time."
 PRIVATE_ENTRY = "Some nights I still hear the arguments through the wall."
-OVERRIDE_REASON = "Repeat reading after rest was lower; prescriber agreed by phone."
+OVERRIDE_REASON = "Screening and consent done on paper at the clinic; entered tomorrow."
+RETRO_REASON = "Repeat reading after rest was lower; I agreed by phone before the dose."
 ADDENDUM = "Client phoned the next morning: slept well, no nausea."
 ALERT_NOTE = "Called Noor the same day; safety plan reviewed; next contact Friday."
 HOLD_FLAG = "Above the dosing hold threshold"
@@ -44,6 +48,7 @@ PHQ9 = "Patient Health Questionnaire (PHQ-9)"
 class Story:
     """What one journey leaves for the next."""
 
+    zone: str  # the practice's time zone
     client_id: int = 0
     invitation: str = ""
 
@@ -56,11 +61,19 @@ def open_tab(page: Page, name: str) -> None:
 
 
 def record_session(
-    page: Page, *, phase: str, start: str, minutes: str, intention: str, audit: bool = False
+    page: Page,
+    *,
+    phase: str,
+    day: str,
+    start: str,
+    minutes: str,
+    intention: str,
+    audit: bool = False,
 ) -> None:
     page.get_by_role("button", name="Record a session").click()
     if audit:
         check_accessibility(page, "new session form")
+    page.get_by_label("Date").fill(day)
     page.get_by_label("Start time").fill(start)
     type_into(page.get_by_label("Duration (minutes)"), minutes)
     page.get_by_label("Modality").select_option(label="KAP (ketamine-assisted psychotherapy)")
@@ -73,7 +86,37 @@ def record_session(
     expect(page.get_by_text("Session saved as a draft.")).to_be_visible()
 
 
+def add_readings(page: Page, readings: tuple[tuple[str, str, str, str, str], ...]) -> None:
+    """Rows of (time, systolic, diastolic, heart rate, SpO₂) typed into the vitals form."""
+    for row, values in enumerate(readings, start=1):
+        for label, value in zip(
+            ("Time", "Systolic", "Diastolic", "Heart rate", "SpO₂ %"), values, strict=True
+        ):
+            field = page.get_by_label(f"{label} (row {row})", exact=True)
+            if label == "Time":
+                field.fill(value)
+            else:
+                type_into(field, value)
+    page.get_by_role("button", name="Save readings").click()
+    expect(page.locator("#vitals table:not(.vitals-entry) tbody tr")).to_have_count(len(readings))
+    expect(page.get_by_text("Vitals recorded.")).to_be_visible()
+
+
+def fill_dose(page: Page, clock: SessionClock) -> None:
+    page.get_by_label("Route").select_option(label="Intramuscular (IM)")
+    type_into(page.get_by_label("Dose (mg)"), "60")
+    type_into(page.get_by_label("Client weight (kg)"), "70")
+    page.get_by_role("textbox", name="Time given", exact=True).fill(clock.at(15))
+    type_into(page.get_by_label("Lot number"), "KX-2291")
+
+
 def therapist_documents_a_medicine_session(journey: Journey, story: Story) -> None:
+    """Noor is new: no screening, no consent, no prescriber on her team. The therapist
+    opens her medicine session and sees what blocks the dose; the prescriber, added to
+    the care team, doses anyway with a reason; a reading typed in afterwards shows the
+    blood pressure was above the hold line, which the prescriber explains; the discharge
+    is recorded and the note signed."""
+    clock = SessionClock.started_ago(180, story.zone)
     page = journey.new_page()
     page.goto("/login")
     check_accessibility(page, "login")
@@ -96,55 +139,134 @@ def therapist_documents_a_medicine_session(journey: Journey, story: Story) -> No
     check_accessibility(page, "client record")
 
     open_tab(page, "Sessions")
+    yesterday = (clock.local() - timedelta(days=1)).date().isoformat()
     record_session(
-        page, phase="Preparation", start="08:00", minutes="60", intention="To feel safe", audit=True
+        page,
+        phase="Preparation",
+        day=yesterday,
+        start="10:00",
+        minutes="60",
+        intention="To feel safe",
+        audit=True,
     )
     check_accessibility(page, "session page (preparation draft)")
 
     page.get_by_role("link", name=f"Sessions with {CLIENT_NAME}").click()
     check_accessibility(page, "sessions tab")
     record_session(
-        page, phase="Medicine session", start="09:00", minutes="150", intention="To meet the grief"
+        page,
+        phase="Medicine session",
+        day=clock.date,
+        start=clock.at(0),
+        minutes="150",
+        intention="To meet the grief",
     )
+    session_url = page.url
 
-    # A pre-dose reading above the 140/90 hold line, then one back in range.
-    page.get_by_text("Add readings").click()
-    readings = (("09:05", "152", "96", "84", "98"), ("09:40", "132", "84", "78", "97"))
-    for row, values in enumerate(readings, start=1):
-        for label, value in zip(
-            ("Time", "Systolic", "Diastolic", "Heart rate", "SpO₂ %"), values, strict=True
-        ):
-            field = page.get_by_label(f"{label} (row {row})")
-            if label == "Time":
-                field.fill(value)
-            else:
-                type_into(field, value)
-    page.get_by_role("button", name="Save readings").click()
-    expect(page.get_by_text("Vitals recorded.")).to_be_visible()
+    # Everything that blocks a dose, in words.
+    readiness = page.locator("#readiness")
+    expect(readiness).to_contain_text("No medical screening recorded")
+    expect(readiness).to_contain_text("No active KAP informed consent")
+    blocked = readiness.locator(".readiness-blocked")
+    for finding in (
+        "No current medical clearance for ketamine.",
+        "No active KAP informed consent.",
+        "No complete pre-dose reading",
+        "Pre-dose checklist not complete",
+    ):
+        expect(blocked).to_contain_text(finding)
+    check_accessibility(page, "session page, readiness with findings")
+
+    # The therapist cannot dose against these.
+    fill_dose(page, clock)
+    page.get_by_role("button", name="Record dose").click()
+    reason = page.get_by_label("Prescriber's reason for dosing despite the findings")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(reason).to_have_accessible_description(
+        re.compile("Only the prescriber on the care team can record the dose anyway")
+    )
+    check_accessibility(page, "session page, dose refused")
+    expect(page.locator("#dosing")).to_contain_text("No dose recorded.")
+
+    # The therapist adds the prescriber to Noor's care team.
+    page.goto(f"/clients/{story.client_id}")
+    team = page.locator("#care-team")
+    team.get_by_text("Add a colleague").click()
+    team.get_by_label("Colleague").select_option(label=PRESCRIBER_NAME)
+    team.get_by_label("Role on the care team").select_option(label="Prescriber")
+    team.get_by_role("button", name="Add to care team").click()
+    expect(page.locator("#care-team")).to_contain_text(f"{PRESCRIBER_NAME} — Prescriber")
+
+    # The prescriber, on her own screen, doses anyway with her reason.
+    prescriber = journey.new_page()
+    sign_in(prescriber, PRESCRIBER)
+    prescriber.goto(session_url)
+    expect(
+        prescriber.get_by_label("Prescriber", exact=True).locator("option:checked")
+    ).to_have_text(PRESCRIBER_NAME)
+    fill_dose(prescriber, clock)
+    prescriber.get_by_role("button", name="Record dose").click()
+    reason = prescriber.get_by_label("Prescriber's reason for dosing despite the findings")
+    expect(reason).to_have_accessible_description(
+        re.compile("As the prescriber, give the reason to dose anyway.")
+    )
+    type_into(reason, OVERRIDE_REASON)
+    prescriber.get_by_role("button", name="Record dose").click()
+    expect(prescriber.get_by_text("Dose recorded.")).to_be_visible()
+    dosing = prescriber.locator("#dosing")
+    expect(dosing).to_contain_text(
+        "Dosed despite: checklist incomplete, no ketamine consent, no pre-dose vitals, "
+        "no medical clearance"
+    )
+    expect(dosing).to_contain_text(OVERRIDE_REASON)
+    expect(dosing).to_contain_text(f"Override by {PRESCRIBER_NAME}")
+
+    # The therapist types in the readings taken on paper: the one before the dose was
+    # above the hold line, which nobody had explained.
+    page.goto(session_url)
+    add_readings(
+        page,
+        (
+            (clock.at(5), "152", "96", "84", "98"),
+            (clock.at(45), "132", "84", "78", "97"),
+            (clock.at(135), "124", "80", "72", "98"),
+        ),
+    )
     vitals = page.locator("#vitals table").first
     expect(vitals.get_by_role("row").filter(has_text="152/96")).to_contain_text(HOLD_FLAG)
+    expect(page.locator("#dosing")).to_contain_text(
+        "Judged again on what is recorded now, this dose was not ready:"
+    )
 
-    # The dose during the hold is refused without a reason, accepted with one.
-    page.get_by_text("Record a dose").click()
-    page.get_by_label("Route").select_option(label="Intramuscular (IM)")
-    type_into(page.get_by_label("Dose (mg)"), "60")
-    type_into(page.get_by_label("Client weight (kg)"), "70")
-    page.get_by_label("Time given").fill("09:15")
-    type_into(page.get_by_label("Lot number"), "KX-2291")
-    page.get_by_role("button", name="Record dose").click()
-    reason = page.get_by_label("Reason for dosing despite the blood-pressure hold")
-    expect(reason).to_have_attribute("aria-invalid", "true")
-    expect(reason).to_have_accessible_description(re.compile("above the hold threshold"))
-    check_accessibility(page, "session page, dose refused")
-    type_into(reason, OVERRIDE_REASON)
-    page.get_by_role("button", name="Record dose").click()
-    expect(page.get_by_text("Dose recorded.")).to_be_visible()
-    dosing = page.locator("#dosing")
-    expect(dosing).to_contain_text("Given despite the blood-pressure hold")
-    expect(dosing).to_contain_text(OVERRIDE_REASON)
+    discharge = page.locator("#discharge")
+    discharge.get_by_label("Oriented and walking steadily").check()
+    discharge.get_by_label("Escort present or transport arranged").check()
+    type_into(discharge.get_by_label("Left with"), "Her sister, by taxi")
+    discharge.get_by_label("Time", exact=True).fill(clock.at(140))
+    page.get_by_role("button", name="Record discharge").click()
+    expect(page.get_by_text("Discharge recorded.")).to_be_visible()
+    expect(discharge).to_contain_text("left with Her sister, by taxi")
 
+    # Not signable yet: the prescriber's reason for the hold is missing.
+    page.get_by_role("button", name="Sign the note…").click()
+    panel = page.locator(".sign-panel")
+    expect(panel).to_contain_text("This note cannot be signed yet:")
+    expect(panel).to_contain_text("the prescriber gives the reason")
+    expect(panel.get_by_role("button", name="Sign and lock")).to_have_count(0)
+    check_accessibility(page, "session page, sign panel with a problem")
+
+    prescriber.goto(session_url)
+    type_into(prescriber.get_by_label("Prescriber's reason, given afterwards"), RETRO_REASON)
+    prescriber.get_by_role("button", name="Record the reason").click()
+    expect(prescriber.get_by_text("Reason recorded.")).to_be_visible()
+    expect(prescriber.locator("#dosing")).to_contain_text(
+        "Explained afterwards: blood pressure above the hold threshold"
+    )
+
+    page.reload()
     page.get_by_role("button", name="Sign the note…").click()
     expect(page.locator(".sign-panel")).to_contain_text("1 dose")
+    expect(page.locator(".sign-panel")).to_contain_text("3 vitals readings")
     page.get_by_role("button", name="Sign and lock").click()
     expect(page.get_by_text("Note signed.")).to_be_visible()
     expect(page.get_by_role("button", name="Sign the note…")).to_have_count(0)
@@ -321,8 +443,8 @@ JOURNEYS = (
 )
 
 
-def test_journeys(open_journey, subtests) -> None:
-    story = Story()
+def test_journeys(open_journey, subtests, practice_zone) -> None:
+    story = Story(practice_zone)
     for name, run in JOURNEYS:
         completed = False
         with subtests.test(name), open_journey() as journey:
