@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 
+from tracker.domain import readiness
 from tracker.domain.clients import ConsentKind, ScreeningDecision
 from tracker.domain.dosing import mg_per_kg as dosing_mg_per_kg
 from tracker.domain.genogram import RESILIENCE_EVENT_LABELS
@@ -259,6 +260,26 @@ def _add_demo_client(practice: Practice, spec: DemoClient, users: dict[str, User
             **dict.fromkeys(spec.flags, True),
         )
     )
+    if decided and readiness.add_months(screened, 11) <= date.today():
+        # The demo's dates are fixed: once a clearance would lapse within a month, the
+        # prescriber's yearly review is recorded on the day the demo is seeded.
+        db.session.add(
+            MedicalScreening(
+                client_id=client.id,
+                screened_on=date.today(),
+                weight_kg=spec.weight,
+                decision=spec.decision,
+                decided_by_id=prescriber.id,
+                decided_at=utcnow(),
+                bp_systolic=122,
+                bp_diastolic=76,
+                medications_reviewed=True,
+                contraindications_reviewed=True,
+                notes="Yearly review: nothing new.",
+                recorded_by_id=prescriber.id,
+                **dict.fromkeys(spec.flags, True),
+            )
+        )
     if spec.decision == ScreeningDecision.CLEARED:
         for kind in (ConsentKind.KAP_INFORMED, ConsentKind.DATA_PROCESSING, ConsentKind.PORTAL):
             db.session.add(
@@ -487,7 +508,6 @@ KAI_COURSE = (
 def _add_demo_dose(session, spec: DemoSession, client: Client, weight: Decimal, users) -> None:
     """The dose 15 minutes in, after the checklist; the prescriber's override where the
     last pre-dose reading was above the hold line; the discharge; Sam's nausea."""
-    from tracker.domain import readiness
     from tracker.models import AdverseEvent, KetamineAdministration, SessionDischarge
 
     prescriber = users["prescriber@demo.test"]

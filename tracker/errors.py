@@ -20,6 +20,13 @@ def _titles() -> dict[int, tuple[str, str]]:
         403: (_("Not allowed"), _("Your account may not do this.")),
         404: (_("Not found"), _("This page does not exist or is not yours to see.")),
         405: (_("Not allowed"), _("This page cannot be used that way.")),
+        409: (
+            _("This record changed meanwhile"),
+            _(
+                "Someone signed or changed it after you opened it. Go back and reload the "
+                "page to see it as it is now."
+            ),
+        ),
         410: (
             _("No longer available"),
             _("This file is no longer kept. Print or ask for a new one."),

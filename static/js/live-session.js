@@ -198,7 +198,8 @@ function addNowButtons() {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "secondary outline small now-button";
-    button.textContent = document.documentElement.lang.startsWith("de") ? "Jetzt" : "Now";
+    // The words come translated from the page (data-now-label on the live region).
+    button.textContent = document.querySelector(REGION).dataset.nowLabel || "Now";
     button.setAttribute("aria-label", `${button.textContent}: ${labelText(input)}`);
     button.addEventListener("click", () => {
       input.value = practiceNow();
@@ -233,10 +234,10 @@ function previewDose() {
     const ratio = mg / kg;
     const index = routes.indexOf(form.elements.route.value);
     const earlier = index >= 0 ? ratios[index] : 0;
-    const german = document.documentElement.lang.startsWith("de");
-    output.textContent = german
-      ? `Diese Dosis: ${format.format(ratio)} mg/kg · Sitzung gesamt auf diesem Weg: ${format.format(ratio + earlier)} mg/kg`
-      : `This dose: ${format.format(ratio)} mg/kg · session total by this route: ${format.format(ratio + earlier)} mg/kg`;
+    // The sentence comes translated from the page, with {ratio} and {total} to fill in.
+    output.textContent = (form.dataset.previewText || "")
+      .replace("{ratio}", format.format(ratio))
+      .replace("{total}", format.format(ratio + earlier));
   };
   form.addEventListener("input", update);
   form.addEventListener("change", update);

@@ -44,18 +44,20 @@ class MedicineRejected(ValueError):
         self.findings = findings
 
 
-def newest_screening(client: Client) -> MedicalScreening | None:
+def newest_screening(client: Client, on: date | None = None) -> MedicalScreening | None:
+    """The client's newest screening (as of day ``on``, when given)."""
+    query = select(MedicalScreening).where(MedicalScreening.client_id == client.id)
+    if on is not None:
+        query = query.where(MedicalScreening.screened_on <= on)
     return db.session.scalar(
-        select(MedicalScreening)
-        .where(MedicalScreening.client_id == client.id)
-        .order_by(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc())
-        .limit(1)
+        query.order_by(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc()).limit(1)
     )
 
 
 def clearance(client: Client, practice: Practice, on: date) -> readiness.Clearance:
-    """The client's medical clearance on day ``on`` (from the newest screening)."""
-    return clearance_from(newest_screening(client), practice, on)
+    """The client's medical clearance on day ``on``: the decision of the newest screening
+    made by then (a dose is judged by the clearance in force when it was given)."""
+    return clearance_from(newest_screening(client, on), practice, on)
 
 
 def clearance_from(
