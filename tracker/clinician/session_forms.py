@@ -56,7 +56,34 @@ def note_field_name(note_format: str, key: str) -> str:
     return f"note_{note_format}_{key}"
 
 
-class SessionForm(FlaskForm):
+class NoteSections:
+    """The note's section fields, one per section of every format (added below)."""
+
+    def note_text(self, note_format: str) -> dict[str, str]:
+        return {
+            s.key: (self[note_field_name(note_format, s.key)].data or "")
+            for s in NOTE_FORMATS[note_format]
+        }
+
+
+def add_note_fields(form_class: type, rows: int | None = None) -> None:
+    """One text area per section of every note format (rows: a fixed height, else by
+    format: the free note is taller)."""
+    for note_format, sections in NOTE_FORMATS.items():
+        for section in sections:
+            setattr(
+                form_class,
+                note_field_name(note_format, section.key),
+                TextAreaField(
+                    _l(section.heading),
+                    validators=[Optional(), Length(max=NOTE_TEXT_MAX)],
+                    description=_l(section.prompt),
+                    render_kw={"rows": rows or (6 if note_format == "free" else 4)},
+                ),
+            )
+
+
+class SessionForm(NoteSections, FlaskForm):
     session_date = DateField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
     # Shown only when the start time happens twice (the night the clocks go back):
@@ -111,12 +138,6 @@ class SessionForm(FlaskForm):
     def note_fields(self, note_format: str) -> list:
         return [self[note_field_name(note_format, s.key)] for s in NOTE_FORMATS[note_format]]
 
-    def note_text(self, note_format: str) -> dict[str, str]:
-        return {
-            s.key: (self[note_field_name(note_format, s.key)].data or "")
-            for s in NOTE_FORMATS[note_format]
-        }
-
     def stray_note_formats(self) -> list[str]:
         """Other formats whose sections hold text (typed before switching format)."""
         chosen = self.note_format.data
@@ -127,18 +148,7 @@ class SessionForm(FlaskForm):
         ]
 
 
-for _format, _sections in NOTE_FORMATS.items():
-    for _section in _sections:
-        setattr(
-            SessionForm,
-            note_field_name(_format, _section.key),
-            TextAreaField(
-                _l(_section.heading),
-                validators=[Optional(), Length(max=NOTE_TEXT_MAX)],
-                description=_l(_section.prompt),
-                render_kw={"rows": 6 if _format == "free" else 4},
-            ),
-        )
+add_note_fields(SessionForm)
 
 
 class SignForm(FlaskForm):
@@ -226,7 +236,7 @@ class ChecklistForm(FlaskForm):
     all_done = HiddenField()
 
 
-class NoteForm(FlaskForm):
+class NoteForm(NoteSections, FlaskForm):
     """The note of a draft, edited on the session page (its format stays as chosen)."""
 
     version = HiddenField(validators=[DataRequired()])
@@ -238,12 +248,6 @@ class NoteForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.suicide_screen.choices = choices(SUICIDE_SCREEN_LABELS)
-
-    def note_text(self, note_format: str) -> dict[str, str]:
-        return {
-            s.key: (self[note_field_name(note_format, s.key)].data or "")
-            for s in NOTE_FORMATS[note_format]
-        }
 
 
 class DischargeForm(FlaskForm):
@@ -361,15 +365,4 @@ class TimelineFilterForm(FlaskForm):
         self.phase.choices = choices(PHASE_LABELS, blank=_("All phases"))
 
 
-for _format, _sections in NOTE_FORMATS.items():
-    for _section in _sections:
-        setattr(
-            NoteForm,
-            note_field_name(_format, _section.key),
-            TextAreaField(
-                _l(_section.heading),
-                validators=[Optional(), Length(max=NOTE_TEXT_MAX)],
-                description=_l(_section.prompt),
-                render_kw={"rows": 3},
-            ),
-        )
+add_note_fields(NoteForm, rows=3)
