@@ -133,7 +133,8 @@ def test_pcl5_probable_ptsd_from_33(total, flagged):
 @pytest.mark.parametrize(("raw", "flagged"), [(0, True), (12, True), (13, False), (25, False)])
 def test_who5_poor_wellbeing_below_52_percent(raw, flagged):
     result = score("who5", answers_summing_to("who5", raw))
-    assert result.flags == ({"poor_wellbeing"} if flagged else set())
+    # poor_wellbeing only: likely_depression is pinned in test_instrument_registry
+    assert ("poor_wellbeing" in result.flags) is flagged
 
 
 @pytest.mark.parametrize(("total", "flagged"), [(0, False), (3, False), (4, True), (10, True)])

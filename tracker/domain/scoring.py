@@ -1,5 +1,10 @@
 """Exact scoring of the questionnaires, reliable change, and the schedule of measures.
 
+Each item-scored instrument's scoring knowledge (item count, answer range, scoring,
+severity bands, flags, reliable-change rule, sources) is one ``InstrumentScoring`` entry
+in ``INSTRUMENT_SCORING``, looked up by code: ``score`` and ``classify_change`` refuse a
+code that is not registered with ``ValueError``.
+
 Rules and their sources:
 - PHQ-9: sum of 9 items (0-3); severity 0-4 minimal, 5-9 mild, 10-14 moderate,
   15-19 moderately severe, 20-27 severe (Kroenke, Spitzer & Williams 2001). Item 9 >= 1
@@ -11,14 +16,16 @@ Rules and their sources:
   more: at least 1 of B (items 1-5), 1 of C (6-7), 2 of D (8-14), 2 of E (15-20)
   (Weathers et al. 2013).
 - WHO-5: raw sum of 5 items (0-5) times 4 gives 0-100; below 52 indicates poor
-  well-being (Topp et al. 2015).
+  well-being, 28 or below likely depression (Topp et al. 2015).
 - ACE: count of "yes" (0-10); 4 or more is the high-exposure band of the ACE study
   (Felitti et al. 1998).
+- C-SSRS, screen version (Posner et al. 2011; free for clinical use): seven yes/no
+  answers; severity from the highest item answered yes (see ``_score_cssrs``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -40,59 +47,84 @@ class Band:
     label: str
 
 
-SEVERITY_BANDS: dict[str, tuple[Band, ...]] = {
-    "phq9": (
-        Band(0, 4, N_("minimal")),
-        Band(5, 9, N_("mild")),
-        Band(10, 14, N_("moderate")),
-        Band(15, 19, N_("moderately severe")),
-        Band(20, 27, N_("severe")),
-    ),
-    "gad7": (
-        Band(0, 4, N_("minimal")),
-        Band(5, 9, N_("mild")),
-        Band(10, 14, N_("moderate")),
-        Band(15, 21, N_("severe")),
-    ),
-}
-
-# The range of each total, for charts.
-TOTAL_RANGE: dict[str, tuple[int, int]] = {
-    "phq9": (0, 27),
-    "gad7": (0, 21),
-    "pcl5": (0, 80),
-    "who5": (0, 100),
-    "ace": (0, 10),
-}
-
-PCL5_PROBABLE_PTSD = 33
-WHO5_POOR_WELLBEING = 52
-ACE_HIGH = 4
+@dataclass(frozen=True)
+class ReliableChange:
+    threshold: int
+    lower_is_better: bool
+    source: str
 
 
-def _checked_answers(code: str, answers: Sequence[int]) -> list[int]:
-    instrument = ITEM_INSTRUMENTS[code]
-    expected = len(instrument.items)
-    if len(answers) < expected:
-        raise ValueError(f"{code}: item {len(answers) + 1} is missing ({expected} items expected)")
-    if len(answers) > expected:
-        raise ValueError(f"{code}: item {expected + 1} is one too many ({expected} items expected)")
-    allowed = {option.value for option in instrument.options}
-    checked = []
-    for number, answer in enumerate(answers, start=1):
-        if isinstance(answer, bool) or not isinstance(answer, int) or answer not in allowed:
-            raise ValueError(
-                f"{code}: item {number} must be one of {sorted(allowed)}, not {answer!r}"
-            )
-        checked.append(answer)
-    return checked
+@dataclass(frozen=True)
+class InstrumentScoring:
+    """Everything needed to score one item-scored instrument and judge change in it.
+
+    ``rate`` receives answers already checked for count and range and returns the
+    ``Score``; it may raise ``ValueError`` for answers that contradict each other.
+    ``classify_change`` refuses the instrument when ``reliable_change`` is ``None``,
+    with ``no_change_reason`` when one is given.
+    """
+
+    code: str
+    item_count: int
+    answer_values: frozenset[int]
+    total_range: tuple[int, int]
+    rate: Callable[[list[int]], Score]
+    bands: tuple[Band, ...] = ()
+    flags: frozenset[str] = frozenset()
+    reliable_change: ReliableChange | None = None
+    no_change_reason: str = ""
+    source: str = ""
+    # How answers are named in error messages, by position (else "item N").
+    item_labels: tuple[str, ...] = ()
+
+    def item_label(self, number: int) -> str:
+        if number <= len(self.item_labels):
+            return self.item_labels[number - 1]
+        return f"item {number}"
 
 
-def _band(code: str, total: int) -> str | None:
-    for band in SEVERITY_BANDS.get(code, ()):
+def _band_of(bands: tuple[Band, ...], total: int) -> str | None:
+    for band in bands:
         if band.low <= total <= band.high:
             return band.label
     return None
+
+
+# --- PHQ-9 ---------------------------------------------------------------------------
+
+PHQ9_BANDS = (
+    Band(0, 4, N_("minimal")),
+    Band(5, 9, N_("mild")),
+    Band(10, 14, N_("moderate")),
+    Band(15, 19, N_("moderately severe")),
+    Band(20, 27, N_("severe")),
+)
+
+
+def _score_phq9(values: list[int]) -> Score:
+    raw = sum(values)
+    flags = {"suicidal_ideation"} if values[8] >= 1 else set()
+    return Score(raw, _band_of(PHQ9_BANDS, raw), frozenset(flags))
+
+
+# --- GAD-7 ---------------------------------------------------------------------------
+
+GAD7_BANDS = (
+    Band(0, 4, N_("minimal")),
+    Band(5, 9, N_("mild")),
+    Band(10, 14, N_("moderate")),
+    Band(15, 21, N_("severe")),
+)
+
+
+def _score_gad7(values: list[int]) -> Score:
+    raw = sum(values)
+    return Score(raw, _band_of(GAD7_BANDS, raw), frozenset())
+
+
+# --- PCL-5 ---------------------------------------------------------------------------
+
+PCL5_PROBABLE_PTSD = 33
 
 
 def _pcl5_dsm5_pattern(answers: list[int]) -> bool:
@@ -107,71 +139,265 @@ def _pcl5_dsm5_pattern(answers: list[int]) -> bool:
     )
 
 
-def score(code: str, answers: Sequence[int]) -> Score:
-    """Score a questionnaire from its item answers, in item order.
-
-    Raises ``ValueError`` naming the item for a missing, extra or out-of-range answer.
-    """
-    if code not in ITEM_INSTRUMENTS:
-        raise ValueError(f"unknown instrument {code!r}")
-    values = _checked_answers(code, answers)
+def _score_pcl5(values: list[int]) -> Score:
     raw = sum(values)
     flags: set[str] = set()
-    if code == "phq9":
-        if values[8] >= 1:
-            flags.add("suicidal_ideation")
-        return Score(raw, _band(code, raw), frozenset(flags))
-    if code == "gad7":
-        return Score(raw, _band(code, raw), frozenset())
-    if code == "pcl5":
-        if raw >= PCL5_PROBABLE_PTSD:
-            flags.add("probable_ptsd")
-        if _pcl5_dsm5_pattern(values):
-            flags.add("dsm5_pattern")
-        return Score(raw, None, frozenset(flags))
-    if code == "who5":
-        percent = raw * 4
-        if percent < WHO5_POOR_WELLBEING:
-            flags.add("poor_wellbeing")
-        return Score(percent, None, frozenset(flags))
-    # ace
-    if raw >= ACE_HIGH:
-        flags.add("high_ace")
+    if raw >= PCL5_PROBABLE_PTSD:
+        flags.add("probable_ptsd")
+    if _pcl5_dsm5_pattern(values):
+        flags.add("dsm5_pattern")
     return Score(raw, None, frozenset(flags))
 
 
-@dataclass(frozen=True)
-class ReliableChange:
-    threshold: int
-    lower_is_better: bool
-    source: str
+# --- WHO-5 ---------------------------------------------------------------------------
+
+WHO5_POOR_WELLBEING = 52  # below this (0-100 scale): poor well-being
+WHO5_LIKELY_DEPRESSION = 28  # at or below this (0-100 scale): likely depression
+
+
+def _score_who5(values: list[int]) -> Score:
+    """The 0-100 score is the raw sum (0-25) times 4 (Topp et al. 2015)."""
+    percent = sum(values) * 4
+    flags: set[str] = set()
+    if percent < WHO5_POOR_WELLBEING:
+        flags.add("poor_wellbeing")
+    if percent <= WHO5_LIKELY_DEPRESSION:
+        flags.add("likely_depression")
+    return Score(percent, None, frozenset(flags))
+
+
+# --- ACE -----------------------------------------------------------------------------
+
+ACE_HIGH = 4
+
+
+def _score_ace(values: list[int]) -> Score:
+    raw = sum(values)
+    return Score(raw, None, frozenset({"high_ace"} if raw >= ACE_HIGH else set()))
+
+
+# --- C-SSRS screen version -----------------------------------------------------------
+
+CSSRS_HIGH = N_("high")
+CSSRS_MODERATE = N_("moderate")
+CSSRS_LOW = N_("low")
+CSSRS_NONE = N_("none")
+
+# Answer positions (0-based) of the seven C-SSRS screen answers.
+CSSRS_WISH_DEAD = 0  # 1 wish to be dead
+CSSRS_THOUGHTS = 1  # 2 non-specific active suicidal thoughts
+CSSRS_METHOD = 2  # 3 thoughts with method, without specific plan or intent
+CSSRS_INTENT = 3  # 4 intent without specific plan
+CSSRS_PLAN = 4  # 5 plan with intent
+CSSRS_BEHAVIOR_EVER = 5  # 6 suicidal behaviour ever
+CSSRS_BEHAVIOR_RECENT = 6  # 6 suicidal behaviour within the past 3 months
+
+
+def _score_cssrs(values: list[int]) -> Score:
+    """Columbia Suicide Severity Rating Scale, screen version (Posner et al. 2011).
+
+    Seven answers, each 0 (no) or 1 (yes): items 1-5 (past month), item 6 "ever" and
+    item 6 "within the past 3 months". Items 3-5 are asked only after a yes to item 2;
+    a yes to "within the past 3 months" needs a yes to "ever". Answers that break
+    either rule raise ``ValueError``.
+
+    - severity: "high" when item 4 or 5 is yes or item 6 within the past 3 months;
+      else "moderate" when item 3 or item 6 ever is yes; else "low" when item 1 or 2
+      is yes; else "none".
+    - flags: ``suicidal_ideation`` for a yes to item 1 or 2; ``suicidal_behavior`` for
+      a yes to item 6 ever.
+    - total: the number of yes answers (0-7). It is a count for the record, not a
+      scale score: the severity carries the clinical meaning.
+    """
+    if not values[CSSRS_THOUGHTS]:
+        for index in (CSSRS_METHOD, CSSRS_INTENT, CSSRS_PLAN):
+            if values[index]:
+                raise ValueError(
+                    f"cssrs: item {index + 1} is asked only after a yes to item 2, "
+                    "so it must be 0 when item 2 is 0"
+                )
+    if values[CSSRS_BEHAVIOR_RECENT] and not values[CSSRS_BEHAVIOR_EVER]:
+        raise ValueError("cssrs: item 6 within the past 3 months is yes but item 6 ever is no")
+    if values[CSSRS_INTENT] or values[CSSRS_PLAN] or values[CSSRS_BEHAVIOR_RECENT]:
+        severity = CSSRS_HIGH
+    elif values[CSSRS_METHOD] or values[CSSRS_BEHAVIOR_EVER]:
+        severity = CSSRS_MODERATE
+    elif values[CSSRS_WISH_DEAD] or values[CSSRS_THOUGHTS]:
+        severity = CSSRS_LOW
+    else:
+        severity = CSSRS_NONE
+    flags: set[str] = set()
+    if values[CSSRS_WISH_DEAD] or values[CSSRS_THOUGHTS]:
+        flags.add("suicidal_ideation")
+    if values[CSSRS_BEHAVIOR_EVER]:
+        flags.add("suicidal_behavior")
+    return Score(sum(values), severity, frozenset(flags))
+
+
+# --- the registry --------------------------------------------------------------------
+
+
+def _from_instrument(code: str) -> dict:
+    """Item count and answer values of an instrument whose items are in ``instruments``."""
+    instrument = ITEM_INSTRUMENTS[code]
+    return {
+        "code": code,
+        "item_count": len(instrument.items),
+        "answer_values": frozenset(option.value for option in instrument.options),
+    }
 
 
 # Reliable-change thresholds: the smallest change that is unlikely to be measurement
 # error. Reviewed here, in one place, by the practice.
-RELIABLE_CHANGE: dict[str, ReliableChange] = {
-    "phq9": ReliableChange(
-        6, True, "Löwe et al. (2004), Med Care 42:1194; McMillan et al. (2010), J Affect Disord"
-    ),
-    "gad7": ReliableChange(4, True, "Toussaint et al. (2020), Gen Hosp Psychiatry 62:1-7"),
-    "pcl5": ReliableChange(
-        10, True, "National Center for PTSD, PCL-5 guidance: 10-20 points is clinically meaningful"
-    ),
-    "who5": ReliableChange(
-        10, False, "Topp et al. (2015): a 10-percentage-point change is clinically relevant"
-    ),
+INSTRUMENT_SCORING: dict[str, InstrumentScoring] = {
+    entry.code: entry
+    for entry in (
+        InstrumentScoring(
+            **_from_instrument("phq9"),
+            total_range=(0, 27),
+            rate=_score_phq9,
+            bands=PHQ9_BANDS,
+            flags=frozenset({"suicidal_ideation"}),
+            reliable_change=ReliableChange(
+                6,
+                True,
+                "Löwe et al. (2004), Med Care 42:1194; McMillan et al. (2010), J Affect Disord",
+            ),
+            source="Kroenke, Spitzer & Williams (2001), J Gen Intern Med 16:606-613",
+        ),
+        InstrumentScoring(
+            **_from_instrument("gad7"),
+            total_range=(0, 21),
+            rate=_score_gad7,
+            bands=GAD7_BANDS,
+            reliable_change=ReliableChange(
+                4, True, "Toussaint et al. (2020), Gen Hosp Psychiatry 62:1-7"
+            ),
+            source="Spitzer, Kroenke, Williams & Löwe (2006), Arch Intern Med 166:1092-1097",
+        ),
+        InstrumentScoring(
+            **_from_instrument("pcl5"),
+            total_range=(0, 80),
+            rate=_score_pcl5,
+            flags=frozenset({"probable_ptsd", "dsm5_pattern"}),
+            reliable_change=ReliableChange(
+                10,
+                True,
+                "National Center for PTSD, PCL-5 guidance: 10-20 points is clinically meaningful",
+            ),
+            source="Bovin et al. (2016), Psychol Assess 28:1379-1391; Weathers et al. (2013)",
+        ),
+        InstrumentScoring(
+            **_from_instrument("who5"),
+            total_range=(0, 100),
+            rate=_score_who5,
+            flags=frozenset({"poor_wellbeing", "likely_depression"}),
+            reliable_change=ReliableChange(
+                10, False, "Topp et al. (2015): a 10-percentage-point change is clinically relevant"
+            ),
+            source="Topp, Østergaard, Søndergaard & Bech (2015), Psychother Psychosom 84:167-176",
+        ),
+        InstrumentScoring(
+            **_from_instrument("ace"),
+            total_range=(0, 10),
+            rate=_score_ace,
+            flags=frozenset({"high_ace"}),
+            no_change_reason="ace: a history of adverse experiences, not a measure of change",
+            source="Felitti et al. (1998), Am J Prev Med 14:245-258",
+        ),
+        InstrumentScoring(
+            code="cssrs",
+            item_count=7,
+            answer_values=frozenset({0, 1}),
+            total_range=(0, 7),
+            rate=_score_cssrs,
+            flags=frozenset({"suicidal_ideation", "suicidal_behavior"}),
+            no_change_reason=("cssrs: a risk screen read by its severity, not a measure of change"),
+            source="Posner et al. (2011), Am J Psychiatry 168:1266-1277; C-SSRS screen "
+            "version, The Columbia Lighthouse Project (free for clinical use)",
+            item_labels=(
+                "item 1",
+                "item 2",
+                "item 3",
+                "item 4",
+                "item 5",
+                "item 6 (ever)",
+                "item 6 (within the past 3 months)",
+            ),
+        ),
+    )
 }
+
+# Views of the registry kept for the callers that read them by code.
+SEVERITY_BANDS: dict[str, tuple[Band, ...]] = {
+    code: entry.bands for code, entry in INSTRUMENT_SCORING.items() if entry.bands
+}
+
+# The range of each total, for charts.
+TOTAL_RANGE: dict[str, tuple[int, int]] = {
+    code: entry.total_range for code, entry in INSTRUMENT_SCORING.items()
+}
+
+RELIABLE_CHANGE: dict[str, ReliableChange] = {
+    code: entry.reliable_change
+    for code, entry in INSTRUMENT_SCORING.items()
+    if entry.reliable_change is not None
+}
+
+
+def scoring_for(code: str) -> InstrumentScoring:
+    """The registered scoring of ``code``; ``ValueError`` for any other code."""
+    entry = INSTRUMENT_SCORING.get(code)
+    if entry is not None:
+        return entry
+    if code in SCORES_ONLY:
+        raise ValueError(f"{code}: entered as scores, not scored from item answers")
+    raise ValueError(f"unknown instrument {code!r}")
+
+
+def _checked_answers(entry: InstrumentScoring, answers: Sequence[int]) -> list[int]:
+    code, expected = entry.code, entry.item_count
+    if len(answers) < expected:
+        missing = entry.item_label(len(answers) + 1)
+        raise ValueError(f"{code}: {missing} is missing ({expected} items expected)")
+    if len(answers) > expected:
+        extra = entry.item_label(expected + 1)
+        raise ValueError(f"{code}: {extra} is one too many ({expected} items expected)")
+    allowed = entry.answer_values
+    checked = []
+    for number, answer in enumerate(answers, start=1):
+        if isinstance(answer, bool) or not isinstance(answer, int) or answer not in allowed:
+            raise ValueError(
+                f"{code}: {entry.item_label(number)} must be one of {sorted(allowed)}, "
+                f"not {answer!r}"
+            )
+        checked.append(answer)
+    return checked
+
+
+def score(code: str, answers: Sequence[int]) -> Score:
+    """Score a questionnaire from its item answers, in item order.
+
+    Raises ``ValueError`` for a code not in the registry, and naming the item for a
+    missing, extra or out-of-range answer (or answers that contradict each other).
+    """
+    entry = scoring_for(code)
+    return entry.rate(_checked_answers(entry, answers))
 
 
 def classify_change(code: str, before_total: int, after_total: int) -> str:
     """``"improved"``, ``"deteriorated"`` or ``"unchanged"`` by the reliable-change table.
 
     A change of at least the threshold counts. ACE raises ``ValueError``: it records a
-    history, not a symptom that can change.
+    history, not a symptom that can change; so does the C-SSRS, a risk screen, and any
+    code without a reliable-change rule or not in the registry.
     """
-    if code == "ace":
-        raise ValueError("ace: a history of adverse experiences, not a measure of change")
-    rule = RELIABLE_CHANGE.get(code)
+    if code in SCORES_ONLY:
+        raise ValueError(f"{code}: no reliable-change threshold")
+    entry = scoring_for(code)
+    if entry.no_change_reason:
+        raise ValueError(entry.no_change_reason)
+    rule = entry.reliable_change
     if rule is None:
         raise ValueError(f"{code}: no reliable-change threshold")
     change = after_total - before_total
@@ -186,9 +412,11 @@ def classify_change(code: str, before_total: int, after_total: int) -> str:
 # What each response flag says on the clinician's page.
 FLAG_LABELS = {
     "suicidal_ideation": N_("suicidal ideation"),
+    "suicidal_behavior": N_("suicidal behaviour"),
     "probable_ptsd": N_("probable PTSD"),
     "dsm5_pattern": N_("DSM-5 symptom pattern"),
     "poor_wellbeing": N_("poor well-being"),
+    "likely_depression": N_("likely depression"),
     "high_ace": N_("high exposure"),
     "complete_mystical_experience": N_("complete mystical experience"),
     "high_dissociation": N_("high dissociation"),
