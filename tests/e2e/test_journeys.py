@@ -375,7 +375,7 @@ def client_uses_the_portal_on_a_phone(journey: Journey, story: Story) -> None:
     expect(phone.get_by_role("heading", name="Your journal", level=1)).to_be_visible()
     check_accessibility(phone, "portal journal")
     for title, body, visibility in (
-        ("Just for me", PRIVATE_ENTRY, "Private: only you can ever read it"),
+        ("Just for me", PRIVATE_ENTRY, "Private: only you can open it here"),
         ("For Dr. Rivera", SHARED_ENTRY, "Shared with your care team"),
     ):
         type_into(phone.get_by_label("Title (optional)"), title)

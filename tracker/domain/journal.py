@@ -8,6 +8,6 @@ PRIVATE = "private"
 SHARED = "shared"
 
 VISIBILITY_LABELS = {
-    PRIVATE: N_("Private: only you can ever read it"),
+    PRIVATE: N_("Private: only you can open it here"),
     SHARED: N_("Shared with your care team"),
 }
