@@ -54,20 +54,17 @@ def _session_instant(session: TherapySession, day: date, at: time, zone_name: st
     try:
         return local_to_utc_checked(day, at, zone_name)
     except AmbiguousLocalTime as ambiguous:
-        slack = medicine_service.LIVE_SLACK
         inside = [
             option.utc
             for option in ambiguous.options
-            if session.starts_at - slack <= option.utc <= session.ends_at + slack
+            if medicine_service.within_session(session, option.utc)
         ]
         return (inside or [ambiguous.options[0].utc])[0]
 
 
 def now_in_session(session: TherapySession) -> bool:
     """Whether the session is happening now (an hour either side counts)."""
-    now = utcnow()
-    slack = medicine_service.LIVE_SLACK
-    return session.starts_at - slack <= now <= session.ends_at + slack
+    return medicine_service.within_session(session, utcnow())
 
 
 def local_now(practice: Practice) -> time:

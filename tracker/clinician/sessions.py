@@ -434,7 +434,7 @@ def _session_page(client, session, status=200, **forms):
     if panel and may["document"] and "note_form" not in forms:
         forms["note_form"] = medicine_views.filled_note_form(session)
     forms.setdefault("adverse_event_form", adverse_event_session_form(session, practice))
-    _add_sign_and_void_panels(client, session, forms, practice)
+    _add_sign_and_void_panels(client, session, forms, practice, panel)
     return (
         render_template(
             "clinician/sessions/show.html",
@@ -493,11 +493,18 @@ def show_session(client_id: int, session_id: int):
 # --- signing and "entered in error" (the panels _sign.html and _void.html) --------------
 
 
-def _add_sign_and_void_panels(client, session, context: dict, practice: Practice) -> None:
+def _add_sign_and_void_panels(
+    client, session, context: dict, practice: Practice, panel=None
+) -> None:
     """What the sign and void panels of the session page show (no query: the counts
     and the void come with ``get_session``)."""
     if not session.is_signed:
-        context.setdefault("sign_preview", session_service.sign_preview(session, practice))
+        # The medicine panel has judged the doses already: the preview reuses that.
+        unexplained = panel.unexplained if panel else None
+        context.setdefault(
+            "sign_preview",
+            session_service.sign_preview(session, practice, unexplained=unexplained),
+        )
     context.setdefault("sign_open", False)
     context.setdefault("sign_error", "")
     context.setdefault("void_form", VoidForm(formdata=None))

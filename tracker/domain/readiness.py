@@ -66,8 +66,6 @@ FINDING_LABELS = {
         "The previous dose was %(hours)s hours before; the practice's minimum is %(min)s hours."
     ),
     "checklist_incomplete": N_("Pre-dose checklist not complete: %(items)s."),
-    # warnings
-    "clearance_lapses_soon": N_("The medical clearance lapses on %(day)s."),
     # discharge
     "no_dose": N_("No dose was recorded in this session."),
     "no_postdose_reading": N_("No complete reading has been taken since the dose."),

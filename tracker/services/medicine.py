@@ -296,6 +296,11 @@ class MedicinePanel:
 LIVE_SLACK = timedelta(hours=1)
 
 
+def within_session(session: TherapySession, moment: datetime) -> bool:
+    """Whether ``moment`` falls within the session, give or take ``LIVE_SLACK``."""
+    return session.starts_at - LIVE_SLACK <= moment <= session.ends_at + LIVE_SLACK
+
+
 def medicine_panel(session: TherapySession, practice: Practice, now: datetime) -> MedicinePanel:
     """Readiness now (or at the session's time, for a session documented afterwards),
     totals, the monitoring rhythm, doses needing a reason and discharge readiness."""
@@ -332,7 +337,7 @@ def medicine_panel(session: TherapySession, practice: Practice, now: datetime) -
             min_observation_minutes=practice.min_observation_minutes,
         ),
         last_dose_before=inputs.last_dose_before,
-        live=session.starts_at - LIVE_SLACK <= now <= session.ends_at + LIVE_SLACK,
+        live=within_session(session, now),
     )
 
 

@@ -310,10 +310,16 @@ def _note_is_empty(session: TherapySession) -> bool:
 
 
 def sign_preview(
-    session: TherapySession, practice: Practice, now: datetime | None = None
+    session: TherapySession,
+    practice: Practice,
+    now: datetime | None = None,
+    unexplained: dict | None = None,
 ) -> SignPreview:
     """The confirmation panel's contents: what signing locks, and what stands in the way
-    (the signing rules, and doses judged unready since with nobody's reason)."""
+    (the signing rules, and doses judged unready since with nobody's reason).
+
+    ``unexplained`` is ``medicine.unexplained_findings`` when the caller has it already.
+    """
     sections = rules.note_sections(session.note_format, session.note_sections_text)
     doses = len(session.administrations)
     problems = rules.sign_problems(
@@ -324,7 +330,9 @@ def sign_preview(
         dose_count=doses,
         discharge_recorded=session.discharge is not None,
     )
-    if doses and medicine.unexplained_findings(session, practice):
+    if unexplained is None and doses:
+        unexplained = medicine.unexplained_findings(session, practice)
+    if doses and unexplained:
         problems.append(
             Problem(
                 N_(
