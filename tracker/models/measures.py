@@ -64,7 +64,8 @@ class MeasureResponse(Base):
 
 
 class SafetyAlert(Base):
-    """Raised for the care team (PHQ-9 item 9 >= 1); stays until acknowledged with a note."""
+    """Raised for the care team by a safety flag (``domain.alerts``); stays until
+    acknowledged with a note."""
 
     __tablename__ = "safety_alert"
 
@@ -72,6 +73,8 @@ class SafetyAlert(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("measure_response.id"))
     kind: Mapped[str] = mapped_column(String(30))
+    # Escalates to the backup clinicians at once instead of after the escalation time.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

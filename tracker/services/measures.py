@@ -12,6 +12,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.domain import scoring
+from tracker.domain.alerts import alert_needed
 from tracker.domain.charts import BandSpec, TrendChart, trend_chart
 from tracker.domain.clock import utc_to_local
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY
@@ -28,7 +29,7 @@ from tracker.models import (
     User,
 )
 from tracker.models.base import utcnow
-from tracker.services import Forbidden, NotFound
+from tracker.services import Forbidden, NotFound, alerts
 from tracker.services.sessions import not_voided
 
 # --- assignments ---------------------------------------------------------------------
@@ -129,7 +130,7 @@ def submit_answers(
     by_client: bool,
     assignment: MeasureAssignment | None = None,
 ) -> Submitted:
-    """Score and store a questionnaire; a suicidal-ideation flag raises a safety alert."""
+    """Score and store a questionnaire; a safety flag raises an alert for the care team."""
     if assignment is not None and (
         assignment.client_id != client.id or assignment.instrument != instrument
     ):
@@ -150,11 +151,8 @@ def submit_answers(
     )
     db.session.add(response)
     db.session.flush()
-    alert = None
-    if "suicidal_ideation" in result.flags:
-        alert = SafetyAlert(client_id=client.id, response_id=response.id, kind="suicidal_ideation")
-        db.session.add(alert)
-        db.session.flush()
+    need = alert_needed(result.flags, result.severity)
+    alert = alerts.raise_alert(client, response, need) if need else None
     return Submitted(response, alert)
 
 

@@ -1,0 +1,31 @@
+"""Safety alerts: which questionnaire results raise one, and how urgently.
+
+Sources:
+- PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered 1 or more
+  needs clinical follow-up (Kroenke, Spitzer & Williams 2001).
+- C-SSRS screen version (Posner et al. 2011; Columbia Lighthouse Project triage): any
+  ideation (items 1-2) or lifetime behaviour needs follow-up; intent, a plan, or behaviour
+  within the past 3 months is high risk and calls for immediate action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Flags that raise an alert, most serious first: an alert is named after the first one.
+SAFETY_FLAGS = ("suicidal_behavior", "suicidal_ideation")
+URGENT_SEVERITY = "high"
+
+
+@dataclass(frozen=True)
+class AlertNeed:
+    kind: str
+    urgent: bool  # escalate at once, without waiting for the escalation time
+
+
+def alert_needed(flags: frozenset[str], severity: str | None) -> AlertNeed | None:
+    """The alert a scored response raises, or None when it raises none."""
+    kind = next((flag for flag in SAFETY_FLAGS if flag in flags), None)
+    if kind is None:
+        return None
+    return AlertNeed(kind=kind, urgent=severity == URGENT_SEVERITY)
