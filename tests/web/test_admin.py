@@ -270,6 +270,8 @@ SETTINGS = {
     "min_dose_interval_hours": "48",
     "monitoring_interval_minutes": "10",
     "min_observation_minutes": "150",
+    "alert_escalation_minutes": "60",
+    "alert_response_hours": "8",
 }
 
 
@@ -286,7 +288,9 @@ def test_practice_settings_are_saved_and_audited(admin, world):
     for name, value in SETTINGS.items():
         assert str(getattr(practice, name)) == value, name
     (event,) = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "practice.update"))
-    assert event.detail == ",".join(SETTINGS)
+    names = event.detail.split(",")
+    assert names[-1] == f"+{len(SETTINGS) - len(names) + 1}"  # cut at a whole name
+    assert names[:-1] == list(SETTINGS)[: len(names) - 1]
     assert practice.predose_checklist is None  # the standard checklist
 
 
@@ -338,6 +342,11 @@ def test_the_practice_edits_its_pre_dose_checklist(admin, world):
             "min_observation_minutes",
             "Number must be between 30 and 480.",
         ),
+        (
+            {"alert_escalation_minutes": "0"},
+            "alert_escalation_minutes",
+            "Number must be between 15 and 1440.",
+        ),
     ],
     ids=[
         "high below hold",
@@ -347,6 +356,7 @@ def test_the_practice_edits_its_pre_dose_checklist(admin, world):
         "empty",
         "no name",
         "observation too short",
+        "escalation at once",
     ],
 )
 def test_bad_practice_settings_are_refused_next_to_the_field(admin, world, changes, field, message):

@@ -639,6 +639,8 @@ def test_the_admin_edits_the_crisis_resources_the_client_sees(app, cora, world):
         "min_dose_interval_hours": "24",
         "monitoring_interval_minutes": "15",
         "min_observation_minutes": "120",
+        "alert_escalation_minutes": "120",
+        "alert_response_hours": "24",
     }
     assert post_form(admin, "/admin/practice", form).status_code == 302
     assert "Samaritans: 116 123" in text(admin.get("/admin/practice"))

@@ -95,6 +95,14 @@ class PracticeForm(FlaskForm):
         _l("Minimum observation after the last dose (minutes)"),
         validators=[InputRequired(), NumberRange(min=30, max=480)],
     )
+    alert_escalation_minutes = BoundedIntegerField(
+        _l("Tell the backup clinicians when an alert is unacknowledged after (minutes)"),
+        validators=[InputRequired(), NumberRange(min=15, max=1440)],
+    )
+    alert_response_hours = BoundedIntegerField(
+        _l("Clients are told the care team usually responds within (hours)"),
+        validators=[InputRequired(), NumberRange(min=1, max=168)],
+    )
     checklist_text = TextAreaField(
         _l("Pre-dose checklist"),
         validators=[Optional(), Length(max=3000)],
@@ -104,6 +112,7 @@ class PracticeForm(FlaskForm):
 
     THRESHOLD_FIELDS = practice_service.THRESHOLD_FIELDS
     MEDICINE_FIELDS = practice_service.MEDICINE_FIELDS
+    ALERT_FIELDS = practice_service.ALERT_FIELDS
 
 
 class AuditFilterForm(FlaskForm):

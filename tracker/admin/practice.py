@@ -12,6 +12,7 @@ from tracker.admin.forms import PracticeForm
 from tracker.extensions import db
 from tracker.forms import problem_text
 from tracker.models import Practice
+from tracker.services import audit as audit_service
 from tracker.services import practice as practice_service
 from tracker.web import audit
 
@@ -33,7 +34,7 @@ def edit_practice():
                 "practice.update",
                 record_type="practice",
                 record_id=practice.id,
-                detail=",".join(changed),
+                detail=audit_service.name_list(changed),
             )
             db.session.commit()
             flash(_("Practice settings saved."), "success")

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 # Flags that raise an alert, most serious first: an alert is named after the first one.
 SAFETY_FLAGS = ("suicidal_behavior", "suicidal_ideation")
+# Practice defaults: the backup clinicians hear of an unacknowledged alert after two
+# hours; clients are told the care team usually responds within a working day.
+ESCALATION_MINUTES = 120
+RESPONSE_HOURS = 24
 URGENT_SEVERITY = "high"
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.domain import readiness
+from tracker.domain import alerts, readiness
 from tracker.domain.vitals import DEFAULT_THRESHOLDS, VitalsThresholds
 from tracker.models.base import Base, UTCDateTime, utcnow
 
@@ -60,6 +60,14 @@ class Practice(Base):
         Integer, default=readiness.MIN_OBSERVATION_MINUTES, server_default="120"
     )
     predose_checklist: Mapped[str | None] = mapped_column(Text)
+    # Safety alerts: minutes until an unacknowledged alert goes to the backup clinicians,
+    # and the response time clients are told to expect.
+    alert_escalation_minutes: Mapped[int] = mapped_column(
+        Integer, default=alerts.ESCALATION_MINUTES, server_default="120"
+    )
+    alert_response_hours: Mapped[int] = mapped_column(
+        Integer, default=alerts.RESPONSE_HOURS, server_default="24"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

@@ -29,10 +29,27 @@ def record(
         record_id=record_id,
         client_id=client_id,
         ip_address=ip_address,
-        detail=detail[:300],
+        detail=detail[:DETAIL_LENGTH],
     )
     db.session.add(event)
     return event
+
+
+DETAIL_LENGTH = 300
+
+
+def name_list(names: list[str]) -> str:
+    """Field names for an audit detail, cut at a whole name with the count of the rest
+    ("a,b,+3") when they do not all fit."""
+    shown: list[str] = []
+    for index, name in enumerate(names):
+        rest = len(names) - index
+        candidate = ",".join([*shown, name])
+        tail = f",+{rest - 1}" if rest > 1 else ""
+        if len(candidate) + len(tail) > DETAIL_LENGTH:
+            return ",".join([*shown, f"+{rest}"])
+        shown.append(name)
+    return ",".join(shown)
 
 
 def changed_fields(form_data: dict[str, object], obj: object) -> list[str]:

@@ -27,6 +27,7 @@ MEDICINE_FIELDS = (
     "monitoring_interval_minutes",
     "min_observation_minutes",
 )
+ALERT_FIELDS = ("alert_escalation_minutes", "alert_response_hours")
 TEXT_FIELDS = ("name", "address", "letterhead_text", "crisis_resources", "report_footer")
 
 
@@ -51,7 +52,7 @@ def update_settings(practice: Practice, values: dict[str, Any]) -> list[str]:
     if problems:
         raise SettingsRejected(problems)
     changed = []
-    for name in (*TEXT_FIELDS, *THRESHOLD_FIELDS, *MEDICINE_FIELDS):
+    for name in (*TEXT_FIELDS, *THRESHOLD_FIELDS, *MEDICINE_FIELDS, *ALERT_FIELDS):
         if getattr(practice, name) != values[name]:
             setattr(practice, name, values[name])
             changed.append(name)
