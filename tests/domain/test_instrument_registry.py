@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
-from tracker.domain.instruments import ITEM_INSTRUMENTS
+from tracker.domain.instruments import (
+    ITEM_INSTRUMENTS,
+    SCORES_ONLY,
+    instrument_for,
+    short_name,
+)
+from tracker.domain.instruments.scores_only import DES2, MEQ30, MEQ30_SUBSCALES
 from tracker.domain.scoring import (
+    CHART_BANDS,
     FLAG_LABELS,
     INSTRUMENT_SCORING,
     RELIABLE_CHANGE,
+    TOTAL_RANGE,
     classify_change,
     score,
 )
@@ -166,5 +176,87 @@ def test_cssrs_has_no_reliable_change(before, after):
     assert "cssrs" not in RELIABLE_CHANGE
 
 
-def test_cssrs_is_not_offered_on_any_page():
-    assert "cssrs" not in ITEM_INSTRUMENTS
+def test_cssrs_is_offered_like_the_other_questionnaires():
+    # issue 12: the C-SSRS is assigned and administered like the others (it was scored
+    # before it was offered on any page)
+    assert "cssrs" in ITEM_INSTRUMENTS
+    assert ITEM_INSTRUMENTS["cssrs"].needs_introduction
+
+
+# --- one module per instrument -------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["xyz", "", "PHQ9", None])
+def test_every_lookup_refuses_an_unknown_code_with_value_error(code):
+    with pytest.raises(ValueError):
+        ITEM_INSTRUMENTS[code]
+    with pytest.raises(ValueError):
+        SCORES_ONLY[code]
+    with pytest.raises(ValueError):
+        short_name(code)
+    with pytest.raises(ValueError):
+        instrument_for(code)
+    assert ITEM_INSTRUMENTS.get(code) is None
+    assert code not in ITEM_INSTRUMENTS
+
+
+def test_a_scores_only_code_is_not_an_item_instrument():
+    with pytest.raises(ValueError, match="entered as scores"):
+        instrument_for("meq30")
+    assert short_name("meq30") == "MEQ-30"
+
+
+@pytest.mark.parametrize("code", sorted(ITEM_INSTRUMENTS))
+def test_each_instrument_module_carries_its_facts(code):
+    instrument = ITEM_INSTRUMENTS[code]
+    module = importlib.import_module(f"tracker.domain.instruments.{code}")
+    assert instrument in vars(module).values()
+    assert module.__doc__ and instrument.source and instrument.scoring_source
+    low, high = instrument.total_range
+    lowest = score(code, [instrument.min_answer] * instrument.item_count)
+    highest = score(code, [instrument.max_answer] * instrument.item_count)
+    assert (lowest.total, highest.total) == (low, high)
+    assert (instrument.reliable_change is None) == bool(instrument.no_change_reason)
+    for band_low, band_high, _label, _level in instrument.chart_bands:
+        assert low <= band_low <= band_high <= high
+
+
+def test_the_registry_views_are_derived_from_the_modules():
+    assert {code: i.total_range for code, i in ITEM_INSTRUMENTS.items()} == TOTAL_RANGE
+    assert set(CHART_BANDS) == {"phq9", "gad7", "pcl5", "who5", "ace"}
+    assert INSTRUMENT_SCORING["cssrs"] is ITEM_INSTRUMENTS["cssrs"]
+
+
+def test_every_scores_only_flag_has_a_label():
+    for spec in SCORES_ONLY.values():
+        assert spec.flag_labels.keys() <= FLAG_LABELS.keys()
+    assert MEQ30.rate_flags(dict.fromkeys(MEQ30_SUBSCALES, 3.0)) == {"complete_mystical_experience"}
+    assert MEQ30.rate_flags({**dict.fromkeys(MEQ30_SUBSCALES, 3.0), "mystical": 2.9}) == set()
+    assert DES2.rate_flags({"total": 30}) == {"high_dissociation"}
+    assert DES2.rate_flags({"total": 29.9}) == set()
+
+
+# --- the C-SSRS follow-up rule, as the forms read it ---------------------------------
+
+CSSRS_INSTRUMENT = ITEM_INSTRUMENTS["cssrs"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "contradictions"),
+    [
+        ([0, 0, None, None, None, 0, None], []),  # follow-ups not asked
+        ([0, 1, 1, 1, 1, 1, 1], []),
+        ([0, 0, 1, 0, 0, 0, 0], [(3, 2)]),
+        ([1, None, 0, 1, 1, 0, 0], [(4, 2), (5, 2)]),
+        ([0, 1, 0, 0, 0, 0, 1], [(7, 6)]),
+        ([0, 0, 0, 0, 0, None, 1], [(7, 6)]),
+    ],
+)
+def test_cssrs_contradictions_name_the_follow_up_and_its_lead(answers, contradictions):
+    assert CSSRS_INSTRUMENT.contradictions(answers) == contradictions
+
+
+def test_cssrs_follow_ups_and_their_leads():
+    assert dict(CSSRS_INSTRUMENT.asked_after_yes_to) == {3: 2, 4: 2, 5: 2, 7: 6}
+    assert not CSSRS_INSTRUMENT.scale_total
+    assert CSSRS_INSTRUMENT.has_version_in("en") and not CSSRS_INSTRUMENT.has_version_in("de")

@@ -24,7 +24,9 @@ def _imports(path: Path) -> list[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted(DOMAIN.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(DOMAIN.rglob("*.py")), ids=lambda p: p.relative_to(DOMAIN).as_posix()
+)
 def test_domain_module_imports_nothing_impure(path):
     for name in _imports(path):
         root = name.split(".")[0]

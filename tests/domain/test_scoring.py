@@ -488,26 +488,30 @@ def test_after_medicine_a_response_on_or_after_the_due_date_closes_it():
     assert is_due(schedule, medicine, [day(9)], day(12)) is True
 
 
-def test_after_medicine_the_clock_restarts_with_a_newer_medicine_session():
+def test_after_medicine_each_medicine_session_makes_its_own_occurrence():
     schedule = MeasureSchedule(AFTER_MEDICINE, START, 3)
     first, second = day(10), day(20)
     # the first occurrence was answered
     assert is_due(schedule, [first], [day(13)], day(19)) is False
-    # a new medicine session: nothing due until 3 days after it
-    assert current_due_date(schedule, [first, second], day(22)) is None
+    # a new medicine session: nothing new due until 3 days after it (issue 12, section 6:
+    # the answered occurrence stays the current one until then)
+    assert current_due_date(schedule, [first, second], day(22)) == day(13)
     assert is_due(schedule, [first, second], [day(13)], day(22)) is False
     assert current_due_date(schedule, [first, second], day(23)) == day(23)
     assert is_due(schedule, [first, second], [day(13)], day(23)) is True
     assert is_due(schedule, [first, second], [day(13), day(23)], day(30)) is False
 
 
-def test_after_medicine_an_unfilled_occurrence_is_replaced_by_the_newer_session():
+def test_after_medicine_an_unfilled_occurrence_is_replaced_when_the_next_comes_due():
     schedule = MeasureSchedule(AFTER_MEDICINE, START, 3)
     first, second = day(10), day(20)
     assert is_due(schedule, [first], [], day(19)) is True
-    # once the next medicine session is recorded, the old occurrence is no longer open
-    assert is_due(schedule, [first, second], [], day(21)) is False
+    # the next medicine session does not end the open occurrence (issue 12, section 6):
+    # it stays due until the next occurrence comes due, 3 days after that session
+    assert is_due(schedule, [first, second], [], day(21)) is True
+    assert current_due_date(schedule, [first, second], day(22)) == day(13)
     assert is_due(schedule, [first, second], [], day(23)) is True
+    assert current_due_date(schedule, [first, second], day(23)) == day(23)
 
 
 def test_after_medicine_the_order_of_the_medicine_days_does_not_matter():

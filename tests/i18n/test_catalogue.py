@@ -24,11 +24,11 @@ from tracker.services import measures as measure_service
 
 ROOT = Path(__file__).resolve().parents[2]
 GERMAN_PO = ROOT / "translations" / "de" / "LC_MESSAGES" / "messages.po"
-INSTRUMENTS_MODULE = "tracker/domain/instruments.py"
+INSTRUMENTS_PACKAGE = "tracker/domain/instruments/"
 
 # Questionnaires without a published German version we may reproduce: their item text,
 # instructions and answers stay English in every language (the page says why).
-KEPT_IN_ENGLISH = {"pcl5", "ace"}
+KEPT_IN_ENGLISH = {"pcl5", "ace", "cssrs"}
 
 # Correct German that is spelled as in English: names, abbreviations, units, and words
 # German shares. Anything else whose msgstr equals its msgid was copied, not translated.
@@ -153,7 +153,7 @@ def _kept_in_english(template: Catalog) -> set[str]:
     only_there = {
         message.id
         for message in template
-        if message.id and all(path == INSTRUMENTS_MODULE for path, _ in message.locations)
+        if message.id and all(path.startswith(INSTRUMENTS_PACKAGE) for path, _ in message.locations)
     }
     return (english - translated) & only_there
 
@@ -222,6 +222,7 @@ def test_only_the_english_only_questionnaires_stay_in_english(extracted, german)
     kept = _kept_in_english(template)
     assert "Trouble falling or staying asleep?" in kept  # PCL-5
     assert "Did a household member go to prison?" in kept  # ACE
+    assert "Was this within the past 3 months?" in kept  # C-SSRS
     assert "Not at all" not in kept  # shared with the PHQ-9 and GAD-7, which are German
 
     problems = []

@@ -404,7 +404,10 @@ def test_after_medicine_is_due_n_days_after_each_medicine_session(therapist, cor
     assert [r.completed_on for r in responses()] == [days_ago(8), today_utc()]
 
 
-def test_a_new_medicine_session_restarts_the_clock(therapist, cora, world):
+def test_a_new_medicine_session_does_not_skip_the_open_occurrence(therapist, cora, world):
+    """Issue 12, section 6: each medicine session makes its own occurrence; the open one
+    stays due until answered or until the next comes due, and a replaced one is counted
+    as missed on the therapist's page."""
     assignment = assign_measure(
         world.client_a, "phq9", kind="after_medicine", every_days=3, start=days_ago(30)
     )
@@ -413,8 +416,26 @@ def test_a_new_medicine_session_restarts_the_clock(therapist, cora, world):
     assert due_links(cora) == [assignment.id]  # due since 7 days ago, not yet filled
 
     create_via_web(therapist, world.client_a.id, session_date=days_ago(1).isoformat())
-    assert due_links(cora) == []  # replaced: due again 3 days after the new session
-    assert cora.get(f"/portal/measures/{assignment.id}").status_code == 404
+    # still due: the next occurrence comes due only 3 days after the new session
+    assert due_links(cora) == [assignment.id]
+    page = text(therapist.get(f"/clients/{world.client_a.id}/measures"))
+    assert f"overdue since {format_date(days_ago(7), 'medium', locale='en')}" in page
+    assert "missed" not in page
+
+    # a medicine session 4 days ago: its occurrence (due yesterday) replaced the old one
+    make_session(world.client_a, starts_at=at(days_ago(4)))
+    db.session.commit()
+    assert due_links(cora) == [assignment.id]
+    page = text(therapist.get(f"/clients/{world.client_a.id}/measures"))
+    assert f"overdue since {format_date(days_ago(1), 'medium', locale='en')}" in page
+    assert "1 missed" in page
+
+    done = portal_post(cora, f"/portal/measures/{assignment.id}", answer_form([0] * 9))
+    assert done.status_code == 200
+    assert due_links(cora) == []
+    page = text(therapist.get(f"/clients/{world.client_a.id}/measures"))
+    assert "overdue since" not in page
+    assert "1 missed" in page
 
 
 def test_a_portal_client_sees_only_their_own_questionnaires(app, cora, world):

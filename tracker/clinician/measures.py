@@ -40,7 +40,7 @@ def _page(client, status=200, **forms):
             "clinician/measures/page.html",
             client=client,
             trends=measure_service.trends(client, practice),
-            assignments=measure_service.assignments(client),
+            assignments=measure_service.assignment_states(client, practice, practice_today()),
             alerts=measure_service.alerts_for_client(client),
             item_instruments=ITEM_INSTRUMENTS,
             scores_only=SCORES_ONLY,

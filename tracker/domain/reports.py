@@ -127,6 +127,8 @@ class MeasureSection:
     chart: TrendChart | None
     rows: list[tuple[date, float, str | None]]  # for the chart's data table
     plain_words: str = ""  # client report: what the trend means, in everyday words
+    # False for a screen read by its severity (C-SSRS): no totals, the severity per row
+    scale_total: bool = True
 
 
 @dataclass(frozen=True)

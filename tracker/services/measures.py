@@ -11,11 +11,11 @@ from decimal import Decimal
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload
 
-from tracker.domain import scoring
+from tracker.domain import schedules, scoring
 from tracker.domain.alerts import alert_needed
 from tracker.domain.charts import BandSpec, TrendChart, trend_chart
 from tracker.domain.clock import utc_to_local
-from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY
+from tracker.domain.instruments import ALL_CODES, ITEM_INSTRUMENTS, SCORES_ONLY, instrument_for
 from tracker.domain.sessions import Phase
 from tracker.extensions import db
 from tracker.models import (
@@ -44,13 +44,12 @@ def assign(
     every_days: int | None,
     start: date,
 ) -> MeasureAssignment:
-    if instrument not in ITEM_INSTRUMENTS:
-        raise ValueError(instrument)
+    instrument_for(instrument)  # ValueError for a code that is not an item instrument
     assignment = MeasureAssignment(
         client_id=client.id,
         instrument=instrument,
         schedule_kind=kind,
-        every_days=every_days if kind != scoring.ONCE else None,
+        every_days=every_days if kind != schedules.ONCE else None,
         start_date=start,
         assigned_by_id=actor.id,
     )
@@ -84,30 +83,119 @@ def stop(assignment: MeasureAssignment, today: date) -> None:
 def medicine_days(client: Client, practice: Practice) -> list[date]:
     """Local dates of the client's medicine sessions, not those entered in error (one
     narrow query)."""
-    starts = db.session.scalars(
-        select(TherapySession.starts_at).where(
-            TherapySession.client_id == client.id,
+    return _medicine_days_by_client([client.id], practice)[client.id]
+
+
+def _medicine_days_by_client(client_ids: list[int], practice: Practice) -> dict[int, list[date]]:
+    """Local dates of the medicine sessions of each client, not those entered in error
+    (one query)."""
+    days: dict[int, list[date]] = defaultdict(list)
+    if not client_ids:
+        return days
+    for client_id, starts_at in db.session.execute(
+        select(TherapySession.client_id, TherapySession.starts_at).where(
+            TherapySession.client_id.in_(client_ids),
             TherapySession.phase == Phase.MEDICINE,
             not_voided(),
         )
-    )
-    return sorted(utc_to_local(moment, practice.timezone).date() for moment in starts)
+    ):
+        days[client_id].append(utc_to_local(starts_at, practice.timezone).date())
+    for dates in days.values():
+        dates.sort()
+    return days
 
 
-def due_assignments(client: Client, practice: Practice, today: date) -> list[MeasureAssignment]:
-    """Active assignments whose current occurrence is open (three queries)."""
-    active = [a for a in assignments(client) if a.active]
-    if not active:
-        return []
-    sessions = medicine_days(client, practice)
+def _answer_days_by_assignment(assignment_ids: list[int]) -> dict[int, list[date]]:
+    """The dates each assignment was answered on (one query)."""
     answered: dict[int, list[date]] = defaultdict(list)
+    if not assignment_ids:
+        return answered
     for assignment_id, day in db.session.execute(
         select(MeasureResponse.assignment_id, MeasureResponse.completed_on).where(
-            MeasureResponse.client_id == client.id, MeasureResponse.assignment_id.is_not(None)
+            MeasureResponse.assignment_id.in_(assignment_ids)
         )
     ):
         answered[assignment_id].append(day)
-    return [a for a in active if scoring.is_due(a.schedule, sessions, answered[a.id], today)]
+    return answered
+
+
+def _states(
+    active: list[MeasureAssignment], practice: Practice, today: date
+) -> dict[int, schedules.DueState]:
+    """Where each active assignment stands today (two queries, for any number of clients)."""
+    sessions = _medicine_days_by_client(sorted({a.client_id for a in active}), practice)
+    answered = _answer_days_by_assignment([a.id for a in active])
+    return {
+        a.id: schedules.schedule_state(a.schedule, sessions[a.client_id], answered[a.id], today)
+        for a in active
+    }
+
+
+def assignment_states(
+    client: Client, practice: Practice, today: date
+) -> list[tuple[MeasureAssignment, schedules.DueState | None]]:
+    """Every assignment of the client with where it stands today (``None`` when stopped;
+    three queries)."""
+    every = assignments(client)
+    states = _states([a for a in every if a.active], practice, today)
+    return [(a, states.get(a.id)) for a in every]
+
+
+def due_assignments(client: Client, practice: Practice, today: date) -> list[MeasureAssignment]:
+    """Active assignments with an occurrence waiting for an answer (three queries)."""
+    return [a for a, state in assignment_states(client, practice, today) if state and state.is_due]
+
+
+@dataclass(frozen=True)
+class OverdueMeasure:
+    """An assigned questionnaire waiting for an answer since before today."""
+
+    client_id: int
+    assignment_id: int
+    instrument: str
+    due: date  # the due date of the open occurrence
+    days_overdue: int
+    missed: int  # earlier occurrences replaced without an answer
+
+
+def overdue_measures(
+    client_ids: list[int], practice: Practice, today: date
+) -> dict[int, list[OverdueMeasure]]:
+    """Overdue questionnaires of the given clients of ``practice``, by client id, oldest
+    due first; clients with none are left out (three queries, however many clients)."""
+    if not client_ids:
+        return {}
+    active = list(
+        db.session.scalars(
+            select(MeasureAssignment)
+            .join(Client, MeasureAssignment.client_id == Client.id)
+            .where(
+                MeasureAssignment.client_id.in_(client_ids),
+                MeasureAssignment.active.is_(True),
+                Client.practice_id == practice.id,
+            )
+            .order_by(MeasureAssignment.id)
+        )
+    )
+    states = _states(active, practice, today)
+    result: dict[int, list[OverdueMeasure]] = defaultdict(list)
+    for assignment in active:
+        state = states[assignment.id]
+        if state.overdue and state.due_date is not None:
+            result[assignment.client_id].append(
+                OverdueMeasure(
+                    client_id=assignment.client_id,
+                    assignment_id=assignment.id,
+                    instrument=assignment.instrument,
+                    due=state.due_date,
+                    days_overdue=state.days_overdue,
+                    missed=state.missed,
+                )
+            )
+    return {
+        client_id: sorted(rows, key=lambda row: (row.due, row.assignment_id))
+        for client_id, rows in result.items()
+    }
 
 
 # --- responses -----------------------------------------------------------------------
@@ -161,11 +249,7 @@ def enter_scores(
 ) -> MeasureResponse:
     """Store a scores-only instrument entered by the therapist (ranges already checked)."""
     spec = SCORES_ONLY[instrument]
-    flags = set()
-    if instrument == "meq30" and scoring.meq30_complete(values):
-        flags.add("complete_mystical_experience")
-    if instrument == "des2" and values["total"] >= 30:
-        flags.add("high_dissociation")
+    flags = spec.rate_flags(values)
     response = MeasureResponse(
         client_id=client.id,
         instrument=instrument,
@@ -234,7 +318,7 @@ def trends(client: Client, practice: Practice) -> list[InstrumentTrend]:
                 )
             )
         chart = None
-        value_range = scoring.TOTAL_RANGE.get(code) or _scores_only_range(code)
+        value_range = _chart_range(code)
         if value_range:
             low, high = value_range
             chart = trend_chart(
@@ -255,17 +339,18 @@ def trends(client: Client, practice: Practice) -> list[InstrumentTrend]:
     return result
 
 
-def _scores_only_range(code: str) -> tuple[float, float] | None:
-    spec = SCORES_ONLY.get(code)
-    if spec is None:
-        return None
-    field = next(f for f in spec.fields if f.key == spec.total_key)
-    return field.minimum, field.maximum
+def _chart_range(code: str) -> tuple[float, float] | None:
+    """The y range of the instrument's trend chart; ``None`` when it has none."""
+    if code in ITEM_INSTRUMENTS:
+        instrument = ITEM_INSTRUMENTS[code]
+        return instrument.total_range if instrument.scale_total else None
+    if code in SCORES_ONLY:
+        return SCORES_ONLY[code].total_range
+    return None
 
 
 def _instrument_order(code: str) -> int:
-    order = ["phq9", "gad7", "pcl5", "who5", "ace", "cadss", "ebi", "meq30", "des2", "suds"]
-    return order.index(code) if code in order else len(order)
+    return ALL_CODES.index(code) if code in ALL_CODES else len(ALL_CODES)
 
 
 def first_and_latest(client_id: int, instrument: str) -> tuple[float, float] | None:
