@@ -71,6 +71,7 @@ class AnswerForm(FlaskForm):
     """
 
     instrument: Instrument
+    contradicted = False  # a follow-up answered yes after a no to its lead item
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -89,17 +90,42 @@ class AnswerForm(FlaskForm):
                 for o in instrument.extra_options
             ]
 
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """Every item answered, except follow-ups (unasked they count as "no"); a
+        follow-up answered after a "no" to its lead item is refused next to it."""
+        valid = super().validate(extra_validators)
+        instrument = self.instrument
+        fields = item_fields(self, instrument)
+        self.contradicted = False
+        for follow_up, lead in instrument.contradictions([field.data for field in fields]):
+            self.contradicted = True
+            fields[follow_up - 1].errors.append(
+                _(
+                    "This question follows a yes to question %(lead)s. Answer it only if "
+                    "you answered yes there, or change your answer to question %(lead)s.",
+                    lead=lead,
+                )
+            )
+            valid = False
+        return valid
+
 
 @cache
 def answer_form_class(code: str) -> type[AnswerForm]:
-    """A form with one required radio group per item (and PHQ-9's difficulty question)."""
+    """A form with one radio group per item (and PHQ-9's difficulty question): required,
+    except follow-up items, which are asked only after a yes to their lead item."""
     instrument = ITEM_INSTRUMENTS[code]
     attrs: dict = {"instrument": instrument}
     for index, text in enumerate(instrument.items):
+        required = not instrument.is_follow_up(index + 1)
         attrs[_item_field_name(index)] = RadioField(
             text,
             coerce=int,
-            validators=[InputRequired(message=_l("Please choose an answer for this question."))],
+            validators=[
+                InputRequired(message=_l("Please choose an answer for this question."))
+                if required
+                else Optional()
+            ],
         )
     if instrument.extra_question:
         attrs["extra"] = RadioField(instrument.extra_question, coerce=int, validators=[Optional()])
@@ -112,7 +138,11 @@ def item_fields(form, instrument: Instrument) -> list:
 
 
 def answers_from(form, instrument: Instrument) -> list[int]:
-    return [field.data for field in item_fields(form, instrument)]
+    """The answers in item order; a follow-up left unanswered counts as the lowest ("no")."""
+    return [
+        instrument.min_answer if field.data is None else field.data
+        for field in item_fields(form, instrument)
+    ]
 
 
 @cache

@@ -334,6 +334,8 @@ def build_course() -> factories.World:
         "gad7": ([2, 2, 2, 2, 2, 2, 3], [2, 2, 2, 2, 2, 1, 1]),
         # PCL-5 50 → 30 (threshold 10): improved, and the goal's "at or below 33" is met.
         "pcl5": ([3] * 10 + [2] * 10, [2] * 10 + [1] * 10),
+        # C-SSRS low → high (intent): a screen read by its severity, not its yes-count.
+        "cssrs": ([1, 1, 0, 0, 0, 0, 0], [1, 1, 0, 1, 0, 0, 0]),
     }
     for code, (first, latest) in answers.items():
         for day, values in ((date(2026, 9, 1), first), (date(2026, 11, 15), latest)):
@@ -559,6 +561,17 @@ def test_clinical_report_gives_each_measure_with_its_change_in_words(
     )
     assert section, f"{name}: no baseline/latest line"
     assert squash(change) in section.group(1)
+
+
+def test_clinical_report_gives_the_cssrs_by_its_severity_without_totals(course):
+    text = squash(course.clinical.text)
+    assert squash("C-SSRS Latest screen: risk high.") in text
+    assert squash("2026-09-01: low · 2026-11-15: high") in text
+    assert squash("C-SSRS Baseline") not in text
+
+
+def test_the_client_summary_leaves_the_cssrs_out(course):
+    assert "C-SSRS" not in course.client_with_measures.text
 
 
 def test_clinical_report_shows_goals_with_ratings_status_and_outcome_target(course):

@@ -62,7 +62,11 @@ def fill_measure(measure_id: int):
             flagged=submitted.alert is not None,
             crisis_resources=practice.crisis_resources,
         )
-    if form.errors:
+    if form.contradicted:
+        form.form_errors.append(
+            _("Some answers do not fit together; please look at the marked questions.")
+        )
+    elif form.errors:
         form.form_errors.append(_("Please answer every question; the ones missing are marked."))
     return render_template(
         "portal/measure.html",

@@ -289,8 +289,9 @@ def _measures(
         label = None
         if code in scoring.RELIABLE_CHANGE and len(items) > 1:
             label = scoring.classify_change(code, int(baseline), int(latest))
+        scale_total = code not in ITEM_INSTRUMENTS or ITEM_INSTRUMENTS[code].scale_total
         chart = None
-        if code in scoring.TOTAL_RANGE and len(items) > 1:
+        if scale_total and code in scoring.TOTAL_RANGE and len(items) > 1:
             low, high = scoring.TOTAL_RANGE[code]
             chart = trend_chart(
                 [(r.completed_on, float(r.total)) for r in items],
@@ -312,6 +313,7 @@ def _measures(
                 chart=chart,
                 rows=[(r.completed_on, float(r.total), r.severity) for r in items],
                 plain_words=rules.PLAIN_WORDS.get(label, "") if plain and label else "",
+                scale_total=scale_total,
             )
         )
     return sections
