@@ -324,9 +324,8 @@ def test_the_practice_chooses_its_crisis_numbers(admin, world):
     form = page_text(admin.get("/admin/practice"))
     assert field_value(form, "crisis_country") == ""  # the neutral wording until chosen
     assert "116 117" in form  # the defaults are listed for the admin to see
-    assert post_form(
-        admin, "/admin/practice", {**SETTINGS, "crisis_country": "DE"}
-    ).status_code == (302)
+    chosen = post_form(admin, "/admin/practice", {**SETTINGS, "crisis_country": "DE"})
+    assert chosen.status_code == 302
     db.session.expire_all()
     practice = db.session.get(Practice, world.practice.id)
     assert practice.crisis_country == "DE" and practice.crisis_resources == ""
