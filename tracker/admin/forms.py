@@ -61,7 +61,10 @@ class PracticeForm(FlaskForm):
     )
     crisis_country = SelectField(
         _l("Default crisis numbers"),
-        description=_l("Shown while the crisis resources above are empty."),
+        description=_l(
+            "Shown while the crisis resources above are empty. Without numbers, clients "
+            "are told to call their local emergency number."
+        ),
         validators=[Optional()],
     )
     report_footer = TextAreaField(

@@ -27,7 +27,7 @@ GERMANY = "DE"
 
 # The countries whose defaults we know, for the practice setting ("" = elsewhere).
 COUNTRY_LABELS = {
-    NEUTRAL: N_("Elsewhere: no numbers, clients are told to call their local emergency number"),
+    NEUTRAL: N_("Elsewhere (no numbers)"),
     GERMANY: N_("Germany"),
 }
 
