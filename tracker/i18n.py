@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
-from flask_babel import format_date, format_decimal, format_time, get_locale, gettext
+from flask_babel import format_date, format_decimal, format_time, get_locale, gettext, ngettext
 from flask_login import current_user
 
 from tracker.domain.clock import utc_to_local
@@ -61,12 +61,25 @@ def format_number(value, pattern: str = "#,##0.##") -> str:
     return format_decimal(value, format=pattern)
 
 
+def format_minutes(minutes: int) -> str:
+    """A duration in whole hours and minutes ("2 hours", "1 hour 30 minutes"), never
+    rounded: it states a practice's time limit."""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(num)s hour", "%(num)s hours", hours))
+    if rest or not hours:
+        parts.append(ngettext("%(num)s minute", "%(num)s minutes", rest))
+    return " ".join(parts)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["instrument_in_language"] = instrument_in_language
     app.jinja_env.globals["instrument_text"] = instrument_text
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["duration"] = format_minutes
     app.jinja_env.filters["localdatetime"] = format_local_datetime
     app.jinja_env.filters["localtime"] = lambda value, tz, fmt="short": (
         format_time(utc_to_local(value, tz).replace(tzinfo=None), fmt) if value else ""

@@ -34,6 +34,7 @@ BASE_URL = f"{ASSET_SCHEME}:///"
 # The only files a report may load: name (as used in the print stylesheet) → file.
 ASSETS: dict[str, Path] = {
     "css/report.css": STATIC / "css" / "report.css",
+    "css/safety_plan.css": STATIC / "css" / "safety_plan.css",
     "fonts/DejaVuSans.ttf": STATIC / "fonts" / "DejaVuSans.ttf",
     "fonts/DejaVuSans-Bold.ttf": STATIC / "fonts" / "DejaVuSans-Bold.ttf",
 }

@@ -12,6 +12,7 @@ from tracker.domain.policy import (
     can_clear_for_ketamine,
     can_create_client,
     can_edit_client,
+    can_edit_safety_plan,
     can_manage_care_team,
     can_manage_consents,
     can_override_readiness,
@@ -114,6 +115,12 @@ PREDICATES = (
 @pytest.mark.parametrize("index", range(len(PREDICATES)), ids=[p.__name__ for p in PREDICATES])
 def test_client_record_predicates(actor, record, expected, index):
     assert PREDICATES[index](actor, record) is bool(expected[index])
+
+
+@pytest.mark.parametrize(("actor", "record", "expected"), CASES.values(), ids=list(CASES))
+def test_the_safety_plan_is_written_by_primary_and_co_therapists(actor, record, expected):
+    """Exactly those who edit the record's details (column 2); the whole team reads it."""
+    assert can_edit_safety_plan(actor, record) is bool(expected[1])
 
 
 @pytest.mark.parametrize(

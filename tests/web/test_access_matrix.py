@@ -43,6 +43,7 @@ from tracker.services import journal as journal_service
 from tracker.services import measures as measure_service
 from tracker.services import report_batches as batch_service
 from tracker.services import reports as report_service
+from tracker.services import safety_plan as plan_service
 from tracker.services import sessions as session_service
 
 ACTORS = ("anonymous", "client_a", "client_b", "therapist_a", "therapist_b", "admin")
@@ -244,6 +245,14 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("clinician.acknowledge_alert", "POST"): STAFF_OWN_CLIENT,  # an alert of client A
     ("portal.fill_measure", "GET"): PORTAL_OWN_RECORD,
     ("portal.fill_measure", "POST"): PORTAL_OWN_RECORD,
+    # the safety plan (issue 12): the care team reads it, primary and co-therapists write it;
+    # the client prints the newest version (client B has none: 404 like everyone else)
+    ("clinician.safety_plan", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.edit_safety_plan", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.edit_safety_plan", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.show_safety_plan_version", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.safety_plan_card", "GET"): STAFF_OWN_CLIENT,
+    ("portal.safety_plan_card", "GET"): PORTAL_OWN_RECORD,
     # family history (issue 7): the care team sees it, primary and co-therapists change it
     ("clinician.family_history", "GET"): STAFF_OWN_CLIENT,
     ("clinician.quick_family", "POST"): STAFF_OWN_CLIENT,
@@ -318,6 +327,7 @@ class Scene:
     report_id: int  # a clinical report of client A, its PDF stored
     client_report_id: int  # a client summary of client A, its PDF stored
     batch_id: int  # a finished report batch of therapist A, its ZIP stored
+    safety_plan_version: int  # the number of the first of client A's two plan versions
 
 
 def build_scene(world: factories.World) -> Scene:
@@ -415,6 +425,12 @@ def build_scene(world: factories.World) -> Scene:
         backend="thread",
     )
     batch_service.finish(batch, b"PK\x05\x06" + b"\0" * 18)  # an empty ZIP
+    first_plan, _ = plan_service.save(
+        world.client_a, world.therapist_a, {"warning_signs": "matrix"}, expected_version=0
+    )
+    plan_service.save(
+        world.client_a, world.therapist_a, {"warning_signs": "matrix 2"}, expected_version=1
+    )
     db.session.commit()
     return Scene(
         emails={
@@ -444,6 +460,7 @@ def build_scene(world: factories.World) -> Scene:
         report_id=clinical.id,
         client_report_id=summary.id,
         batch_id=batch.id,
+        safety_plan_version=first_plan.version,
     )
 
 
@@ -539,6 +556,13 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
     "clinician.enter_measure": lambda scene: {**_client_a(scene), "code": "phq9"},
     "clinician.acknowledge_alert": lambda scene: {"alert_id": scene.alert_id},
     "portal.fill_measure": lambda scene: {"measure_id": scene.measure_assignment_id},
+    "clinician.safety_plan": _client_a,
+    "clinician.edit_safety_plan": _client_a,
+    "clinician.show_safety_plan_version": lambda scene: {
+        **_client_a(scene),
+        "version": scene.safety_plan_version,
+    },
+    "clinician.safety_plan_card": _client_a,
     "clinician.family_history": _client_a,
     "clinician.quick_family": _client_a,
     "clinician.add_family_member": _client_a,

@@ -320,6 +320,29 @@ def test_the_practice_edits_its_pre_dose_checklist(admin, world):
     assert "fasting" in db.session.get(Practice, world.practice.id).checklist_items
 
 
+def test_the_practice_chooses_its_crisis_numbers(admin, world):
+    form = page_text(admin.get("/admin/practice"))
+    assert field_value(form, "crisis_country") == ""  # the neutral wording until chosen
+    assert "116 117" in form  # the defaults are listed for the admin to see
+    chosen = post_form(admin, "/admin/practice", {**SETTINGS, "crisis_country": "DE"})
+    assert chosen.status_code == 302
+    db.session.expire_all()
+    practice = db.session.get(Practice, world.practice.id)
+    assert practice.crisis_country == "DE" and practice.crisis_resources == ""
+    assert practice.crisis_box.has_numbers
+    own = "Krisendienst Berlin: 030 390 63 00\nPractice urgent line: +49 30 555 0100"
+    assert (
+        post_form(
+            admin, "/admin/practice", {**SETTINGS, "crisis_country": "DE", "crisis_resources": own}
+        ).status_code
+        == 302
+    )
+    db.session.expire_all()
+    box = db.session.get(Practice, world.practice.id).crisis_box
+    assert not box.from_defaults
+    assert [group.label for group in box.groups] == ["Krisendienst Berlin", "Practice urgent line"]
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
@@ -347,6 +370,13 @@ def test_the_practice_edits_its_pre_dose_checklist(admin, world):
             "alert_escalation_minutes",
             "Number must be between 15 and 1440.",
         ),
+        (
+            {"crisis_resources": "Emergency: 112\nSamaritans: 116 123 (free)"},
+            "crisis_resources",
+            "Line 2 is not “label: number”. Write one number per line, for example “Crisis "
+            "line, free, day and night: 0800 111 0 111”.",
+        ),
+        ({"crisis_country": "XX"}, "crisis_country", "Not a valid choice."),
     ],
     ids=[
         "high below hold",
@@ -357,6 +387,8 @@ def test_the_practice_edits_its_pre_dose_checklist(admin, world):
         "no name",
         "observation too short",
         "escalation at once",
+        "malformed crisis line",
+        "unknown crisis country",
     ],
 )
 def test_bad_practice_settings_are_refused_next_to_the_field(admin, world, changes, field, message):
@@ -365,7 +397,8 @@ def test_bad_practice_settings_are_refused_next_to_the_field(admin, world, chang
     page = page_text(response)
     assert field_error(page, field) == message
     for name, value in {**SETTINGS, **changes}.items():
-        assert (field_value(page, name) or "").replace("\r\n", "\n") == value, name
+        if name != "crisis_country":  # a refused choice is not shown as chosen
+            assert (field_value(page, name) or "").replace("\r\n", "\n") == value, name
     db.session.expire_all()
     practice = db.session.get(Practice, world.practice.id)
     assert practice.hold_systolic == 140

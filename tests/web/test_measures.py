@@ -614,9 +614,9 @@ def test_a_positive_item_9_shows_the_practices_crisis_resources(cora, world):
     page = text(response)
     assert "Thank you" in page
     assert "You are not alone with this" in page
-    assert "Your care team has been told" in page
-    assert "Crisis line (24 h, free): 0800 111 0 111" in page
-    assert "Practice urgent number: +1 555 0199" in page
+    assert "Your care team (your therapist, Tara A, and anyone else caring" in page
+    assert 'Crisis line (24 h, free): <a href="tel:08001110111">0800 111 0 111</a>' in page
+    assert 'Practice urgent number: <a href="tel:+15550199">+1 555 0199</a>' in page
     (stored,) = responses()
     assert stored.flag_set == {"suicidal_ideation"}
     (alert,) = alerts()
@@ -636,8 +636,10 @@ def test_no_crisis_message_without_the_flag(cora, world):
     )
     page = text(response)
     assert response.status_code == 200
-    assert "0800 111 0 111" not in page
+    # The numbers stand in the crisis box of every portal page, but nothing alarms.
+    assert page.count("0800 111 0 111") == 1
     assert "You are not alone with this" not in page
+    assert 'role="alert"' not in page
     assert alerts() == []
 
 
@@ -647,7 +649,7 @@ def test_the_admin_edits_the_crisis_resources_the_client_sees(app, cora, world):
         "name": world.practice.name,
         "address": "",
         "letterhead_text": "",
-        "crisis_resources": "Samaritans: 116 123 (free, day or night)",
+        "crisis_resources": "Samaritans (free, day or night): 116 123",
         "report_footer": "",
         "hold_systolic": "140",
         "hold_diastolic": "90",
@@ -664,7 +666,7 @@ def test_the_admin_edits_the_crisis_resources_the_client_sees(app, cora, world):
         "alert_response_hours": "24",
     }
     assert post_form(admin, "/admin/practice", form).status_code == 302
-    assert "Samaritans: 116 123" in text(admin.get("/admin/practice"))
+    assert "Samaritans (free, day or night): 116 123" in text(admin.get("/admin/practice"))
     (event,) = events("practice.update")
     assert event.detail == "crisis_resources"  # the field's name, never its text
 
@@ -675,7 +677,7 @@ def test_the_admin_edits_the_crisis_resources_the_client_sees(app, cora, world):
             cora, f"/portal/measures/{assignment.id}", answer_form([0, 0, 0, 0, 0, 0, 0, 0, 3])
         )
     )
-    assert "Samaritans: 116 123 (free, day or night)" in page
+    assert 'Samaritans (free, day or night): <a href="tel:116123">116 123</a>' in page
 
 
 def test_the_alert_shows_on_the_care_teams_caseload_only(app, cora, world, co_therapist):

@@ -37,6 +37,7 @@ from tests.factories import (
     today_utc,
     write_journal,
 )
+from tests.report_helpers import page_texts
 from tests.session_factories import (
     add_to_care_team,
     days_ago,
@@ -50,6 +51,7 @@ from tests.session_factories import (
 from tracker.domain.instruments import ALL_CODES
 from tracker.domain.policy import Role
 from tracker.domain.reports import Period, content_hash
+from tracker.domain.safety_plan import STEP_KEYS
 from tracker.domain.sessions import NOTE_FORMATS
 from tracker.extensions import db
 from tracker.models import (
@@ -68,6 +70,7 @@ from tracker.services import journal as journal_service
 from tracker.services import measures as measure_service
 from tracker.services import report_batches as batch_service
 from tracker.services import reports as report_service
+from tracker.services import safety_plan as plan_service
 
 
 @dataclass
@@ -231,6 +234,20 @@ def plant(client: Client, tag: str) -> Record:
         client, "grandmother", name=record.t("family-name"), notes=record.t("family-notes")
     )
     make_family_event(client, "war", member=relative, description=record.t("family-event"))
+    # the safety plan, written with the client: its newest version is theirs; the
+    # version it replaced stays on the staff side only
+    plan_service.save(
+        client,
+        client.primary_therapist,
+        {"warning_signs": record.t("superseded-plan")},
+        expected_version=0,
+    )
+    plan_service.save(
+        client,
+        client.primary_therapist,
+        {key: record.s(f"plan-{key}") for key in STEP_KEYS},
+        expected_version=1,
+    )
     # a printed client summary (a stand-in PDF: what real PDFs say is tested in
     # tests/web/test_reports.py)
     digest = content_hash("client", f"visibility {tag}")
@@ -254,6 +271,7 @@ def plant(client: Client, tag: str) -> Record:
         "assignment_id": [homework.id, once.id],
         "entry_id": [private.id, untitled.id, shared.id, withdrawn.id],
         "report_id": [report.id],
+        "version": [1, 2],
     }
     return record
 
@@ -332,12 +350,19 @@ def expand(rule, values: dict[str, list[int]]) -> list[str]:
     return urls
 
 
+def _text_of(response) -> str:
+    """A page's HTML, or what a real PDF says (a stored stand-in is read as it is)."""
+    if response.mimetype == "application/pdf" and b"stand-in" not in response.data:
+        return "\n".join(page_texts(response.data))
+    return response.get_data(as_text=True)
+
+
 def visit(browser, urls: Iterable[str]) -> dict[str, tuple[int, str]]:
     pages = {}
     for url in urls:
         response = browser.get(url)
         location = response.headers.get("Location", "")
-        pages[url] = (response.status_code, response.get_data(as_text=True) + location)
+        pages[url] = (response.status_code, _text_of(response) + location)
         assert response.status_code < 500, url
     return pages
 
@@ -497,6 +522,7 @@ def test_portal_pages_never_show_therapist_text_or_another_client(app, scene, wh
                 f"SHARED-{tag}-homework-title",
                 f"SHARED-{tag}-homework-instructions",
                 f"SHARED-{tag}-journal-body",
+                *(f"SHARED-{tag}-plan-{key}" for key in STEP_KEYS),
             ],
         )
         == []

@@ -27,6 +27,7 @@ ACTION_GROUPS = (
     "discharge",
     "brainspot",
     "adverse_event",
+    "safety_plan",
     "goal",
     "homework",
     "homework_template",

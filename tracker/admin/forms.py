@@ -7,8 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from tracker.domain import crisis
 from tracker.domain.policy import Role
-from tracker.forms import BoundedIntegerField
+from tracker.forms import BoundedIntegerField, choices
 from tracker.services import practice as practice_service
 
 
@@ -52,10 +53,19 @@ class PracticeForm(FlaskForm):
         _l("Crisis resources shown to clients"),
         validators=[Optional(), Length(max=2000)],
         description=_l(
-            "Shown when a questionnaire answer raises a safety flag, e.g. the national "
-            "crisis line and your practice's urgent number."
+            "Shown at the top of every portal page, after a safety flag and on the safety "
+            "plan card. One number per line as “label: number”, for example “Crisis line, "
+            "free, day and night: 0800 111 0 111”. Leave empty for the defaults below."
         ),
-        render_kw={"rows": 3},
+        render_kw={"rows": 4},
+    )
+    crisis_country = SelectField(
+        _l("Default crisis numbers"),
+        description=_l(
+            "Shown while the crisis resources above are empty. Without numbers, clients "
+            "are told to call their local emergency number."
+        ),
+        validators=[Optional()],
     )
     report_footer = TextAreaField(
         _l("Report footer"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
@@ -109,6 +119,10 @@ class PracticeForm(FlaskForm):
         description=_l("One item per line. Leave empty for the standard checklist."),
         render_kw={"rows": 6},
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.crisis_country.choices = choices(crisis.COUNTRY_LABELS)
 
     THRESHOLD_FIELDS = practice_service.THRESHOLD_FIELDS
     MEDICINE_FIELDS = practice_service.MEDICINE_FIELDS

@@ -1,5 +1,5 @@
-"""Practice settings: name, address, letterhead, crisis resources, footer, vitals
-thresholds and the medicine-session settings."""
+"""Practice settings: name, address, letterhead, crisis numbers, footer, vitals
+thresholds, the medicine-session and the safety-alert settings."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from tracker.admin import bp
 from tracker.admin.forms import PracticeForm
+from tracker.domain import crisis
 from tracker.extensions import db
 from tracker.forms import problem_text
 from tracker.models import Practice
@@ -39,4 +40,9 @@ def edit_practice():
             db.session.commit()
             flash(_("Practice settings saved."), "success")
             return redirect(url_for("admin.edit_practice"))
-    return render_template("admin/practice.html", form=form), (400 if form.errors else 200)
+    return render_template(
+        "admin/practice.html",
+        form=form,
+        crisis_defaults={country: crisis.crisis_box("", country) for country in crisis.DEFAULTS},
+        crisis_countries=crisis.COUNTRY_LABELS,
+    ), (400 if form.errors else 200)

@@ -21,5 +21,6 @@ from tracker.clinician import (  # noqa: E402,F401  (registers the routes)
     portal_access,
     report_batches,
     reports,
+    safety_plan,
     sessions,
 )

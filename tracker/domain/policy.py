@@ -140,6 +140,12 @@ def can_manage_measures(actor: Actor, client: ClientRecord) -> bool:
     return _relation(actor, client) in {"primary", CareTeamRole.CO_THERAPIST}
 
 
+def can_edit_safety_plan(actor: Actor, client: ClientRecord) -> bool:
+    """The safety plan is written with the client in session: by those who document the
+    sessions (primary and co-therapists). The whole care team reads it."""
+    return _relation(actor, client) in {"primary", CareTeamRole.CO_THERAPIST}
+
+
 def can_acknowledge_alert(actor: Actor, client: ClientRecord) -> bool:
     """Anyone on the care team may act on a safety alert and record what was done."""
     return _relation(actor, client) is not None

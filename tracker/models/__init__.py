@@ -27,6 +27,7 @@ from tracker.models.journal import JournalEntry
 from tracker.models.measures import MeasureAssignment, MeasureResponse, SafetyAlert
 from tracker.models.practice import Practice
 from tracker.models.report import Report, ReportBatch
+from tracker.models.safety_plan import SafetyPlanVersion
 from tracker.models.session import (
     Addendum,
     BrainspotRecord,
@@ -70,6 +71,7 @@ __all__ = [
     "Report",
     "ReportBatch",
     "SafetyAlert",
+    "SafetyPlanVersion",
     "SessionDischarge",
     "SessionVoid",
     "TherapySession",
@@ -82,7 +84,7 @@ class ImmutableRecordError(RuntimeError):
     """An attempt to change or delete a record that may never change."""
 
 
-APPEND_ONLY = (AuditEvent, Addendum, AdverseEvent, SessionVoid)
+APPEND_ONLY = (AuditEvent, Addendum, AdverseEvent, SessionVoid, SafetyPlanVersion)
 SESSION_CHILDREN = (KetamineAdministration, VitalSign, BrainspotRecord, SessionDischarge)
 
 
@@ -105,9 +107,9 @@ def _signed_parent(db_session: Session, obj: object) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def _refuse_immutable_changes(session: Session, flush_context, instances) -> None:
-    """Audit events, addenda, adverse events and voids are append-only; a signed note and
-    its parts never change. The database triggers say the same; this catches it earlier
-    and clearer."""
+    """Audit events, addenda, adverse events, voids and safety-plan versions are
+    append-only; a signed note and its parts never change. The database triggers say
+    the same; this catches it earlier and clearer."""
     for obj in session.dirty:
         if not session.is_modified(obj):
             continue

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.domain import alerts, readiness
+from tracker.domain import alerts, crisis, readiness
 from tracker.domain.vitals import DEFAULT_THRESHOLDS, VitalsThresholds
 from tracker.models.base import Base, UTCDateTime, utcnow
 
@@ -21,8 +21,10 @@ class Practice(Base):
     address: Mapped[str] = mapped_column(Text, default="", server_default="")
     letterhead_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     report_footer: Mapped[str] = mapped_column(Text, default="", server_default="")
-    # Shown to a client whose questionnaire raises a safety flag (e.g. the national line).
+    # The crisis box of every portal page: the practice's own lines ("label: number",
+    # one per line), or when empty the defaults of ``crisis_country`` (domain.crisis).
     crisis_resources: Mapped[str] = mapped_column(Text, default="", server_default="")
+    crisis_country: Mapped[str] = mapped_column(String(2), default="", server_default="")
     # IANA zone in which staff type and read session times (stored in UTC).
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     hold_systolic: Mapped[int] = mapped_column(
@@ -75,6 +77,11 @@ class Practice(Base):
         """``{key: label}`` of the pre-dose checklist (the defaults unless edited)."""
         custom = json.loads(self.predose_checklist) if self.predose_checklist else None
         return readiness.checklist_items(custom)
+
+    @property
+    def crisis_box(self) -> crisis.CrisisBox:
+        """The numbers clients see: the practice's own, else its country's defaults."""
+        return crisis.crisis_box(self.crisis_resources, self.crisis_country)
 
     @property
     def vitals_thresholds(self) -> VitalsThresholds:

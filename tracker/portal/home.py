@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker.domain import goals as goal_rules
 from tracker.domain import homework as homework_rules
+from tracker.domain.clock import utc_to_local
 from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.domain.journal import VISIBILITY_LABELS
 from tracker.domain.policy import is_portal_owner
@@ -22,6 +23,7 @@ from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
 from tracker.services import journal as journal_service
 from tracker.services import measures as measure_service
+from tracker.services import safety_plan as safety_plan_service
 from tracker.web import audit, practice_today, translate_service_errors
 
 LABELS = {
@@ -55,6 +57,14 @@ def portal_labels() -> dict:
     return {"labels": LABELS}
 
 
+@bp.context_processor
+def crisis_numbers() -> dict:
+    """The crisis box that opens every portal page (portal/base.html)."""
+    if not current_user.is_authenticated:
+        return {}
+    return {"crisis": db.session.get(Practice, current_user.practice_id).crisis_box}
+
+
 @bp.route("/")
 def home():
     client = _linked_client()
@@ -64,9 +74,12 @@ def home():
     items = homework_service.assignments(client)
     goals = [g for g in goal_service.goals_for_client(client) if g.status in ("active", "paused")]
     practice = db.session.get(Practice, client.practice_id)
+    plan = safety_plan_service.latest_version(client)
     return render_template(
         "portal/home.html",
         client=client,
+        plan=safety_plan_service.view_of(plan) if plan else None,
+        plan_saved_on=utc_to_local(plan.created_at, practice.timezone).date() if plan else None,
         today=today,
         due_measures=measure_service.due_assignments(client, practice, today),
         instruments=ITEM_INSTRUMENTS,

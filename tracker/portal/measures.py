@@ -56,11 +56,15 @@ def fill_measure(measure_id: int):
                 client_id=client.id,
             )
         db.session.commit()
+        alert = submitted.alert
         return render_template(
             "portal/measure_done.html",
             client=client,
-            flagged=submitted.alert is not None,
-            crisis_resources=practice.crisis_resources,
+            flagged=alert is not None,
+            urgent=alert is not None and alert.urgent,
+            therapist_name=client.primary_therapist.name,
+            response_hours=practice.alert_response_hours,
+            escalation_minutes=practice.alert_escalation_minutes,
         )
     if form.contradicted:
         form.form_errors.append(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tracker.domain import readiness
+from tracker.domain import crisis, readiness
 from tracker.domain.messages import Problem
 from tracker.domain.vitals import VitalsThresholds, threshold_problems
 from tracker.extensions import db
@@ -28,7 +28,14 @@ MEDICINE_FIELDS = (
     "min_observation_minutes",
 )
 ALERT_FIELDS = ("alert_escalation_minutes", "alert_response_hours")
-TEXT_FIELDS = ("name", "address", "letterhead_text", "crisis_resources", "report_footer")
+TEXT_FIELDS = (
+    "name",
+    "address",
+    "letterhead_text",
+    "crisis_resources",
+    "crisis_country",
+    "report_footer",
+)
 
 
 class SettingsRejected(ValueError):
@@ -49,6 +56,8 @@ def update_settings(practice: Practice, values: dict[str, Any]) -> list[str]:
     checklist, problem = readiness.parse_checklist(values.get("checklist_text"))
     if problem:
         problems["checklist_text"] = problem
+    if problem := crisis.crisis_problem(values.get("crisis_resources")):
+        problems["crisis_resources"] = problem
     if problems:
         raise SettingsRejected(problems)
     changed = []

@@ -1,0 +1,185 @@
+"""The client's safety plan on the staff side: read it, write the next version, read
+earlier versions, print the client's card."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.clinician import bp
+from tracker.clinician.reports import pdf_response
+from tracker.clinician.session_forms import VERSION
+from tracker.domain import safety_plan as rules
+from tracker.domain.policy import can_edit_safety_plan
+from tracker.extensions import db
+from tracker.i18n import user_locale
+from tracker.models import Practice
+from tracker.pdf import RenderError
+from tracker.safety_plan_card import render_card
+from tracker.services import audit as audit_service
+from tracker.services import clients as client_service
+from tracker.services import safety_plan as plan_service
+from tracker.web import audit, translate_service_errors
+
+
+class SafetyPlanForm(FlaskForm):
+    """One text per step (fields added below from the domain's steps) and the version
+    the form was opened on (optimistic locking)."""
+
+    version = HiddenField(validators=[DataRequired(), VERSION])
+    STEP_KEYS = rules.STEP_KEYS
+
+    def texts(self) -> dict[str, str]:
+        return {key: self[key].data or "" for key in rules.STEP_KEYS}
+
+
+for _step in rules.STEPS:
+    setattr(
+        SafetyPlanForm,
+        _step.key,
+        TextAreaField(
+            _l(_step.title),
+            validators=[Optional(), Length(max=rules.MAX_SECTION_LENGTH)],
+            description=_l(_step.hint),
+            render_kw={"rows": 3},
+        ),
+    )
+
+
+def _plan_url(client) -> str:
+    return url_for("clinician.safety_plan", client_id=client.id)
+
+
+def _audit_view(client, row, detail: str) -> None:
+    audit(
+        "safety_plan.view",
+        record_type="safety_plan_version",
+        record_id=row.id,
+        client_id=client.id,
+        detail=detail,
+    )
+
+
+@bp.route("/clients/<int:client_id>/safety-plan")
+@translate_service_errors
+def safety_plan(client_id: int):
+    client = client_service.get_client(current_user, client_id)
+    current = plan_service.latest_version(client)
+    if current is not None:
+        _audit_view(client, current, f"version={current.version}")
+        db.session.commit()
+    return render_template(
+        "clinician/safety_plan/show.html",
+        client=client,
+        plan=plan_service.view_of(current) if current else None,
+        history=plan_service.version_history(client),
+        may_edit=can_edit_safety_plan(current_user, client),
+        tz=db.session.get(Practice, client.practice_id).timezone,
+    )
+
+
+def _form_page(client, form, status=200, conflict=None):
+    return render_template(
+        "clinician/safety_plan/form.html",
+        client=client,
+        form=form,
+        conflict=plan_service.view_of(conflict) if conflict else None,
+        tz=db.session.get(Practice, client.practice_id).timezone,
+    ), status
+
+
+@bp.route("/clients/<int:client_id>/safety-plan/edit", methods=["GET", "POST"])
+@translate_service_errors
+def edit_safety_plan(client_id: int):
+    client = client_service.get_client(current_user, client_id, can_edit_safety_plan)
+    if request.method == "GET":
+        current = plan_service.latest_version(client)
+        if current is None:
+            return _form_page(client, SafetyPlanForm(data={"version": "0"}))
+        _audit_view(client, current, "form=edit")
+        db.session.commit()
+        return _form_page(
+            client, SafetyPlanForm(data={**current.texts, "version": str(current.version)})
+        )
+    form = SafetyPlanForm()
+    if not form.validate_on_submit():
+        return _form_page(client, form, 400)
+    try:
+        row, changed = plan_service.save(
+            client, current_user, form.texts(), expected_version=int(form.version.data)
+        )
+    except plan_service.StalePlanError as stale:
+        form.version.data = str(stale.current.version if stale.current else 0)
+        flash(
+            _(
+                "Someone saved the plan after you opened it. Your text is kept below; compare "
+                "it with the saved version and save again to make yours the newest version."
+            ),
+            "warning",
+        )
+        if stale.current is not None:
+            _audit_view(client, stale.current, "form=conflict")
+        db.session.commit()
+        return _form_page(client, form, 409, conflict=stale.current)
+    if row is None:
+        flash(_("Nothing changed, so no new version was saved."), "info")
+        return redirect(_plan_url(client))
+    audit(
+        "safety_plan.update",
+        record_type="safety_plan_version",
+        record_id=row.id,
+        client_id=client.id,
+        detail=audit_service.name_list([f"version={row.version}", *changed]),
+    )
+    db.session.commit()
+    flash(_("Safety plan saved as version %(number)s.", number=row.version), "success")
+    return redirect(_plan_url(client))
+
+
+@bp.route("/clients/<int:client_id>/safety-plan/versions/<int:version>")
+@translate_service_errors
+def show_safety_plan_version(client_id: int, version: int):
+    client = client_service.get_client(current_user, client_id)
+    row = plan_service.get_version(client, version)
+    _audit_view(client, row, f"version={row.version}")
+    db.session.commit()
+    latest = plan_service.latest_version(client)
+    return render_template(
+        "clinician/safety_plan/version.html",
+        client=client,
+        plan=plan_service.view_of(row),
+        is_latest=latest is not None and latest.id == row.id,
+        tz=db.session.get(Practice, client.practice_id).timezone,
+    )
+
+
+@bp.route("/clients/<int:client_id>/safety-plan/card.pdf")
+@translate_service_errors
+def safety_plan_card(client_id: int):
+    """The client's card of the newest version, in the client's language (their portal
+    language; without one, the language of this page)."""
+    client = client_service.get_client(current_user, client_id)
+    row = plan_service.latest_version(client)
+    if row is None:
+        abort(404)
+    portal_user = client.portal_user
+    locale = user_locale(portal_user) if portal_user and portal_user.locale else None
+    try:
+        card = render_card(client, row, db.session.get(Practice, client.practice_id), locale)
+    except RenderError:
+        flash(_("The card could not be made just now. Please try again."), "warning")
+        return redirect(_plan_url(client))
+    audit(
+        "safety_plan.download",
+        record_type="safety_plan_version",
+        record_id=row.id,
+        client_id=client.id,
+        detail=f"version={row.version}",
+    )
+    db.session.commit()
+    return pdf_response(card.content, card.filename)

@@ -1,0 +1,41 @@
+"""Portal: the client's own safety plan as a card to print (the plan itself is on the
+home page). Only the newest version is ever shown to the client."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+
+from tracker.clinician.reports import pdf_response
+from tracker.extensions import db
+from tracker.models import Practice
+from tracker.pdf import RenderError
+from tracker.portal import bp
+from tracker.portal.home import own_client_record
+from tracker.safety_plan_card import render_card
+from tracker.services import safety_plan as plan_service
+from tracker.web import audit
+
+
+@bp.route("/safety-plan/card.pdf")
+def safety_plan_card():
+    """The card in the language the client reads the portal in. A client has no way to
+    name anyone else's plan: the URL carries no id."""
+    client = own_client_record()
+    row = plan_service.latest_version(client)
+    if row is None:
+        abort(404)
+    try:
+        card = render_card(client, row, db.session.get(Practice, client.practice_id))
+    except RenderError:
+        flash(_("Your card could not be made just now. Please try again in a moment."), "warning")
+        return redirect(url_for("portal.home"))
+    audit(
+        "safety_plan.download",
+        record_type="safety_plan_version",
+        record_id=row.id,
+        client_id=client.id,
+        detail=f"version={row.version}",
+    )
+    db.session.commit()
+    return pdf_response(card.content, card.filename)
