@@ -190,8 +190,10 @@ def test_a_yes_to_thoughts_raises_an_urgent_alert_and_shows_the_crisis_box(cora,
     assert response.status_code == 200
     page = text(response)
     assert "Thank you" in page
-    assert 'class="portal-card crisis"' in page
-    assert CRISIS in page
+    assert 'class="crisis-box crisis-urgent"' in page
+    assert "the practice's backup clinicians are being told at once" in page
+    for line in CRISIS.splitlines():
+        assert line.split(":")[-1].strip() in page
     (row,) = stored()
     assert (row.severity, row.flag_set) == ("high", {"suicidal_ideation"})
     (alert,) = alerts()
@@ -202,7 +204,9 @@ def test_behaviour_ever_raises_a_behaviour_alert_that_is_not_urgent(cora, world)
     _, path = assigned_cssrs(world)
     response = portal_post(cora, path, answers(0, 0, None, None, None, 1, 0))
     assert response.status_code == 200
-    assert 'class="portal-card crisis"' in text(response)
+    page = text(response)
+    assert 'class="crisis-box crisis-urgent"' in page
+    assert "If nobody on your care team has confirmed they have seen it within" in page
     (alert,) = alerts()
     assert (alert.kind, alert.urgent) == ("suicidal_behavior", False)
     assert stored()[0].severity == "moderate"
