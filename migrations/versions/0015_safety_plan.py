@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = "0015"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -8,9 +8,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from tracker import mail
 from tracker.admin import bp
-from tracker.admin.forms import CreateUserForm
+from tracker.admin.forms import BackupClinicianForm, CreateUserForm
+from tracker.domain.policy import can_be_backup_clinician
 from tracker.extensions import db
+from tracker.i18n import current_locale
+from tracker.links import external_url
 from tracker.models import User
 from tracker.services import accounts
 from tracker.web import audit
@@ -31,12 +35,24 @@ def index():
 
 @bp.route("/users")
 def list_users():
+    return _users_page()
+
+
+def _users_page(status: int = 200, *, error: str | None = None, error_user: int | None = None):
     users = db.session.scalars(
         select(User)
         .where(User.practice_id == current_user.practice_id)
         .order_by(User.role, User.name)
     ).all()
-    return render_template("admin/users.html", users=users, action_form=FlaskForm())
+    return render_template(
+        "admin/users.html",
+        users=users,
+        action_form=FlaskForm(),
+        backups=sum(1 for user in users if user.backup_clinician and can_be_backup_clinician(user)),
+        can_be_backup=can_be_backup_clinician,
+        error=error,
+        error_user=error_user,
+    ), status
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -59,9 +75,15 @@ def create_user():
                 lifetime=current_app.config["PASSWORD_RESET_LIFETIME"],
                 created_by=current_user,
             )
-            audit("user.create", record_type="user", record_id=user.id, detail=f"role={user.role}")
+            emailed = _email_link(user, token, new_account=True)
+            audit(
+                "user.create",
+                record_type="user",
+                record_id=user.id,
+                detail=f"role={user.role},emailed={int(emailed)}",
+            )
             db.session.commit()
-            return render_template("admin/reset_link.html", user=user, token=token, new=True)
+            return _link_page(user, token, new=True, emailed=emailed)
     return render_template("admin/user_form.html", form=form), (400 if form.errors else 200)
 
 
@@ -95,6 +117,32 @@ def activate_user(user_id: int):
     return redirect(url_for("admin.list_users"))
 
 
+@bp.route("/users/<int:user_id>/backup-clinician", methods=["POST"])
+def set_backup_clinician(user_id: int):
+    """Designate (or stop designating) a therapist as a backup clinician: e-mailed when
+    a safety alert is not acknowledged in time."""
+    user = _practice_user(user_id)
+    form = BackupClinicianForm()
+    if not form.validate_on_submit():
+        return _users_page(400, error=_("Choose whether this account is a backup clinician."))
+    backup = form.backup.data == "yes"
+    try:
+        accounts.set_backup_clinician(user, backup)
+    except accounts.AccountError:
+        return _users_page(
+            400, error=_("Only active therapists can be backup clinicians."), error_user=user.id
+        )
+    audit(
+        "user.backup_clinician", record_type="user", record_id=user.id, detail=f"on={int(backup)}"
+    )
+    db.session.commit()
+    if backup:
+        flash(_("%(name)s is now a backup clinician.", name=user.name), "success")
+    else:
+        flash(_("%(name)s is no longer a backup clinician.", name=user.name), "success")
+    return redirect(url_for("admin.list_users"))
+
+
 @bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
 def issue_reset_link(user_id: int):
     user = _practice_user(user_id)
@@ -106,6 +154,33 @@ def issue_reset_link(user_id: int):
         lifetime=current_app.config["PASSWORD_RESET_LIFETIME"],
         created_by=current_user,
     )
-    audit("user.reset_link", record_type="user", record_id=user.id)
+    emailed = _email_link(user, token, new_account=False)
+    audit(
+        "user.reset_link", record_type="user", record_id=user.id, detail=f"emailed={int(emailed)}"
+    )
     db.session.commit()
-    return render_template("admin/reset_link.html", user=user, token=token, new=False)
+    return _link_page(user, token, new=False, emailed=emailed)
+
+
+def _email_link(user: User, token: str, *, new_account: bool) -> bool:
+    """E-mail the link too (through the outbox) when mail is set up; the page still
+    shows it, for when the e-mail does not arrive."""
+    if not mail.mail_configured():
+        return False
+    accounts.email_password_link(
+        user,
+        external_url("auth.reset_password", token=token),
+        new_account=new_account,
+        locale=user.locale or current_locale(),
+    )
+    return True
+
+
+def _link_page(user: User, token: str, *, new: bool, emailed: bool):
+    return render_template(
+        "admin/reset_link.html",
+        user=user,
+        link=external_url("auth.reset_password", token=token),
+        new=new,
+        emailed=emailed,
+    )

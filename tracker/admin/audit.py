@@ -32,6 +32,8 @@ ACTION_GROUPS = (
     "homework",
     "homework_template",
     "journal",
+    "measure",
+    "safety_alert",
     "portal",
     "user",
     "practice",

@@ -38,6 +38,14 @@ class CreateUserForm(FlaskForm):
     )
 
 
+class BackupClinicianForm(FlaskForm):
+    backup = SelectField(
+        _l("Backup clinician"),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[DataRequired()],
+    )
+
+
 class PracticeForm(FlaskForm):
     name = StringField(_l("Practice name"), validators=[DataRequired(), Length(max=200)])
     address = TextAreaField(
@@ -136,3 +144,10 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("Action"), validators=[Optional()])
     actor_id = SelectField(_l("Who"), validators=[Optional()])
     client_id = BoundedIntegerField(_l("Client no."), validators=[Optional()])
+
+
+class OutboxFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), validators=[Optional()])

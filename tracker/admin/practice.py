@@ -7,12 +7,14 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker import mail
 from tracker.admin import bp
 from tracker.admin.forms import PracticeForm
 from tracker.domain import crisis
 from tracker.extensions import db
 from tracker.forms import problem_text
 from tracker.models import Practice
+from tracker.services import alerts as alert_service
 from tracker.services import audit as audit_service
 from tracker.services import practice as practice_service
 from tracker.web import audit
@@ -45,4 +47,6 @@ def edit_practice():
         form=form,
         crisis_defaults={country: crisis.crisis_box("", country) for country in crisis.DEFAULTS},
         crisis_countries=crisis.COUNTRY_LABELS,
+        backups=alert_service.backup_count(practice.id),
+        mail_configured=mail.mail_configured(),
     ), (400 if form.errors else 200)
