@@ -195,7 +195,7 @@ def test_seed_demo_creates_the_demo_practice(app, cli):
         browser = app.test_client()
         response = factories.login(browser, email, DEMO_PASSWORD)
         assert response.status_code == 302, email
-        home = {"admin": "/admin/", "therapist": "/clients", "client": "/portal/"}[role]
+        home = {"admin": "/today", "therapist": "/today", "client": "/portal/"}[role]
         assert response.headers["Location"] == home
         assert browser.get(home).status_code == 200
 

@@ -35,7 +35,7 @@ from tracker.domain.reports import Period, content_hash
 from tracker.domain.vitals import Reading
 from tracker.extensions import db
 from tracker.models import CareTeamMember, Consent, HomeworkTemplate, OneTimeToken, Report, User
-from tracker.services import accounts, invitations
+from tracker.services import accounts, calendar_feeds, invitations, planning
 from tracker.services import clients as client_service
 from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
@@ -291,6 +291,17 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("admin.edit_practice", "GET"): ADMIN_ONLY,
     ("admin.edit_practice", "POST"): ADMIN_ONLY,
     ("admin.audit_trail", "GET"): ADMIN_ONLY,
+    # Today and planned sessions (issue 12): Today for staff (admins see counts only);
+    # plans of client A by whoever may document its sessions; one's own feed address
+    ("clinician.today", "GET"): STAFF,
+    ("clinician.plan_session", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.plan_session", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.start_planned_session", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.cancel_planned_session", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.calendar_feed", "GET"): STAFF,
+    ("clinician.calendar_feed", "POST"): STAFF,
+    ("clinician.revoke_calendar_feed", "POST"): STAFF,
+    ("feeds.calendar", "GET"): PUBLIC,  # the secret in the address is the credential
 }
 
 
@@ -318,6 +329,8 @@ class Scene:
     report_id: int  # a clinical report of client A, its PDF stored
     client_report_id: int  # a client summary of client A, its PDF stored
     batch_id: int  # a finished report batch of therapist A, its ZIP stored
+    plan_id: int  # a session of client A planned by therapist A, not started
+    feed_secret: str  # therapist A's calendar feed address
 
 
 def build_scene(world: factories.World) -> Scene:
@@ -415,6 +428,20 @@ def build_scene(world: factories.World) -> Scene:
         backend="thread",
     )
     batch_service.finish(batch, b"PK\x05\x06" + b"\0" * 18)  # an empty ZIP
+    plan = planning.plan_session(
+        world.client_a,
+        world.therapist_a,
+        world.practice,
+        {
+            "starts_at": datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+            "duration_minutes": 60,
+            "modality": "kap",
+            "phase": "integration",
+            "setting": "in_person",
+        },
+        datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+    )
+    _, feed_secret = calendar_feeds.issue_feed(world.therapist_a)
     db.session.commit()
     return Scene(
         emails={
@@ -444,6 +471,8 @@ def build_scene(world: factories.World) -> Scene:
         report_id=clinical.id,
         client_report_id=summary.id,
         batch_id=batch.id,
+        plan_id=plan.id,
+        feed_secret=feed_secret,
     )
 
 
@@ -570,6 +599,13 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
     "portal.complete_homework": lambda scene: {"assignment_id": scene.assignment_id},
     "portal.show_goal": lambda scene: {"goal_id": scene.goal_id},
     "portal.edit_journal_entry": lambda scene: {"entry_id": scene.journal_entry_id},
+    "clinician.plan_session": _client_a,
+    "clinician.start_planned_session": lambda scene: {**_client_a(scene), "plan_id": scene.plan_id},
+    "clinician.cancel_planned_session": lambda scene: {
+        **_client_a(scene),
+        "plan_id": scene.plan_id,
+    },
+    "feeds.calendar": lambda scene: {"secret": scene.feed_secret},
     "admin.deactivate_user": _account,
     "admin.activate_user": _account,
     "admin.issue_reset_link": _account,

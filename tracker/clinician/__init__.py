@@ -18,8 +18,10 @@ from tracker.clinician import (  # noqa: E402,F401  (registers the routes)
     homework,
     measures,
     medicine,
+    planning,
     portal_access,
     report_batches,
     reports,
     sessions,
+    today,
 )

@@ -25,6 +25,7 @@ from tracker.models.homework import (
 )
 from tracker.models.journal import JournalEntry
 from tracker.models.measures import MeasureAssignment, MeasureResponse, SafetyAlert
+from tracker.models.planning import CalendarFeed, PlannedSession
 from tracker.models.practice import Practice
 from tracker.models.report import Report, ReportBatch
 from tracker.models.session import (
@@ -45,6 +46,7 @@ __all__ = [
     "AuthSession",
     "Base",
     "BrainspotRecord",
+    "CalendarFeed",
     "CareTeamMember",
     "Client",
     "Consent",
@@ -66,6 +68,7 @@ __all__ = [
     "MedicalScreening",
     "OneTimeToken",
     "PendingSubmission",
+    "PlannedSession",
     "Practice",
     "Report",
     "ReportBatch",
