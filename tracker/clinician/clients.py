@@ -42,10 +42,9 @@ from tracker.models import Practice
 from tracker.models.base import utcnow
 from tracker.services import clients as client_service
 from tracker.services import homework as homework_service
-from tracker.services import invitations
+from tracker.services import invitations, planning
 from tracker.services import measures as measure_service
 from tracker.services import medicine as medicine_service
-from tracker.services import planning
 from tracker.web import audit, practice_today, translate_service_errors
 
 LABELS = {

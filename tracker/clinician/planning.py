@@ -19,9 +19,8 @@ from tracker.forms import problem_text
 from tracker.i18n import format_local_datetime
 from tracker.models import Practice
 from tracker.models.base import utcnow
-from tracker.services import calendar_feeds
+from tracker.services import calendar_feeds, planning
 from tracker.services import clients as client_service
-from tracker.services import planning
 from tracker.services import sessions as session_service
 from tracker.web import audit, translate_service_errors
 
@@ -121,9 +120,7 @@ def start_planned_session(client_id: int, plan_id: int):
     flash(_("Session started as a draft: write the note."), "success")
     if rules.is_dosing_session(session.modality, session.phase):
         return redirect(session_url(session))  # the medicine page, with its note in place
-    return redirect(
-        url_for("clinician.edit_session", client_id=client.id, session_id=session.id)
-    )
+    return redirect(url_for("clinician.edit_session", client_id=client.id, session_id=session.id))
 
 
 @bp.route("/clients/<int:client_id>/plans/<int:plan_id>/cancel", methods=["POST"])

@@ -29,7 +29,7 @@ LABELS = {
 
 
 def _ago(elapsed: timedelta) -> str:
-    """"3 hours ago", in the reader's language."""
+    """ "3 hours ago", in the reader's language."""
     return format_timedelta(-elapsed, add_direction=True)
 
 

@@ -29,9 +29,7 @@ def _feed_key() -> str:
 
 
 @bp.route("/calendar/<secret>.ics")
-@limiter.limit(
-    lambda: current_app.config["CALENDAR_FEED_LIMIT_PER_ADDRESS"], deduct_when=_failed
-)
+@limiter.limit(lambda: current_app.config["CALENDAR_FEED_LIMIT_PER_ADDRESS"], deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["CALENDAR_FEED_LIMIT_PER_FEED"], key_func=_feed_key)
 def calendar(secret: str):
     feed = calendar_feeds.find_feed(secret)
