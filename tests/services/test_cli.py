@@ -263,7 +263,7 @@ def test_seed_demo_generated_clients_are_the_same_on_two_fresh_databases(
     assert result.exit_code == 0, result.output
     assert "Added 50 generated clients and 0 sessions" in result.output
     first = generated_clients()
-    assert count(Client) == 6 + 50
+    assert count(Client) == 7 + 50  # six fixed demo clients, Elif (Today), 50 generated
     assert len({legal for _, _, legal, *_ in first}) == len(first)
 
     with scratch_database_url(database_template, tmp_path) as url, app_on(url) as other:
