@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.factories import login
+from tests.web.pages import section_text
 from tracker.demo import DEMO_PASSWORD
 
 
@@ -16,12 +17,6 @@ def seeded(app):
     result = app.test_cli_runner().invoke(args=["seed-demo", "--quiet"])
     assert result.exit_code == 0, result.output
     return app
-
-
-def section(page: str, name: str) -> str:
-    match = re.search(rf'<section id="{name}"[^>]*>(.*?)</section>', page, re.S)
-    assert match, f"no section {name}"
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1)))
 
 
 def test_the_demo_therapist_lands_on_a_full_today(seeded):
@@ -39,7 +34,7 @@ def test_the_demo_therapist_lands_on_a_full_today(seeded):
         "homework": ["Sam"],
     }
     for name, phrases in expected.items():
-        text = section(page, name)
+        text = section_text(page, name)
         assert "all clear" not in text, name
         for phrase in phrases:
             assert phrase in text, f"{name}: {phrase!r} not in {text!r}"
