@@ -271,7 +271,7 @@ def test_seed_demo_generated_clients_are_the_same_on_two_fresh_databases(
         assert again.exit_code == 0, again.output
         second = generated_clients()
     assert second == first
-    assert len(first) == 4 + 50  # four demo clients have no portal account
+    assert len(first) == 5 + 50  # five demo clients have no portal account
 
 
 def test_seed_demo_generates_a_course_of_sessions_per_generated_client(cli):
