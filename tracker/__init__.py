@@ -36,10 +36,11 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from tracker import errors, security
+    from tracker import errors, log_redaction, security
 
     errors.register(app)
     security.register(app)
+    log_redaction.install()
 
     from tracker import cli, jobs
 
@@ -133,9 +134,11 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.admin import bp as admin_bp
     from tracker.auth import bp as auth_bp
     from tracker.clinician import bp as clinician_bp
+    from tracker.feeds import bp as feeds_bp
     from tracker.portal import bp as portal_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(clinician_bp)
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(feeds_bp, url_prefix="/feeds")

@@ -50,6 +50,12 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "8 per 15 minutes"
+    # The calendar feed: unknown or revoked secrets per address (calendar services such
+    # as Google's fetch many people's feeds from shared addresses, and keep asking for
+    # revoked ones: a tight limit would soon refuse everyone's), and fetches per feed
+    # (calendars poll every few minutes to hours).
+    CALENDAR_FEED_LIMIT_PER_ADDRESS = "60 per 15 minutes"
+    CALENDAR_FEED_LIMIT_PER_FEED = "60 per hour"
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")

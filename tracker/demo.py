@@ -208,6 +208,7 @@ def seed_demo(*, env_name: str) -> tuple[Practice, bool]:
     _add_demo_integration(practice, users)
     _add_demo_measures()
     _add_demo_family()
+    _add_demo_today(practice, users)
     return practice, True
 
 
@@ -570,18 +571,22 @@ def _add_demo_dose(session, spec: DemoSession, client: Client, weight: Decimal, 
         )
 
 
-def _add_demo_courses(users: dict[str, User]) -> None:
+DEMO_COURSES = {
+    "Samuel Okafor": SAM_COURSE,
+    "Magdalena Hoffmann": LENA_COURSE,
+    "Kai Nakamura": KAI_COURSE,
+}
+
+
+def _add_demo_courses(
+    users: dict[str, User], courses: dict[str, tuple[DemoSession, ...]] = DEMO_COURSES
+) -> None:
     from tracker.models import (
         BrainspotRecord,
         TherapySession,
         VitalSign,
     )
 
-    courses = {
-        "Samuel Okafor": SAM_COURSE,
-        "Magdalena Hoffmann": LENA_COURSE,
-        "Kai Nakamura": KAI_COURSE,
-    }
     for legal_name, course in courses.items():
         client = db.session.scalar(select(Client).where(Client.legal_name == legal_name))
         start = datetime.combine(client.course_start_date, time(8, 0), tzinfo=UTC)
@@ -790,6 +795,9 @@ DEMO_HOMEWORK = {
     ),
 }
 
+# Clients whose homework thinned out over the last two weeks (below 50 %).
+HARD_FORTNIGHT = frozenset({"Samuel Okafor"})
+
 DEMO_REFLECTIONS = (
     "Easier than yesterday. I noticed my shoulders drop at the end.",
     "Hard to start, but I stayed with it for the whole five minutes.",
@@ -869,7 +877,11 @@ def _add_demo_integration(practice: Practice, users: dict[str, User]) -> None:
             db.session.add(assignment)
             db.session.flush()
             for day in occurrences(assignment.schedule, today - timedelta(days=1)):
-                if rng.random() < 0.7:
+                done = rng.random() < 0.7
+                if legal_name in HARD_FORTNIGHT and day >= today - timedelta(days=13):
+                    # A hard fortnight: one practice in five (Today shows the dip).
+                    done = (today - day).days % 5 == 0
+                if done:
                     reflection = rng.choice(DEMO_REFLECTIONS)
                     db.session.add(
                         HomeworkEntry(
@@ -1128,4 +1140,131 @@ def _add_demo_family() -> None:
     if goal is not None and war is not None:
         db.session.add(GoalFamilyLink(goal_id=goal.id, event_id=war.id))
         db.session.add(GoalFamilyLink(goal_id=goal.id, member_id=people["father"].id))
+    db.session.flush()
+
+
+# --- Today: the therapist's day, relative to the real date ---------------------------
+
+# Elif's course started four weeks ago: her first medicine session was three days ago,
+# so its integration session is due (planned for today, not yet held).
+ELIF_COURSE_DAYS = 28
+ELIF_COURSE = (
+    DemoSession(0, "intake", "psychotherapy", 75),
+    DemoSession(10, "preparation", "kap"),
+    DemoSession(
+        ELIF_COURSE_DAYS - 3,
+        "medicine",
+        "kap",
+        150,
+        "50",
+        "im",
+        (
+            (0, 124, 80, 74, 98),
+            (30, 130, 84, 80, 97),
+            (45, 128, 82, 78, 98),
+            (60, 126, 80, 72, 98),
+            (90, 122, 78, 70, 98),
+            (120, 120, 78, 68, 99),
+            (140, 118, 76, 66, 99),
+        ),
+    ),
+)
+
+
+def _elif(course_start: date) -> DemoClient:
+    return DemoClient(
+        "Elif",
+        "Elif Demir",
+        date(1991, 3, 14),
+        "she/her",
+        "therapist@demo.test",
+        None,
+        "active",
+        course_start,
+        "Dr. Baum, psychiatrist",
+        "Depression since her mother's death; the family never speaks of the years "
+        "in exile after 1980.",
+        "63.0",
+        ScreeningDecision.CLEARED,
+    )
+
+
+def _add_demo_today(practice: Practice, users: dict[str, User]) -> None:
+    """A full Today for therapist@demo.test, whenever the demo is seeded: an alert not
+    yet acknowledged, a session planned for today, notes unsigned for over 24 hours and
+    over 7 days (Sam's integration note of October), an overdue questionnaire, a
+    medicine session waiting for its integration session, and Sam's homework below 50 %
+    over the last two weeks (``HARD_FORTNIGHT``)."""
+    from tracker.domain.clock import local_to_utc, utc_to_local
+    from tracker.models import MeasureAssignment, PlannedSession, TherapySession
+    from tracker.services import measures as measure_service
+
+    now = utcnow()
+    today = utc_to_local(now, practice.timezone).date()
+    therapist = users["therapist@demo.test"]
+    elif_ = _add_demo_client(practice, _elif(today - timedelta(days=ELIF_COURSE_DAYS)), users)
+    db.session.flush()
+    _add_demo_courses(users, {"Elif Demir": ELIF_COURSE})
+    # GAD-7 two days after each medicine session: the one after her first is overdue.
+    db.session.add(
+        MeasureAssignment(
+            client_id=elif_.id,
+            instrument="gad7",
+            schedule_kind="after_medicine",
+            every_days=2,
+            start_date=elif_.course_start_date,
+            assigned_by_id=therapist.id,
+        )
+    )
+    # On the phone yesterday she answered the PHQ-9 with the therapist, item 9 at 1:
+    # the alert waits for someone on her care team.
+    answers = answers_for("phq9", 11)
+    answers[8] = 1
+    flagged = measure_service.submit_answers(
+        elif_,
+        therapist,
+        instrument="phq9",
+        answers=answers,
+        extra_answer=1,
+        completed_on=today - timedelta(days=1),
+        by_client=False,
+    )
+    if flagged.alert is not None:
+        flagged.alert.created_at = now - timedelta(hours=3)
+    rosa = db.session.scalar(select(Client).where(Client.legal_name == "Rosa María Delgado"))
+    # Rosa's preparation session two days ago: its note is still a draft.
+    db.session.add(
+        TherapySession(
+            client_id=rosa.id,
+            therapist_id=therapist.id,
+            starts_at=local_to_utc(today - timedelta(days=2), time(10, 0), practice.timezone),
+            duration_minutes=60,
+            modality="kap",
+            phase="preparation",
+            setting="in_person",
+            note_format="soap",
+            note_body=json.dumps(
+                {"subjective": SOAP_NOTES["preparation"]["subjective"]}, sort_keys=True
+            ),
+            suicide_screen="negative",
+            status="draft",
+        )
+    )
+    sam = db.session.scalar(select(Client).where(Client.legal_name == "Samuel Okafor"))
+    for client, days, at, minutes, phase in (
+        (elif_, 0, time(16, 0), 60, "integration"),
+        (rosa, 2, time(11, 0), 60, "preparation"),
+        (sam, 6, time(9, 0), 165, "medicine"),
+    ):
+        db.session.add(
+            PlannedSession(
+                client_id=client.id,
+                therapist_id=therapist.id,
+                starts_at=local_to_utc(today + timedelta(days=days), at, practice.timezone),
+                duration_minutes=minutes,
+                modality="kap",
+                phase=phase,
+                setting="in_person",
+            )
+        )
     db.session.flush()

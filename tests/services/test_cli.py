@@ -195,7 +195,7 @@ def test_seed_demo_creates_the_demo_practice(app, cli):
         browser = app.test_client()
         response = factories.login(browser, email, DEMO_PASSWORD)
         assert response.status_code == 302, email
-        home = {"admin": "/admin/", "therapist": "/clients", "client": "/portal/"}[role]
+        home = {"admin": "/today", "therapist": "/today", "client": "/portal/"}[role]
         assert response.headers["Location"] == home
         assert browser.get(home).status_code == 200
 
@@ -263,7 +263,7 @@ def test_seed_demo_generated_clients_are_the_same_on_two_fresh_databases(
     assert result.exit_code == 0, result.output
     assert "Added 50 generated clients and 0 sessions" in result.output
     first = generated_clients()
-    assert count(Client) == 6 + 50
+    assert count(Client) == 7 + 50  # six fixed demo clients, Elif (Today), 50 generated
     assert len({legal for _, _, legal, *_ in first}) == len(first)
 
     with scratch_database_url(database_template, tmp_path) as url, app_on(url) as other:
@@ -271,7 +271,7 @@ def test_seed_demo_generated_clients_are_the_same_on_two_fresh_databases(
         assert again.exit_code == 0, again.output
         second = generated_clients()
     assert second == first
-    assert len(first) == 4 + 50  # four demo clients have no portal account
+    assert len(first) == 5 + 50  # five demo clients have no portal account
 
 
 def test_seed_demo_generates_a_course_of_sessions_per_generated_client(cli):

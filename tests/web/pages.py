@@ -77,3 +77,10 @@ def caseload_names(page: str) -> list[str]:
 def audit_actions(page: str) -> list[str]:
     """The action codes of the audit trail rows, in the order shown."""
     return re.findall(r"<td><code>([^<]+)</code></td>", page)
+
+
+def section_text(page: str, section_id: str) -> str:
+    """The words of ``<section id=section_id>``, tags removed and spaces collapsed."""
+    match = re.search(rf'<section id="{re.escape(section_id)}"[^>]*>(.*?)</section>', page, re.S)
+    assert match, f"no section {section_id!r}"
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", match.group(1)))).strip()

@@ -35,7 +35,7 @@ from tracker.domain.reports import Period, content_hash
 from tracker.domain.vitals import Reading
 from tracker.extensions import db
 from tracker.models import CareTeamMember, Consent, HomeworkTemplate, OneTimeToken, Report, User
-from tracker.services import accounts, invitations
+from tracker.services import accounts, calendar_feeds, invitations, planning
 from tracker.services import clients as client_service
 from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
@@ -305,6 +305,17 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("admin.edit_practice", "POST"): ADMIN_ONLY,
     ("admin.audit_trail", "GET"): ADMIN_ONLY,
     ("admin.outbox", "GET"): ADMIN_ONLY,  # e-mail delivery: kinds, masked addresses, status
+    # Today and planned sessions (issue 12): Today for staff (admins see counts only);
+    # plans of client A by whoever may document its sessions; one's own feed address
+    ("clinician.today", "GET"): STAFF,
+    ("clinician.plan_session", "GET"): STAFF_OWN_CLIENT,
+    ("clinician.plan_session", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.start_planned_session", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.cancel_planned_session", "POST"): STAFF_OWN_CLIENT,
+    ("clinician.calendar_feed", "GET"): STAFF,
+    ("clinician.calendar_feed", "POST"): STAFF,
+    ("clinician.revoke_calendar_feed", "POST"): STAFF,
+    ("feeds.calendar", "GET"): PUBLIC,  # the secret in the address is the credential
 }
 
 
@@ -333,6 +344,8 @@ class Scene:
     client_report_id: int  # a client summary of client A, its PDF stored
     batch_id: int  # a finished report batch of therapist A, its ZIP stored
     safety_plan_version: int  # the number of the first of client A's two plan versions
+    plan_id: int  # a session of client A planned by therapist A, not started
+    feed_secret: str  # therapist A's calendar feed address
 
 
 def build_scene(world: factories.World) -> Scene:
@@ -436,6 +449,20 @@ def build_scene(world: factories.World) -> Scene:
     plan_service.save(
         world.client_a, world.therapist_a, {"warning_signs": "matrix 2"}, expected_version=1
     )
+    plan = planning.plan_session(
+        world.client_a,
+        world.therapist_a,
+        world.practice,
+        {
+            "starts_at": datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+            "duration_minutes": 60,
+            "modality": "kap",
+            "phase": "integration",
+            "setting": "in_person",
+        },
+        datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+    )
+    _, feed_secret = calendar_feeds.issue_feed(world.therapist_a)
     db.session.commit()
     return Scene(
         emails={
@@ -466,6 +493,8 @@ def build_scene(world: factories.World) -> Scene:
         client_report_id=summary.id,
         batch_id=batch.id,
         safety_plan_version=first_plan.version,
+        plan_id=plan.id,
+        feed_secret=feed_secret,
     )
 
 
@@ -600,6 +629,13 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
     "portal.complete_homework": lambda scene: {"assignment_id": scene.assignment_id},
     "portal.show_goal": lambda scene: {"goal_id": scene.goal_id},
     "portal.edit_journal_entry": lambda scene: {"entry_id": scene.journal_entry_id},
+    "clinician.plan_session": _client_a,
+    "clinician.start_planned_session": lambda scene: {**_client_a(scene), "plan_id": scene.plan_id},
+    "clinician.cancel_planned_session": lambda scene: {
+        **_client_a(scene),
+        "plan_id": scene.plan_id,
+    },
+    "feeds.calendar": lambda scene: {"secret": scene.feed_secret},
     "admin.deactivate_user": _account,
     "admin.activate_user": _account,
     "admin.issue_reset_link": _account,

@@ -102,7 +102,7 @@ def test_new_account_sets_its_password_through_a_one_time_link(app, admin, world
 
     signed = login(browser, "nia@example.org", NEW_PASSWORD)
     assert signed.status_code == 302
-    assert signed.headers["Location"] == "/clients"
+    assert signed.headers["Location"] == "/today"
 
     spent = app.test_client().get(f"/reset/{token}")
     assert spent.status_code == 404

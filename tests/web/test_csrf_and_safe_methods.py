@@ -109,6 +109,9 @@ GET_PAGES = {
         "/clients/{client}/screening?decision=cleared&screened_on=2020-01-01",
         "/account/password?password=a+new+long+password&confirm=a+new+long+password",
         "/resume",
+        "/today",
+        "/calendar-feed",
+        "/clients/{client}/plans/new?session_date=2030-01-01&start_time=09:00&phase=medicine",
     ],
     "admin": [
         "/admin/",
@@ -116,6 +119,7 @@ GET_PAGES = {
         "/admin/users/new?email=x%40example.test&name=X&role=admin",
         "/admin/audit",
         "/admin/practice?name=Renamed",
+        "/today",
     ],
     "client": ["/portal/"],
 }

@@ -247,4 +247,4 @@ def test_sign_in_forms_are_never_kept(client, world, path, form_page, fields):
     assert _kept_rows() == []
 
     signed_in = login(client, world.therapist_a)
-    assert signed_in.headers["Location"] == "/clients"
+    assert signed_in.headers["Location"] == "/today"

@@ -147,7 +147,7 @@ def test_sign_in_never_redirects_off_site(client, world, target):
         data={"email": world.therapist_a.email, "password": PASSWORD, "csrf_token": token},
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/clients"
+    assert response.headers["Location"] == "/today"
 
 
 def test_sign_in_follows_a_same_site_next_path(client, world):

@@ -18,19 +18,18 @@ from flask_login import current_user, login_required, login_user, logout_user
 from tracker.auth import bp
 from tracker.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, SetPasswordForm
 from tracker.auth_state import SESSION_TOKEN_KEY, safe_next
-from tracker.domain.policy import Role, can_use_portal
+from tracker.domain.policy import can_use_portal
 from tracker.extensions import db, limiter, login_account_key
 from tracker.services import accounts, auth_sessions, pending
 from tracker.web import audit, client_ip
 
 
 def home_for(user) -> str:
-    """Where a signed-in person lands."""
+    """Where a signed-in person lands: clients in the portal, staff on Today (the
+    caseload is one click away)."""
     if can_use_portal(user):
         return url_for("portal.home")
-    if user.role == Role.ADMIN:
-        return url_for("admin.index")
-    return url_for("clinician.caseload")
+    return url_for("clinician.today")
 
 
 def _failed(response) -> bool:

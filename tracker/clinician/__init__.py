@@ -19,9 +19,11 @@ from tracker.clinician import (  # noqa: E402,F401  (registers the routes)
     homework,
     measures,
     medicine,
+    planning,
     portal_access,
     report_batches,
     reports,
     safety_plan,
     sessions,
+    today,
 )

@@ -27,6 +27,7 @@ from tracker.domain.homework import combined_adherence
 from tracker.domain.policy import (
     can_clear_for_ketamine,
     can_create_client,
+    can_document_sessions,
     can_edit_client,
     can_manage_care_team,
     can_manage_consents,
@@ -34,14 +35,16 @@ from tracker.domain.policy import (
     can_record_screening,
 )
 from tracker.domain.readiness import CLEARANCE_LABELS
+from tracker.domain.sessions import MODALITY_SHORT_LABELS, PHASE_LABELS
 from tracker.extensions import db
 from tracker.forms import problem_text
 from tracker.measure_forms import AcknowledgeAlertForm
 from tracker.models import Practice
+from tracker.models.base import utcnow
 from tracker.services import alerts as alert_service
 from tracker.services import clients as client_service
 from tracker.services import homework as homework_service
-from tracker.services import invitations
+from tracker.services import invitations, planning
 from tracker.services import measures as measure_service
 from tracker.services import medicine as medicine_service
 from tracker.web import audit, practice_today, translate_service_errors
@@ -135,8 +138,13 @@ def _render_record(client, status: int = 200, **forms):
             "consent": can_manage_consents(current_user, client),
             "team": can_manage_care_team(current_user, client),
             "integration": can_manage_goals_and_homework(current_user, client),
+            "document": can_document_sessions(current_user, client),
         },
         adherence=combined_adherence(view.adherence for view in views),
+        plans=planning.open_plans(client),
+        plan_labels={"phase": PHASE_LABELS, "modality": MODALITY_SHORT_LABELS},
+        tz=practice.timezone,
+        now=utcnow(),
         feed=homework_service.activity_feed(client, items, limit=10),
         portal_state=invitations.portal_state(client),
         **forms,

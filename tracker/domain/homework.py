@@ -129,16 +129,19 @@ class Adherence:
         return None if ratio is None else round(ratio * 100)
 
 
-def adherence(schedule: Schedule, completed_days: Iterable[date], today: date) -> Adherence:
-    """Completed occurrences / expected occurrences to date.
+def adherence(
+    schedule: Schedule, completed_days: Iterable[date], today: date, *, since: date | None = None
+) -> Adherence:
+    """Completed occurrences / expected occurrences to date (from ``since`` on, if given).
 
     Expected: occurrences up to today. An occurrence done early (a date after today)
     counts as both expected and completed, so finishing ahead never lowers the score.
     Completions on days that are not occurrences are not counted.
     """
-    due_so_far = set(occurrences(schedule, today))
+    first = since or date.min
+    due_so_far = {day for day in occurrences(schedule, today) if day >= first}
     every = set(occurrences(schedule, max(today, schedule.last_day or today)))
-    done = {day for day in completed_days if day in every}
+    done = {day for day in completed_days if day in every and day >= first}
     expected = due_so_far | done
     return Adherence(completed=len(done), expected=len(expected))
 

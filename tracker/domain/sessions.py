@@ -189,6 +189,40 @@ class CourseView:
 INTEGRATION_WINDOW_DAYS = 7
 
 
+def integration_window_end(medicine_day: date) -> date:
+    """The last day on which the integration session of a medicine session is in time."""
+    return medicine_day + timedelta(days=INTEGRATION_WINDOW_DAYS)
+
+
+def _integrated(medicine_day: date, integration_days: Iterable[date]) -> bool:
+    end = integration_window_end(medicine_day)
+    return any(medicine_day <= day <= end for day in integration_days)
+
+
+@dataclass(frozen=True)
+class IntegrationDue:
+    """A medicine session whose integration session is still to come, in time."""
+
+    medicine_day: date
+    last_day: date
+    days_left: int  # 0: today is the last day
+
+
+def integration_due(
+    medicine_days: Iterable[date], integration_days: Iterable[date], today: date
+) -> list[IntegrationDue]:
+    """Medicine sessions held by ``today`` with no integration session yet, while their
+    7 days last (the course view's rule before the window has passed; after it, the
+    course view counts the session as missing its integration). Oldest first."""
+    integration = list(integration_days)
+    due = []
+    for day in sorted(set(medicine_days)):
+        last_day = integration_window_end(day)
+        if day <= today <= last_day and not _integrated(day, integration):
+            due.append(IntegrationDue(day, last_day, (last_day - today).days))
+    return due
+
+
 def build_course_view(
     sessions: list[CourseSession], today: date, *, dose_days: Iterable[date]
 ) -> CourseView:
@@ -209,9 +243,8 @@ def build_course_view(
     for session in ordered:
         if session.phase == Phase.MEDICINE:
             number += 1
-            window_end = session.day + timedelta(days=INTEGRATION_WINDOW_DAYS)
-            has_integration = any(session.day <= day <= window_end for day in integration_days)
-            missing = not has_integration and today > window_end
+            window_end = integration_window_end(session.day)
+            missing = not _integrated(session.day, integration_days) and today > window_end
             warnings += missing
             entries.append(CourseEntry(session, number, missing))
         else:
@@ -224,6 +257,18 @@ def build_course_view(
         days_since_last_dose=(today - last_dose).days if last_dose else None,
         warnings=warnings,
     )
+
+
+# --- planning ------------------------------------------------------------------------
+
+
+def plan_day_problem(day: date, today: date) -> Problem | None:
+    """A session is planned for today or later: one that has taken place is recorded."""
+    if day < today:
+        return Problem(
+            N_("Plan a session for today or a later day; record a past session instead.")
+        )
+    return None
 
 
 # --- signing -------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from tracker.models.homework import (
 from tracker.models.journal import JournalEntry
 from tracker.models.measures import MeasureAssignment, MeasureResponse, SafetyAlert
 from tracker.models.outbox import OutboxMessage
+from tracker.models.planning import CalendarFeed, PlannedSession
 from tracker.models.practice import Practice
 from tracker.models.report import Report, ReportBatch
 from tracker.models.safety_plan import SafetyPlanVersion
@@ -47,6 +48,7 @@ __all__ = [
     "AuthSession",
     "Base",
     "BrainspotRecord",
+    "CalendarFeed",
     "CareTeamMember",
     "Client",
     "Consent",
@@ -69,6 +71,7 @@ __all__ = [
     "OneTimeToken",
     "OutboxMessage",
     "PendingSubmission",
+    "PlannedSession",
     "Practice",
     "Report",
     "ReportBatch",
