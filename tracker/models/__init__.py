@@ -26,6 +26,7 @@ from tracker.models.homework import (
 from tracker.models.journal import JournalEntry
 from tracker.models.measures import MeasureAssignment, MeasureResponse, SafetyAlert
 from tracker.models.practice import Practice
+from tracker.models.reminders import ReminderPreference
 from tracker.models.report import Report, ReportBatch
 from tracker.models.session import (
     Addendum,
@@ -67,6 +68,7 @@ __all__ = [
     "OneTimeToken",
     "PendingSubmission",
     "Practice",
+    "ReminderPreference",
     "Report",
     "ReportBatch",
     "SafetyAlert",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -96,18 +97,51 @@ def medicine_days(client: Client, practice: Practice) -> list[date]:
 
 def due_assignments(client: Client, practice: Practice, today: date) -> list[MeasureAssignment]:
     """Active assignments whose current occurrence is open (three queries)."""
-    active = [a for a in assignments(client) if a.active]
+    return due_for_clients([client], {practice.id: practice.timezone}, {client.id: today})[
+        client.id
+    ]
+
+
+def due_for_clients(
+    clients: Sequence[Client],
+    practice_zones: Mapping[int, str],
+    today: Mapping[int, date],
+) -> dict[int, list[MeasureAssignment]]:
+    """``due_assignments`` for many clients at once, each on its own ``today``: three
+    queries however many clients (``practice_zones``: practice id -> its time zone)."""
+    due: dict[int, list[MeasureAssignment]] = {client.id: [] for client in clients}
+    active = list(
+        db.session.scalars(
+            select(MeasureAssignment)
+            .where(MeasureAssignment.client_id.in_(due), MeasureAssignment.active.is_(True))
+            .order_by(MeasureAssignment.id)
+        )
+    )
     if not active:
-        return []
-    sessions = medicine_days(client, practice)
+        return due
+    zone_of = {client.id: practice_zones[client.practice_id] for client in clients}
+    sessions: dict[int, list[date]] = defaultdict(list)
+    for client_id, starts_at in db.session.execute(
+        select(TherapySession.client_id, TherapySession.starts_at).where(
+            TherapySession.client_id.in_({a.client_id for a in active}),
+            TherapySession.phase == Phase.MEDICINE,
+            not_voided(),
+        )
+    ):
+        sessions[client_id].append(utc_to_local(starts_at, zone_of[client_id]).date())
     answered: dict[int, list[date]] = defaultdict(list)
     for assignment_id, day in db.session.execute(
         select(MeasureResponse.assignment_id, MeasureResponse.completed_on).where(
-            MeasureResponse.client_id == client.id, MeasureResponse.assignment_id.is_not(None)
+            MeasureResponse.assignment_id.in_([a.id for a in active])
         )
     ):
         answered[assignment_id].append(day)
-    return [a for a in active if scoring.is_due(a.schedule, sessions, answered[a.id], today)]
+    for assignment in active:
+        medicine = sorted(sessions[assignment.client_id])
+        day = today[assignment.client_id]
+        if scoring.is_due(assignment.schedule, medicine, answered[assignment.id], day):
+            due[assignment.client_id].append(assignment)
+    return due
 
 
 # --- responses -----------------------------------------------------------------------
