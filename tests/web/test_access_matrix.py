@@ -41,6 +41,7 @@ from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
 from tracker.services import journal as journal_service
 from tracker.services import measures as measure_service
+from tracker.services import reminders as reminder_service
 from tracker.services import report_batches as batch_service
 from tracker.services import reports as report_service
 from tracker.services import sessions as session_service
@@ -280,6 +281,11 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("portal.journal", "POST"): PORTAL,
     ("portal.edit_journal_entry", "GET"): PORTAL_OWN_RECORD,
     ("portal.edit_journal_entry", "POST"): PORTAL_OWN_RECORD,
+    # reminders (issue 12): the client's own choice; the e-mail's link needs no sign-in
+    ("portal.reminders", "GET"): PORTAL,
+    ("portal.reminders", "POST"): PORTAL,
+    ("auth.unsubscribe_reminders", "GET"): PUBLIC,  # the signed token is the credential
+    ("auth.unsubscribe_reminders", "POST"): PUBLIC,
     # admin
     ("admin.index", "GET"): ADMIN_ONLY,
     ("admin.list_users", "GET"): ADMIN_ONLY,
@@ -318,6 +324,7 @@ class Scene:
     report_id: int  # a clinical report of client A, its PDF stored
     client_report_id: int  # a client summary of client A, its PDF stored
     batch_id: int  # a finished report batch of therapist A, its ZIP stored
+    unsubscribe_token: str  # stops client A's reminders (client A has opted in)
 
 
 def build_scene(world: factories.World) -> Scene:
@@ -415,6 +422,11 @@ def build_scene(world: factories.World) -> Scene:
         backend="thread",
     )
     batch_service.finish(batch, b"PK\x05\x06" + b"\0" * 18)  # an empty ZIP
+    reminder_service.save_choice(
+        world.client_a,
+        enabled=True,
+        settings=reminder_service.current_choice(world.client_a, world.practice).settings,
+    )
     db.session.commit()
     return Scene(
         emails={
@@ -444,6 +456,7 @@ def build_scene(world: factories.World) -> Scene:
         report_id=clinical.id,
         client_report_id=summary.id,
         batch_id=batch.id,
+        unsubscribe_token=reminder_service.unsubscribe_token(world.client_a.id),
     )
 
 
@@ -570,6 +583,7 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
     "portal.complete_homework": lambda scene: {"assignment_id": scene.assignment_id},
     "portal.show_goal": lambda scene: {"goal_id": scene.goal_id},
     "portal.edit_journal_entry": lambda scene: {"entry_id": scene.journal_entry_id},
+    "auth.unsubscribe_reminders": lambda scene: {"token": scene.unsubscribe_token},
     "admin.deactivate_user": _account,
     "admin.activate_user": _account,
     "admin.issue_reset_link": _account,
