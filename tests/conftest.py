@@ -214,3 +214,13 @@ def _counting(engine) -> Iterator[list[str]]:
 def count_queries(app):
     """``with count_queries() as statements:`` records every SQL statement sent."""
     return lambda: _counting(db.engine)
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) the app sends to: its ``Inbox`` (tests/mailbox.py)."""
+    from tests.mailbox import running_inbox
+
+    with running_inbox() as (inbox, port):
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+        yield inbox

@@ -41,9 +41,10 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     errors.register(app)
     security.register(app)
 
-    from tracker import cli
+    from tracker import cli, jobs
 
     cli.register(app)
+    jobs.install_outbox_trigger()
     return app
 
 
@@ -69,6 +70,8 @@ def _load_config(app: Flask, config: dict[str, Any] | type | None) -> None:
         app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     if os.environ.get("MAIL_USE_TLS"):
         app.config["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
+    if os.environ.get("TRACKER_PUBLIC_URL"):
+        app.config["PUBLIC_URL"] = os.environ["TRACKER_PUBLIC_URL"]
     if os.environ.get("TRACKER_PROXY_COUNT"):
         app.config["PROXY_COUNT"] = int(os.environ["TRACKER_PROXY_COUNT"])
     if os.environ.get("DATABASE_URL"):

@@ -16,7 +16,7 @@ from tracker.extensions import db
 
 
 def register(app: Flask) -> None:
-    for command in (create_user, seed_demo, rotate_data_key, purge_expired, report):
+    for command in (create_user, seed_demo, rotate_data_key, purge_expired, report, send_outbox):
         app.cli.add_command(command)
 
 
@@ -252,3 +252,15 @@ def report(
         f"Wrote the {kind} report of {rules.client_number(client.id)} ({start} to {end}, "
         f"{rendered.report.pages} pages) to {output}."
     )
+
+
+@click.command("send-outbox")
+def send_outbox():
+    """Escalate the safety alerts that are due, then send the messages that are due.
+
+    Run it every minute (systemd timer or cron, see deploy/systemd/). Prints counts
+    only, never addresses; overlapping runs never send a message twice.
+    """
+    from tracker import delivery
+
+    click.echo(delivery.run_once().summary())

@@ -56,15 +56,27 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("en", "de")
 
-    # Outgoing mail: invitations only. Unset MAIL_SERVER = links are shown to the
-    # therapist to pass on instead.
+    # Outgoing mail goes through the outbox (see README "E-mail"): safety alerts and
+    # their escalation, invitations, password links. Unset MAIL_SERVER = messages wait
+    # in the outbox, and invitation and password links are shown to pass on instead.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587
     MAIL_USE_TLS = True
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_SENDER = "Integration Tracker <no-reply@localhost>"
+    MAIL_TIMEOUT = 10  # seconds for one SMTP conversation
     INVITATION_LIFETIME = timedelta(hours=72)
+    # The address people reach the app at, for links in e-mails (e.g.
+    # "https://tracker.example.org"). Needed when `send-outbox` or a worker writes a
+    # message (alert escalations); without it a request's own address is used, and
+    # outside a request http://localhost:5000.
+    PUBLIC_URL: str | None = None
+    # Outbox delivery: messages claimed per round, and the queue of the RQ job started
+    # after a commit that wrote messages (when REDIS_URL is set).
+    OUTBOX_BATCH_SIZE = 50
+    OUTBOX_QUEUE = "outbox"
+    OUTBOX_PAGE_SIZE = 50
 
     # PDF reports: worker processes, their limits, and where rendered PDFs are cached
     # (encrypted) by content hash.

@@ -1,4 +1,4 @@
-"""Background work: report batches.
+"""Background work: report batches, and outbox delivery after a commit.
 
 The embedded default runs a batch in a thread of the web process (its own app context
 and database session). With ``REDIS_URL`` set, the batch is queued on RQ
@@ -10,6 +10,12 @@ A worker builds its own app with ``create_app()`` from the environment, so it ne
 web app's ``DATABASE_URL``, ``TRACKER_DATA_KEYS`` (or the same ``instance/`` folder)
 and ``TRACKER_INSTANCE_PATH``: the finished ZIP is written there for the web app to
 serve.
+
+With ``REDIS_URL`` set, a commit that wrote outbox messages also queues a delivery job
+(``OUTBOX_QUEUE``, default ``outbox``; ``rq worker --url "$REDIS_URL" reports outbox``)
+so alerts and invitations leave within seconds. The job only hurries delivery along:
+``flask --app tracker send-outbox`` on a timer is what escalates alerts and retries,
+with or without Redis (see ``tracker/delivery.py``).
 
 Either way the run commits after each client, so the status page can show progress,
 and a client whose report cannot be produced is listed (by client number) in the
@@ -23,8 +29,10 @@ import logging
 import threading
 from datetime import date
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from tracker import pdf
 from tracker.domain import reports as rules
@@ -33,6 +41,7 @@ from tracker.i18n import user_locale
 from tracker.models import Client, ReportBatch, User
 from tracker.services import audit as audit_service
 from tracker.services import clients as client_service
+from tracker.services import outbox as outbox_service
 from tracker.services import report_batches as batch_service
 from tracker.services import reports as report_service
 
@@ -176,3 +185,64 @@ def _print_one(
         return False
     assembly.add(client_id, rendered)
     return True
+
+
+# --- outbox delivery after a commit ----------------------------------------------------
+
+
+def install_outbox_trigger() -> None:
+    """Queue a delivery job after each commit that wrote outbox messages (RQ only)."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
+
+
+def _after_commit(session: Session) -> None:
+    if not session.info.pop(outbox_service.WROTE_MESSAGES, False) or not has_app_context():
+        return
+    app = current_app._get_current_object()
+    if backend_for(app.config) == RQ:
+        start_outbox_delivery(app)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(outbox_service.WROTE_MESSAGES, None)
+
+
+def start_outbox_delivery(app: Flask) -> bool:
+    """Queue one delivery run on RQ; False (logged) when Redis cannot take it, in which
+    case the next timed ``send-outbox`` delivers."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+    from rq import Queue
+
+    connection = Redis.from_url(app.config["REDIS_URL"])
+    try:
+        Queue(app.config["OUTBOX_QUEUE"], connection=connection).enqueue(
+            run_outbox_job, description="outbox delivery", job_timeout=600
+        )
+    except RedisError as exc:
+        log.warning("outbox delivery not queued (%s): the timer will deliver", type(exc).__name__)
+        return False
+    finally:
+        connection.close()
+    return True
+
+
+def run_outbox_job() -> None:
+    """RQ job: one delivery run in an app of its own."""
+    from tracker import create_app, delivery
+
+    app = create_app()
+    with app.app_context():
+        try:
+            report = delivery.run_once()
+            log.info(
+                "outbox run: sent %s, retry %s, failed %s",
+                report.sent,
+                report.retrying,
+                report.failed,
+            )
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -1,4 +1,6 @@
-"""Outgoing e-mail over SMTP (standard library). Messages never carry clinical content."""
+"""The SMTP transport (standard library), used by outbox delivery only
+(``tracker/delivery.py``): the app never sends mail from a request. Messages never
+carry clinical content."""
 
 from __future__ import annotations
 
@@ -15,18 +17,24 @@ def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def send(to: str, subject: str, body: str) -> None:
-    """Send a plain-text message; raises ``OSError``/``smtplib.SMTPException`` on failure."""
+def send(to: str, subject: str, body: str, *, message_id: str | None = None) -> None:
+    """Send a plain-text message; raises ``OSError``/``smtplib.SMTPException`` on failure.
+
+    ``message_id`` stays the same when the outbox tries a message again, so a mail
+    client can recognise a repeat (see ``tracker/delivery.py``).
+    """
     cfg = current_app.config
     message = EmailMessage()
     message["From"] = cfg["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
+    if message_id:
+        message["Message-ID"] = message_id
     message.set_content(body)
-    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=10) as smtp:
+    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"]) as smtp:
         if cfg.get("MAIL_USE_TLS"):
             smtp.starttls()
         if cfg.get("MAIL_USERNAME"):
             smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
         smtp.send_message(message)
-    log.info("mail sent (subject kind: %s)", subject[:30])

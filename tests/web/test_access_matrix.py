@@ -297,6 +297,7 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("admin.edit_practice", "GET"): ADMIN_ONLY,
     ("admin.edit_practice", "POST"): ADMIN_ONLY,
     ("admin.audit_trail", "GET"): ADMIN_ONLY,
+    ("admin.outbox", "GET"): ADMIN_ONLY,  # e-mail delivery: kinds, masked addresses, status
 }
 
 

@@ -453,3 +453,53 @@ def test_audit_trail_filters_combine(admin, history):
 )
 def test_audit_trail_refuses_malformed_filters(admin, history, query):
     assert admin.get("/admin/audit", query_string=query).status_code == 400
+
+
+# --- one-time links by e-mail (through the outbox) -------------------------------------
+
+
+def test_a_reset_link_is_shown_and_e_mailed_when_mail_is_set_up(app, admin, world, smtp_server):
+    from tracker import delivery
+
+    response = user_action(admin, world.therapist_b.id, "reset-link")
+    assert response.status_code == 200
+    page = page_text(response)
+    assert "The link is also on its way by e-mail to tb@example.test." in page
+    token = link_token(response)
+    assert delivery.run_once().sent == 1
+    (received,) = smtp_server.received
+    assert received.recipients == ["tb@example.test"]
+    assert received.subject == "Choose a new password"
+    assert f"http://localhost/reset/{token}" in received.body
+    assert "24 hours" in received.body
+    assert world.therapist_b.name not in received.everything
+
+    # A second link voids the first: its e-mail, if still waiting, is not sent.
+    user_action(admin, world.therapist_b.id, "reset-link")
+    third = user_action(admin, world.therapist_b.id, "reset-link")
+    assert delivery.run_once().sent == 1
+    assert link_token(third) in smtp_server.received[-1].body
+
+
+def test_a_new_account_gets_its_link_by_e_mail(app, admin, world, smtp_server):
+    from tracker import delivery
+
+    response = post_form(
+        admin,
+        "/admin/users/new",
+        {"name": "Nia Okoye", "email": "nia@example.org", "role": "therapist"},
+    )
+    token = link_token(response)
+    delivery.run_once()
+    (received,) = smtp_server.received
+    assert received.subject == "Your Integration Tracker account"
+    assert f"/reset/{token}" in received.body
+    assert "Nia" not in received.body  # the body names nobody
+
+
+def test_without_mail_the_link_is_only_shown(admin, world):
+    from tracker.models import OutboxMessage
+
+    response = user_action(admin, world.therapist_b.id, "reset-link")
+    assert "so the link was not e-mailed" in page_text(response)
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0

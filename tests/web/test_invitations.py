@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
-import threading
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from tests.factories import (
     csrf_token,
@@ -21,9 +16,11 @@ from tests.factories import (
     make_user,
     write_journal,
 )
+from tests.mailbox import free_port
 from tests.session_factories import post
+from tracker import delivery
 from tracker.extensions import db
-from tracker.models import AuditEvent, Client, OneTimeToken, User
+from tracker.models import AuditEvent, Client, OneTimeToken, OutboxMessage, User
 from tracker.models.base import utcnow
 
 NEW_PASSWORD = "quiet river morning light"
@@ -228,37 +225,7 @@ def test_only_the_care_team_therapists_may_invite(client, world, invitee):
     assert db.session.get(Client, invitee.id).portal_user_id is None
 
 
-# --- with e-mail ---------------------------------------------------------------------
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-        self.received = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append((list(envelope.rcpt_tos), envelope.original_content))
-        self.received.set()
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(app):
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
-    yield inbox
-    controller.stop()
+# --- with e-mail: through the outbox ---------------------------------------------------
 
 
 def test_with_smtp_the_link_is_emailed_without_clinical_content(
@@ -272,21 +239,21 @@ def test_with_smtp_the_link_is_emailed_without_clinical_content(
     response = invite(therapist, invitee.id, "m.o@example.org")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
-    assert "The invitation was e-mailed." in text
-    assert 'id="invite-link"' not in text  # the link went to the client only
+    assert "The invitation is on its way by e-mail" in text
+    assert 'id="invite-link"' not in text  # the link goes to the client only
+    assert smtp_server.received == []  # written to the outbox, sent by a delivery run
+    assert "The invitation e-mail is waiting to be sent." in therapist.get(
+        f"/clients/{invitee.id}/portal"
+    ).get_data(as_text=True)
 
-    assert smtp_server.received.wait(5)
-    ((recipients, raw),) = smtp_server.messages
-    assert recipients == ["m.o@example.org"]
-    message = email.message_from_bytes(raw, policy=email.policy.default)
-    body = message.get_content()
-    subject = str(message["Subject"])
-    assert subject == "Your portal invitation"
-    assert world.practice.name in body
-    link = re.search(r"http://localhost/invite/[A-Za-z0-9_-]+", body).group(0)
-    assert "72 hours" in body
+    assert delivery.run_once().sent == 1
+    (received,) = smtp_server.received
+    assert received.recipients == ["m.o@example.org"]
+    assert received.subject == "Your portal invitation"
+    assert world.practice.name in received.body
+    link = re.search(r"http://localhost/invite/[A-Za-z0-9_-]+", received.body).group(0)
+    assert "72 hours" in received.body
 
-    everything = "\n".join([raw.decode("utf-8", "replace"), body, subject])
     for secret in (
         invitee.preferred_name,
         invitee.legal_name,
@@ -295,32 +262,49 @@ def test_with_smtp_the_link_is_emailed_without_clinical_content(
         world.therapist_a.name,
         *CANARIES,
     ):
-        assert secret.lower() not in everything.lower(), secret
+        assert secret.lower() not in received.everything.lower(), secret
+    assert "The invitation e-mail was sent on" in therapist.get(
+        f"/clients/{invitee.id}/portal"
+    ).get_data(as_text=True)
 
     # the e-mailed link works
     assert accept(app.test_client(), path_of(link)).status_code == 302
 
 
-def test_a_failing_smtp_server_falls_back_to_showing_the_link(therapist, invitee, app):
+def test_a_new_invitation_cancels_the_unsent_e_mail_of_the_old_one(therapist, invitee, smtp_server):
+    invite(therapist, invitee.id, "m.o@example.org")
+    invite(therapist, invitee.id, "mirabel.new@example.org")
+    assert delivery.run_once().sent == 1
+    (received,) = smtp_server.received
+    assert received.recipients == ["mirabel.new@example.org"]
+    statuses = db.session.scalars(sa.select(OutboxMessage.status).order_by(OutboxMessage.id))
+    assert list(statuses) == ["cancelled", "sent"]
+
+
+def test_an_undeliverable_invitation_is_reported_on_the_page(therapist, invitee, app):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False)
     response = invite(therapist, invitee.id)
     assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert "The invitation was e-mailed." not in page
-    path = path_of(link_on(page))
-    assert accept(app.test_client(), path).status_code == 302
+    assert "The invitation is on its way by e-mail" in response.get_data(as_text=True)
+    report = delivery.run_once()
+    assert (report.sent, report.retrying) == (0, 1)
+    page = therapist.get(f"/clients/{invitee.id}/portal").get_data(as_text=True)
+    assert "The invitation e-mail is waiting to be sent." in page
+    db.session.execute(
+        sa.update(OutboxMessage).values(attempts=9, next_attempt_at=utcnow())
+    )  # the last allowed attempt comes next
+    db.session.commit()
+    assert delivery.run_once().failed == 1
+    page = therapist.get(f"/clients/{invitee.id}/portal").get_data(as_text=True)
+    assert "The invitation e-mail could not be delivered." in page
+    # a new invitation (here without mail) shows the link to pass on
+    app.config["MAIL_SERVER"] = None
+    again = invite(therapist, invitee.id).get_data(as_text=True)
+    assert accept(app.test_client(), path_of(link_on(again))).status_code == 302
 
 
-def test_the_invitation_email_is_in_the_clients_language(app, client, world, login, monkeypatch):
+def test_the_invitation_email_is_in_the_clients_language(app, client, world, login, smtp_server):
     """The therapist picks the client's language: the e-mail and the portal use it."""
-    from tests.factories import csrf_token
-    from tracker import mail
-    from tracker.extensions import db
-    from tracker.models import Client
-
-    sent: list[tuple[str, str, str]] = []
-    monkeypatch.setattr(mail, "mail_configured", lambda: True)
-    monkeypatch.setattr(mail, "send", lambda to, subject, body: sent.append((to, subject, body)))
     record = db.session.get(Client, world.client_a.id)
     record.portal_user_id = None
     db.session.commit()
@@ -331,8 +315,10 @@ def test_the_invitation_email_is_in_the_clients_language(app, client, world, log
         data={"email": "neu@example.org", "language": "de", "csrf_token": csrf_token(client, path)},
     )
     assert response.status_code == 200
-    (to, subject, body) = sent[0]
-    assert to == "neu@example.org"
-    assert "Einladung" in subject or "Einladung" in body
+    delivery.run_once()
+    (received,) = smtp_server.received
+    assert received.recipients == ["neu@example.org"]
+    assert "Einladung" in received.subject
+    assert "Einladung" in received.body or "eingeladen" in received.body
     db.session.expire_all()
     assert db.session.get(Client, world.client_a.id).portal_user.locale == "de"

@@ -10,4 +10,4 @@ from tracker.web import audience_guard
 bp = Blueprint("admin", __name__)
 bp.before_request(audience_guard(can_administer_practice))
 
-from tracker.admin import accounts, audit, practice  # noqa: E402,F401  (registers the routes)
+from tracker.admin import accounts, audit, outbox, practice  # noqa: E402,F401  (registers the routes)

@@ -8,9 +8,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from tracker import mail
 from tracker.admin import bp
 from tracker.admin.forms import CreateUserForm
 from tracker.extensions import db
+from tracker.i18n import current_locale
+from tracker.links import external_url
 from tracker.models import User
 from tracker.services import accounts
 from tracker.web import audit
@@ -59,9 +62,15 @@ def create_user():
                 lifetime=current_app.config["PASSWORD_RESET_LIFETIME"],
                 created_by=current_user,
             )
-            audit("user.create", record_type="user", record_id=user.id, detail=f"role={user.role}")
+            emailed = _email_link(user, token, new_account=True)
+            audit(
+                "user.create",
+                record_type="user",
+                record_id=user.id,
+                detail=f"role={user.role},emailed={int(emailed)}",
+            )
             db.session.commit()
-            return render_template("admin/reset_link.html", user=user, token=token, new=True)
+            return _link_page(user, token, new=True, emailed=emailed)
     return render_template("admin/user_form.html", form=form), (400 if form.errors else 200)
 
 
@@ -106,6 +115,33 @@ def issue_reset_link(user_id: int):
         lifetime=current_app.config["PASSWORD_RESET_LIFETIME"],
         created_by=current_user,
     )
-    audit("user.reset_link", record_type="user", record_id=user.id)
+    emailed = _email_link(user, token, new_account=False)
+    audit(
+        "user.reset_link", record_type="user", record_id=user.id, detail=f"emailed={int(emailed)}"
+    )
     db.session.commit()
-    return render_template("admin/reset_link.html", user=user, token=token, new=False)
+    return _link_page(user, token, new=False, emailed=emailed)
+
+
+def _email_link(user: User, token: str, *, new_account: bool) -> bool:
+    """E-mail the link too (through the outbox) when mail is set up; the page still
+    shows it, for when the e-mail does not arrive."""
+    if not mail.mail_configured():
+        return False
+    accounts.email_password_link(
+        user,
+        external_url("auth.reset_password", token=token),
+        new_account=new_account,
+        locale=user.locale or current_locale(),
+    )
+    return True
+
+
+def _link_page(user: User, token: str, *, new: bool, emailed: bool):
+    return render_template(
+        "admin/reset_link.html",
+        user=user,
+        link=external_url("auth.reset_password", token=token),
+        new=new,
+        emailed=emailed,
+    )

@@ -122,3 +122,10 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("Action"), validators=[Optional()])
     actor_id = SelectField(_l("Who"), validators=[Optional()])
     client_id = BoundedIntegerField(_l("Client no."), validators=[Optional()])
+
+
+class OutboxFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), validators=[Optional()])

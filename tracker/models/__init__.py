@@ -25,6 +25,7 @@ from tracker.models.homework import (
 )
 from tracker.models.journal import JournalEntry
 from tracker.models.measures import MeasureAssignment, MeasureResponse, SafetyAlert
+from tracker.models.outbox import OutboxMessage
 from tracker.models.practice import Practice
 from tracker.models.reminders import ReminderPreference
 from tracker.models.report import Report, ReportBatch
@@ -66,6 +67,7 @@ __all__ = [
     "MeasureResponse",
     "MedicalScreening",
     "OneTimeToken",
+    "OutboxMessage",
     "PendingSubmission",
     "Practice",
     "ReminderPreference",

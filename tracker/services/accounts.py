@@ -11,12 +11,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select
 
+from tracker.domain import outbox as message_kinds
 from tracker.domain.passwords import password_problem
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import OneTimeToken, User
 from tracker.models.base import utcnow
-from tracker.services import auth_sessions
+from tracker.services import auth_sessions, outbox
 
 PURPOSE_PASSWORD_RESET = "password_reset"  # noqa: S105 - a label
 PURPOSE_INVITATION = "invitation"
@@ -206,4 +207,19 @@ def staff_of_practice(practice_id: int) -> list[User]:
             )
             .order_by(User.name)
         )
+    )
+
+
+def email_password_link(user: User, link: str, *, new_account: bool, locale: str) -> None:
+    """Put a password link in the outbox for the account's own address (flushes). A new
+    link voids the earlier ones, so their e-mails still waiting are cancelled."""
+    prefix = f"password-link:{user.id}:"
+    outbox.cancel(prefix)
+    outbox.enqueue(
+        practice_id=user.practice_id,
+        to=user.email,
+        kind=message_kinds.ACCOUNT_CREATED if new_account else message_kinds.PASSWORD_RESET,
+        locale=locale,
+        link=link,
+        key=prefix + secrets.token_hex(8),
     )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from tracker.domain import outbox as message_kinds
 from tracker.domain.messages import N_, Problem
 from tracker.domain.policy import Role
 from tracker.extensions import db
-from tracker.models import Client, User
-from tracker.services import accounts
+from tracker.models import Client, OutboxMessage, User
+from tracker.services import accounts, outbox
 
 
 class InvitationRejected(ValueError):
@@ -72,3 +74,29 @@ def invite(client: Client, actor: User, email: str, lifetime: timedelta) -> Invi
     )
     db.session.flush()
     return Invitation(user=user, token=token)
+
+
+def _email_key_prefix(user_id: int) -> str:
+    return f"portal-invitation:{user_id}:"
+
+
+def email_invitation(invitation: Invitation, link: str, locale: str) -> OutboxMessage | None:
+    """Put the invitation e-mail in the outbox (flushes). A new link voids the earlier
+    ones, so their e-mails still waiting are cancelled."""
+    prefix = _email_key_prefix(invitation.user.id)
+    outbox.cancel(prefix)
+    return outbox.enqueue(
+        practice_id=invitation.user.practice_id,
+        to=invitation.user.email,
+        kind=message_kinds.PORTAL_INVITATION,
+        locale=locale,
+        link=link,
+        key=prefix + secrets.token_hex(8),
+    )
+
+
+def last_invitation_email(client: Client) -> OutboxMessage | None:
+    """The latest invitation e-mail of the client's portal account, if any."""
+    if client.portal_user_id is None:
+        return None
+    return outbox.latest(_email_key_prefix(client.portal_user_id))
