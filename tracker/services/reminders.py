@@ -17,26 +17,31 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import exists, select
 
+from tracker.domain import outbox as message_kinds
 from tracker.domain import reminders as rules
 from tracker.domain.clients import ClientStatus, ConsentKind
 from tracker.domain.messages import Problem
 from tracker.domain.policy import Role
 from tracker.extensions import db
+from tracker.i18n import user_locale
+from tracker.links import external_url
 from tracker.models import (
     Client,
     Consent,
     HomeworkAssignment,
     HomeworkEntry,
+    OutboxMessage,
     Practice,
     ReminderPreference,
     User,
 )
 from tracker.services import measures as measure_service
+from tracker.services import outbox
 
 log = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "tracker.reminders.unsubscribe"
-OUTBOX_KIND = "client_reminder"
+OUTBOX_KIND = message_kinds.CLIENT_REMINDER
 
 
 class ReminderRejected(ValueError):
@@ -213,7 +218,10 @@ def _homework_waiting(candidates: list[_Candidate]) -> set[int]:
 def plan_reminders(now: datetime) -> int:
     """Write one outbox reminder for every opted-in client whose time has come today
     and who has a questionnaire due or homework for today not yet done; returns how
-    many were written. A fixed number of queries, however many clients."""
+    many were written (flushes, never commits).
+
+    Its own queries are a fixed number however many clients; the outbox adds its
+    check of the key and the row for each reminder written."""
     candidates = _candidates(now)
     if not candidates:
         return 0
@@ -237,6 +245,15 @@ def outbox_key(client_id: int, day: date) -> str:
     return f"reminder:{client_id}:{day.isoformat()}"
 
 
-def _enqueue_reminder(client: Client, account: User, day: date):
-    """Hand one reminder to the outbox (``None`` when its key was already used)."""
-    raise NotImplementedError("waiting for the outbox")
+def _enqueue_reminder(client: Client, account: User, day: date) -> OutboxMessage | None:
+    """Hand one reminder to the outbox, in the language of the client's portal account
+    (``None`` when its key was already used). Its link is the unsubscribe link; the
+    message's fixed text adds the portal's."""
+    return outbox.enqueue(
+        practice_id=client.practice_id,
+        to=account.email,
+        kind=OUTBOX_KIND,
+        locale=user_locale(account),
+        link=external_url("auth.unsubscribe_reminders", token=unsubscribe_token(client.id)),
+        key=outbox_key(client.id, day),
+    )
