@@ -46,6 +46,7 @@ from tracker.extensions import db
 from tracker.links import external_url
 from tracker.models import OutboxMessage, Practice
 from tracker.models.base import utcnow
+from tracker.services import alerts as alert_service
 from tracker.services import outbox as outbox_service
 
 log = logging.getLogger(__name__)
@@ -80,14 +81,23 @@ class DeliveryReport:
 
 
 def run_once(now: datetime | None = None) -> DeliveryReport:
-    """Deliver due messages; commits as it goes."""
+    """Escalate due alerts, then deliver due messages; commits as it goes."""
     now = now or utcnow()
     report = DeliveryReport(mail_configured=mail.mail_configured())
+    report.escalated = escalate_due(now)
     if report.mail_configured:
         deliver_due(now, report)
     report.waiting = outbox_service.waiting_count()
     db.session.commit()
     return report
+
+
+def escalate_due(now: datetime) -> int:
+    """Write the backup clinicians' messages of the alerts now due (committed), also
+    without mail set up: they wait in the outbox, and the alert shows it escalated."""
+    count = alert_service.escalate_due_alerts(now)
+    db.session.commit()
+    return count
 
 
 def deliver_due(now: datetime, report: DeliveryReport) -> None:

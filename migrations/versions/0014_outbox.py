@@ -1,8 +1,18 @@
-"""The outbox: one table of messages to send, each written with the event that causes it.
+"""The outbox, and safety alerts that reach people.
 
-Reviewed by hand: a new table only. ``status`` and ``attempts`` have server defaults;
-``dedupe_key`` is unique (NULLs allowed, one per key otherwise); one index serves the
-delivery run's search (status, next_attempt_at). ``link`` is encrypted text.
+- ``outbox_message``: one row per message to send, written with the event that causes
+  it. ``status`` and ``attempts`` have server defaults; ``dedupe_key`` is unique (NULLs
+  allowed); one index serves the delivery run's search (status, next_attempt_at).
+  ``link`` is encrypted text.
+- ``user.backup_clinician`` (NOT NULL, server default false): the practice's backup
+  clinicians, e-mailed when an alert is not acknowledged in time.
+- ``safety_alert.team_notified_at``, ``escalated_at``, ``escalation_unreachable_at``
+  (nullable): what reached whom. Alerts raised before this revision were never
+  e-mailed; those still unacknowledged are escalated by the first ``send-outbox`` run
+  once the practice has a backup clinician (until then they are marked unreachable and
+  the care team sees them on the caseload as before).
+
+Reviewed by hand.
 
 Revision ID: 0014
 Revises: 0012
@@ -49,9 +59,25 @@ def upgrade():
         "outbox_message",
         ["status", "next_attempt_at"],
     )
+    with op.batch_alter_table("user") as batch:
+        batch.add_column(
+            sa.Column("backup_clinician", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table("safety_alert") as batch:
+        batch.add_column(sa.Column("team_notified_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(
+            sa.Column("escalation_unreachable_at", sa.DateTime(timezone=True), nullable=True)
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("safety_alert") as batch:
+        batch.drop_column("escalation_unreachable_at")
+        batch.drop_column("escalated_at")
+        batch.drop_column("team_notified_at")
+    with op.batch_alter_table("user") as batch:
+        batch.drop_column("backup_clinician")
     op.drop_index(op.f("ix_outbox_message_status_next_attempt_at"), table_name="outbox_message")
     op.drop_index(op.f("ix_outbox_message_practice_id"), table_name="outbox_message")
     op.drop_table("outbox_message")

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from tracker.domain.policy import (
+    can_acknowledge_alert,
     can_administer_practice,
+    can_be_backup_clinician,
     can_be_on_care_team,
     can_clear_for_ketamine,
     can_create_client,
@@ -18,6 +20,7 @@ from tracker.domain.policy import (
     can_record_screening,
     can_use_clinician_area,
     can_use_portal,
+    can_view_alert,
     can_view_client,
     can_void_session,
 )
@@ -236,3 +239,38 @@ MEDICAL_DECISIONS = {
 @pytest.mark.parametrize("predicate", [can_clear_for_ketamine, can_override_readiness])
 def test_only_the_prescriber_clears_and_overrides(actor, expected, predicate):
     assert predicate(actor, CLIENT) is expected
+
+
+# --- safety alerts: the care team, and backup clinicians once escalated to ------------
+
+
+@pytest.mark.parametrize(
+    ("actor", "escalated_to_actor", "expected"),
+    [
+        (Person(PRIMARY_ID, "therapist"), False, True),
+        (Person(12, "therapist"), False, True),  # the prescriber on the team
+        (Person(14, "therapist", active=False), False, False),
+        (Person(40, "therapist"), False, False),  # a colleague, not (yet) escalated to
+        (Person(40, "therapist"), True, True),  # a backup clinician it escalated to
+        (Person(40, "therapist", practice_id=OTHER_PRACTICE), True, False),
+        (Person(40, "therapist", active=False), True, False),
+        (Person(30, "admin"), True, False),  # admins are not backup clinicians
+        (Person(PORTAL_USER_ID, "client"), True, False),
+    ],
+)
+def test_who_may_see_and_acknowledge_an_alert(actor, escalated_to_actor, expected):
+    assert can_view_alert(actor, CLIENT, escalated_to_actor=escalated_to_actor) is expected
+    assert can_acknowledge_alert(actor, CLIENT, escalated_to_actor=escalated_to_actor) is expected
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [
+        (Person(40, "therapist"), True),
+        (Person(40, "therapist", active=False), False),
+        (Person(30, "admin"), False),
+        (Person(PORTAL_USER_ID, "client"), False),
+    ],
+)
+def test_backup_clinicians_are_active_therapists(actor, expected):
+    assert can_be_backup_clinician(actor) is expected

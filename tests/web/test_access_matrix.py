@@ -243,6 +243,9 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("clinician.enter_measure", "GET"): STAFF_OWN_CLIENT,
     ("clinician.enter_measure", "POST"): STAFF_OWN_CLIENT,
     ("clinician.acknowledge_alert", "POST"): STAFF_OWN_CLIENT,  # an alert of client A
+    # the alert's page (the e-mailed link): the care team, and backup clinicians once it
+    # escalated to them (none in the scene: see tests/web/test_alert_delivery.py)
+    ("clinician.show_alert", "GET"): STAFF_OWN_CLIENT,
     ("portal.fill_measure", "GET"): PORTAL_OWN_RECORD,
     ("portal.fill_measure", "POST"): PORTAL_OWN_RECORD,
     # family history (issue 7): the care team sees it, primary and co-therapists change it
@@ -294,6 +297,7 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("admin.deactivate_user", "POST"): ADMIN_ONLY,
     ("admin.activate_user", "POST"): ADMIN_ONLY,
     ("admin.issue_reset_link", "POST"): ADMIN_ONLY,
+    ("admin.set_backup_clinician", "POST"): ADMIN_ONLY,
     ("admin.edit_practice", "GET"): ADMIN_ONLY,
     ("admin.edit_practice", "POST"): ADMIN_ONLY,
     ("admin.audit_trail", "GET"): ADMIN_ONLY,
@@ -552,6 +556,7 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
     },
     "clinician.enter_measure": lambda scene: {**_client_a(scene), "code": "phq9"},
     "clinician.acknowledge_alert": lambda scene: {"alert_id": scene.alert_id},
+    "clinician.show_alert": lambda scene: {"alert_id": scene.alert_id},
     "portal.fill_measure": lambda scene: {"measure_id": scene.measure_assignment_id},
     "clinician.family_history": _client_a,
     "clinician.quick_family": _client_a,
@@ -588,6 +593,7 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
     "admin.deactivate_user": _account,
     "admin.activate_user": _account,
     "admin.issue_reset_link": _account,
+    "admin.set_backup_clinician": _account,
 }
 
 

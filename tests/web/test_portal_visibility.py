@@ -254,6 +254,7 @@ def plant(client: Client, tag: str) -> Record:
         "assignment_id": [homework.id, once.id],
         "entry_id": [private.id, untitled.id, shared.id, withdrawn.id],
         "report_id": [report.id],
+        "alert_id": [flagged.alert.id],
     }
     return record
 
@@ -348,6 +349,7 @@ def staff_urls(app: Flask, scene: Scene) -> list[str]:
         "template_id": scene.template_ids,
         "code": list(ALL_CODES),
         "batch_id": scene.batch_ids,
+        "alert_id": [*scene.a.ids["alert_id"], *scene.b.ids["alert_id"]],
     }
     for rule in get_rules(app, ("clinician", "admin")):
         if "client_id" not in rule.arguments:

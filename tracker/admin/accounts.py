@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from tracker import mail
 from tracker.admin import bp
-from tracker.admin.forms import CreateUserForm
+from tracker.admin.forms import BackupClinicianForm, CreateUserForm
+from tracker.domain.policy import can_be_backup_clinician
 from tracker.extensions import db
 from tracker.i18n import current_locale
 from tracker.links import external_url
@@ -34,12 +35,24 @@ def index():
 
 @bp.route("/users")
 def list_users():
+    return _users_page()
+
+
+def _users_page(status: int = 200, *, error: str | None = None, error_user: int | None = None):
     users = db.session.scalars(
         select(User)
         .where(User.practice_id == current_user.practice_id)
         .order_by(User.role, User.name)
     ).all()
-    return render_template("admin/users.html", users=users, action_form=FlaskForm())
+    return render_template(
+        "admin/users.html",
+        users=users,
+        action_form=FlaskForm(),
+        backups=sum(1 for user in users if user.backup_clinician and can_be_backup_clinician(user)),
+        can_be_backup=can_be_backup_clinician,
+        error=error,
+        error_user=error_user,
+    ), status
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -101,6 +114,32 @@ def activate_user(user_id: int):
     audit("user.activate", record_type="user", record_id=user.id)
     db.session.commit()
     flash(_("%(name)s can sign in again.", name=user.name), "success")
+    return redirect(url_for("admin.list_users"))
+
+
+@bp.route("/users/<int:user_id>/backup-clinician", methods=["POST"])
+def set_backup_clinician(user_id: int):
+    """Designate (or stop designating) a therapist as a backup clinician: e-mailed when
+    a safety alert is not acknowledged in time."""
+    user = _practice_user(user_id)
+    form = BackupClinicianForm()
+    if not form.validate_on_submit():
+        return _users_page(400, error=_("Choose whether this account is a backup clinician."))
+    backup = form.backup.data == "yes"
+    try:
+        accounts.set_backup_clinician(user, backup)
+    except accounts.AccountError:
+        return _users_page(
+            400, error=_("Only active therapists can be backup clinicians."), error_user=user.id
+        )
+    audit(
+        "user.backup_clinician", record_type="user", record_id=user.id, detail=f"on={int(backup)}"
+    )
+    db.session.commit()
+    if backup:
+        flash(_("%(name)s is now a backup clinician.", name=user.name), "success")
+    else:
+        flash(_("%(name)s is no longer a backup clinician.", name=user.name), "success")
     return redirect(url_for("admin.list_users"))
 
 

@@ -31,6 +31,8 @@ ACTION_GROUPS = (
     "homework",
     "homework_template",
     "journal",
+    "measure",
+    "safety_alert",
     "portal",
     "user",
     "practice",

@@ -37,6 +37,14 @@ class CreateUserForm(FlaskForm):
     )
 
 
+class BackupClinicianForm(FlaskForm):
+    backup = SelectField(
+        _l("Backup clinician"),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[DataRequired()],
+    )
+
+
 class PracticeForm(FlaskForm):
     name = StringField(_l("Practice name"), validators=[DataRequired(), Length(max=200)])
     address = TextAreaField(

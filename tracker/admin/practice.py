@@ -7,11 +7,13 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker import mail
 from tracker.admin import bp
 from tracker.admin.forms import PracticeForm
 from tracker.extensions import db
 from tracker.forms import problem_text
 from tracker.models import Practice
+from tracker.services import alerts as alert_service
 from tracker.services import audit as audit_service
 from tracker.services import practice as practice_service
 from tracker.web import audit
@@ -39,4 +41,9 @@ def edit_practice():
             db.session.commit()
             flash(_("Practice settings saved."), "success")
             return redirect(url_for("admin.edit_practice"))
-    return render_template("admin/practice.html", form=form), (400 if form.errors else 200)
+    return render_template(
+        "admin/practice.html",
+        form=form,
+        backups=alert_service.backup_count(practice.id),
+        mail_configured=mail.mail_configured(),
+    ), (400 if form.errors else 200)

@@ -12,6 +12,7 @@ bp.before_request(audience_guard(can_use_clinician_area))
 
 from tracker.clinician import (  # noqa: E402,F401  (registers the routes)
     adverse_events,
+    alerts,
     clients,
     family,
     goals,

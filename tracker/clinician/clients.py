@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker import mail
 from tracker.clinician import bp
 from tracker.clinician.forms import (
     CareTeamForm,
@@ -37,6 +38,7 @@ from tracker.extensions import db
 from tracker.forms import problem_text
 from tracker.measure_forms import AcknowledgeAlertForm
 from tracker.models import Practice
+from tracker.services import alerts as alert_service
 from tracker.services import clients as client_service
 from tracker.services import homework as homework_service
 from tracker.services import invitations
@@ -72,6 +74,7 @@ def caseload():
     page = db.paginate(
         query, per_page=current_app.config["CASELOAD_PAGE_SIZE"], error_out=False, count=True
     )
+    alerts = measure_service.open_alerts_for(current_user)
     return render_template(
         "clinician/clients/caseload.html",
         page=page,
@@ -79,7 +82,9 @@ def caseload():
         decisions=client_service.latest_screening_decisions([c.id for c in page.items]),
         filters=filters,
         can_create=can_create_client(current_user),
-        alerts=measure_service.open_alerts_for(current_user),
+        alerts=alerts,
+        escalation=alert_service.escalation_outlook(current_user.practice_id) if alerts else None,
+        mail_configured=mail.mail_configured(),
         acknowledge_form=AcknowledgeAlertForm(formdata=None),
         query_args={k: v for k, v in request.args.items() if k != "page" and v},
     )

@@ -6,10 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker import mail
 from tracker.clinician import bp
+from tracker.clinician.alerts import alert_page
 from tracker.domain import scoring
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY
-from tracker.domain.policy import can_acknowledge_alert, can_manage_measures
+from tracker.domain.policy import can_acknowledge_alert, can_manage_measures, can_view_client
 from tracker.extensions import db
 from tracker.measure_forms import (
     SCHEDULE_LABELS,
@@ -22,6 +24,7 @@ from tracker.measure_forms import (
 )
 from tracker.models import Practice
 from tracker.services import Forbidden
+from tracker.services import alerts as alert_service
 from tracker.services import clients as client_service
 from tracker.services import measures as measure_service
 from tracker.web import audit, practice_today, translate_service_errors
@@ -35,13 +38,17 @@ def _page(client, status=200, **forms):
     practice = db.session.get(Practice, client.practice_id)
     forms.setdefault("assign_form", AssignMeasureForm(formdata=None, start_date=practice_today()))
     forms.setdefault("acknowledge_form", AcknowledgeAlertForm(formdata=None))
+    alerts = measure_service.alerts_for_client(client)
+    open_alerts = any(alert.acknowledged_at is None for alert in alerts)
     return (
         render_template(
             "clinician/measures/page.html",
             client=client,
             trends=measure_service.trends(client, practice),
             assignments=measure_service.assignments(client),
-            alerts=measure_service.alerts_for_client(client),
+            alerts=alerts,
+            escalation=alert_service.escalation_outlook(practice.id) if open_alerts else None,
+            mail_configured=mail.mail_configured(),
             item_instruments=ITEM_INSTRUMENTS,
             scores_only=SCORES_ONLY,
             schedule_labels=SCHEDULE_LABELS,
@@ -195,25 +202,50 @@ def _audit_response(client, response, alert) -> None:
 @bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
 @translate_service_errors
 def acknowledge_alert(alert_id: int):
-    alert = measure_service.get_alert(alert_id)
-    client = client_service.get_client(current_user, alert.client_id, can_acknowledge_alert)
+    """Acknowledge with a note of what was done; it stops the escalation."""
+    access = alert_service.get_alert_for(current_user, alert_id)
+    alert, client = access.alert, access.client
+    if not can_acknowledge_alert(
+        current_user, client, escalated_to_actor=access.escalated_to_actor
+    ):
+        raise Forbidden(alert.id)
+    # A backup clinician outside the care team stays on the alert's page.
+    next_page = request.form.get("next_page")
+    if not can_view_client(current_user, client):
+        next_page = "alert"
     form = AcknowledgeAlertForm()
     if not form.validate_on_submit():
+        if next_page == "alert":
+            return alert_page(access, 400, form)
         return _page(client, 400, acknowledge_form=form)
     try:
         measure_service.acknowledge(alert, current_user, form.note.data)
     except Forbidden:
         flash(_("Someone on the care team has already acknowledged this alert."), "info")
-        return redirect(_measures_url(client))
+        return redirect(_after_acknowledging(next_page, alert, client))
     audit(
         "safety_alert.acknowledge",
         record_type="safety_alert",
         record_id=alert.id,
         client_id=client.id,
     )
+    stopped = alert_service.stop_escalation(alert)
+    if stopped:
+        audit(
+            "safety_alert.escalation_cancel",
+            record_type="safety_alert",
+            record_id=alert.id,
+            client_id=client.id,
+            detail=stopped,
+        )
     db.session.commit()
     flash(_("Alert acknowledged. Your note is kept with it."), "success")
-    return redirect(
-        (request.form.get("next_page") == "caseload" and url_for("clinician.caseload"))
-        or _measures_url(client)
-    )
+    return redirect(_after_acknowledging(next_page, alert, client))
+
+
+def _after_acknowledging(next_page: str | None, alert, client) -> str:
+    if next_page == "caseload":
+        return url_for("clinician.caseload")
+    if next_page == "alert":
+        return url_for("clinician.show_alert", alert_id=alert.id)
+    return _measures_url(client)

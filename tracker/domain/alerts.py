@@ -11,6 +11,7 @@ Sources:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 # Flags that raise an alert, most serious first: an alert is named after the first one.
 SAFETY_FLAGS = ("suicidal_behavior", "suicidal_ideation")
@@ -33,3 +34,27 @@ def alert_needed(flags: frozenset[str], severity: str | None) -> AlertNeed | Non
     if kind is None:
         return None
     return AlertNeed(kind=kind, urgent=severity == URGENT_SEVERITY)
+
+
+def escalation_due_at(created_at: datetime, escalation_minutes: int, urgent: bool) -> datetime:
+    """When an unacknowledged alert goes to the backup clinicians: at once when urgent,
+    else the practice's escalation time after it was raised."""
+    if urgent:
+        return created_at
+    return created_at + timedelta(minutes=escalation_minutes)
+
+
+def needs_escalation(
+    *,
+    created_at: datetime,
+    escalation_minutes: int,
+    urgent: bool,
+    acknowledged_at: datetime | None,
+    escalated_at: datetime | None,
+    now: datetime,
+) -> bool:
+    """Whether the backup clinicians are to be told now: not acknowledged, not yet
+    escalated, and due. An acknowledgement by anyone on the care team stops it."""
+    if acknowledged_at is not None or escalated_at is not None:
+        return False
+    return now >= escalation_due_at(created_at, escalation_minutes, urgent)

@@ -140,9 +140,31 @@ def can_manage_measures(actor: Actor, client: ClientRecord) -> bool:
     return _relation(actor, client) in {"primary", CareTeamRole.CO_THERAPIST}
 
 
-def can_acknowledge_alert(actor: Actor, client: ClientRecord) -> bool:
-    """Anyone on the care team may act on a safety alert and record what was done."""
-    return _relation(actor, client) is not None
+def can_acknowledge_alert(
+    actor: Actor, client: ClientRecord, *, escalated_to_actor: bool = False
+) -> bool:
+    """Anyone on the care team may act on a safety alert and record what was done; so
+    may a backup clinician the alert was escalated to (they may be the one who acts)."""
+    return can_view_alert(actor, client, escalated_to_actor=escalated_to_actor)
+
+
+def can_view_alert(actor: Actor, client: ClientRecord, *, escalated_to_actor: bool) -> bool:
+    """A safety alert's page: the care team; and a backup clinician of the practice once
+    the alert has been escalated to them (the page shows how to reach the client, not
+    the record). ``escalated_to_actor``: the alert has escalated and the actor is a
+    designated backup clinician."""
+    if _relation(actor, client) is not None:
+        return True
+    return (
+        escalated_to_actor
+        and can_be_backup_clinician(actor)
+        and actor.practice_id == client.practice_id
+    )
+
+
+def can_be_backup_clinician(actor: Actor) -> bool:
+    """Backup clinicians, whom unanswered safety alerts reach, are active therapists."""
+    return actor.is_active and actor.role == Role.THERAPIST
 
 
 def is_portal_owner(actor: Actor, client: ClientRecord) -> bool:

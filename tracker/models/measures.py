@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.domain.alerts import escalation_due_at
 from tracker.domain.scoring import MeasureSchedule
 from tracker.models.base import Base, EncryptedText, UTCDateTime, utcnow
 from tracker.models.client import Client
@@ -79,7 +80,17 @@ class SafetyAlert(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     acknowledgement_note: Mapped[str | None] = mapped_column(EncryptedText)
+    # What reached people (services/alerts.py): when the care team's e-mails were
+    # written, when the backup clinicians' were, and when an escalation came due with
+    # no backup clinician to reach.
+    team_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalation_unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     response: Mapped[MeasureResponse] = relationship()
     client: Mapped[Client] = relationship()
     acknowledged_by: Mapped[User | None] = relationship()
+
+    def escalation_due_at(self, escalation_minutes: int) -> datetime:
+        """When the backup clinicians are told if nobody acknowledges it first."""
+        return escalation_due_at(self.created_at, escalation_minutes, self.urgent)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from tracker.domain import outbox as message_kinds
 from tracker.domain.passwords import password_problem
-from tracker.domain.policy import Role
+from tracker.domain.policy import Role, can_be_backup_clinician
 from tracker.extensions import db
 from tracker.models import OneTimeToken, User
 from tracker.models.base import utcnow
@@ -130,6 +130,13 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.failed_login_count = 0
     auth_sessions.revoke_all(user, reason="password_changed")
+
+
+def set_backup_clinician(user: User, backup: bool) -> None:
+    """Designate a backup clinician (an active therapist), or stop designating one."""
+    if backup and not can_be_backup_clinician(user):
+        raise AccountError("Only active therapists can be backup clinicians.")
+    user.backup_clinician = backup
 
 
 def set_active(user: User, active: bool) -> None:

@@ -350,13 +350,6 @@ def alerts_for_client(client: Client) -> list[SafetyAlert]:
     )
 
 
-def get_alert(alert_id: int) -> SafetyAlert:
-    alert = db.session.get(SafetyAlert, alert_id)
-    if alert is None:
-        raise NotFound(alert_id)
-    return alert
-
-
 def acknowledge(alert: SafetyAlert, actor: User, note: str) -> None:
     if alert.acknowledged_at is not None:
         raise Forbidden(alert.id)
