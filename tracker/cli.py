@@ -256,11 +256,25 @@ def report(
 
 @click.command("send-outbox")
 def send_outbox():
-    """Escalate the safety alerts that are due, then send the messages that are due.
+    """Plan the client reminders whose time has come, escalate the safety alerts that
+    are due, then send the messages that are due.
 
     Run it every minute (systemd timer or cron, see deploy/systemd/). Prints counts
     only, never addresses; overlapping runs never send a message twice.
     """
-    from tracker import delivery
+    from sqlalchemy.exc import IntegrityError
 
-    click.echo(delivery.run_once().summary())
+    from tracker import delivery
+    from tracker.models.base import utcnow
+    from tracker.services import reminders
+
+    planned = reminders.plan_reminders(utcnow())
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # An overlapping run wrote the same reminder first (its outbox key is unique):
+        # this run's are dropped whole, and the next run plans whatever is still due.
+        db.session.rollback()
+        planned = 0
+    summary = delivery.run_once().summary()
+    click.echo(f"Planned {planned} reminder(s). {summary}" if planned else summary)

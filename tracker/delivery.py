@@ -43,6 +43,7 @@ from flask_babel import force_locale, gettext
 from tracker import mail
 from tracker.domain import outbox as rules
 from tracker.extensions import db
+from tracker.links import external_url
 from tracker.models import OutboxMessage, Practice
 from tracker.models.base import utcnow
 from tracker.services import alerts as alert_service
@@ -121,7 +122,13 @@ def _deliver(
         if message.practice_id not in practice_names:
             practice_names[message.practice_id] = db.session.get(Practice, message.practice_id).name
         subject, body = render(message, practice_names[message.practice_id])
-        mail.send(message.recipient, subject, body, message_id=message_id(message))
+        mail.send(
+            message.recipient,
+            subject,
+            body,
+            message_id=message_id(message),
+            headers=extra_headers(message),
+        )
     except Exception as exc:  # one message must not stop the others
         permanent = _refused_for_good(exc)
         status = outbox_service.mark_failed_attempt(
@@ -153,10 +160,18 @@ def render(message: OutboxMessage, practice_name: str) -> tuple[str, str]:
     hours = ""
     if kind.lifetime_setting:
         hours = int(current_app.config[kind.lifetime_setting].total_seconds() // 3600)
+    portal = external_url("portal.home") if kind.unsubscribe else ""
     with force_locale(message.locale):
         return gettext(kind.subject), gettext(
-            kind.body, link=message.link, practice=practice_name, hours=hours
+            kind.body, link=message.link, practice=practice_name, hours=hours, portal=portal
         )
+
+
+def extra_headers(message: OutboxMessage) -> dict[str, str]:
+    """Headers a kind adds to the e-mail (one-click unsubscribe for reminders)."""
+    if rules.KINDS[message.kind].unsubscribe:
+        return rules.unsubscribe_headers(message.link)
+    return {}
 
 
 def message_id(message: OutboxMessage) -> str:

@@ -84,9 +84,12 @@ def test_addresses_are_masked(address, shown):
 
 def test_message_texts_carry_only_the_link_the_practice_and_a_lifetime():
     """No kind can say more than its fixed text: the only placeholders are the link,
-    the practice's name and a link's lifetime."""
+    the practice's name and a link's lifetime (and the portal's address, in a message
+    whose link unsubscribes)."""
     for kind in KINDS.values():
         placeholders = set(re.findall(r"%\((\w+)\)s", kind.subject + kind.body))
-        assert placeholders <= {"link", "practice", "hours"}
+        assert placeholders <= {"link", "practice", "hours"} | (
+            {"portal"} if kind.unsubscribe else set()
+        )
         assert "%(link)s" in kind.body
         assert ("%(hours)s" in kind.body) == (kind.lifetime_setting is not None)

@@ -41,6 +41,7 @@ from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
 from tracker.services import journal as journal_service
 from tracker.services import measures as measure_service
+from tracker.services import reminders as reminder_service
 from tracker.services import report_batches as batch_service
 from tracker.services import reports as report_service
 from tracker.services import safety_plan as plan_service
@@ -292,6 +293,11 @@ ACCESS: Mapping[tuple[str, str], Mapping[str, str]] = {
     ("portal.journal", "POST"): PORTAL,
     ("portal.edit_journal_entry", "GET"): PORTAL_OWN_RECORD,
     ("portal.edit_journal_entry", "POST"): PORTAL_OWN_RECORD,
+    # reminders (issue 12): the client's own choice; the e-mail's link needs no sign-in
+    ("portal.reminders", "GET"): PORTAL,
+    ("portal.reminders", "POST"): PORTAL,
+    ("auth.unsubscribe_reminders", "GET"): PUBLIC,  # the signed token is the credential
+    ("auth.unsubscribe_reminders", "POST"): PUBLIC,
     # admin
     ("admin.index", "GET"): ADMIN_ONLY,
     ("admin.list_users", "GET"): ADMIN_ONLY,
@@ -346,6 +352,7 @@ class Scene:
     safety_plan_version: int  # the number of the first of client A's two plan versions
     plan_id: int  # a session of client A planned by therapist A, not started
     feed_secret: str  # therapist A's calendar feed address
+    unsubscribe_token: str  # stops client A's reminders (client A has opted in)
 
 
 def build_scene(world: factories.World) -> Scene:
@@ -463,6 +470,11 @@ def build_scene(world: factories.World) -> Scene:
         datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
     )
     _, feed_secret = calendar_feeds.issue_feed(world.therapist_a)
+    reminder_service.save_choice(
+        world.client_a,
+        enabled=True,
+        settings=reminder_service.current_choice(world.client_a, world.practice).settings,
+    )
     db.session.commit()
     return Scene(
         emails={
@@ -495,6 +507,7 @@ def build_scene(world: factories.World) -> Scene:
         safety_plan_version=first_plan.version,
         plan_id=plan.id,
         feed_secret=feed_secret,
+        unsubscribe_token=reminder_service.unsubscribe_token(world.client_a.id),
     )
 
 
@@ -636,6 +649,7 @@ URL_KWARGS: Mapping[str, Callable[[Scene], dict]] = {
         "plan_id": scene.plan_id,
     },
     "feeds.calendar": lambda scene: {"secret": scene.feed_secret},
+    "auth.unsubscribe_reminders": lambda scene: {"token": scene.unsubscribe_token},
     "admin.deactivate_user": _account,
     "admin.activate_user": _account,
     "admin.issue_reset_link": _account,

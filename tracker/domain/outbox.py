@@ -51,6 +51,10 @@ class MessageKind:
     body: str
     # The config setting whose lifetime ``%(hours)s`` states (one-time links), if any.
     lifetime_setting: str | None = None
+    # ``link`` is the recipient's one-click unsubscribe link (client reminders): the
+    # body names the portal as ``%(portal)s`` and the e-mail carries the
+    # ``List-Unsubscribe`` headers (``unsubscribe_headers``).
+    unsubscribe: bool = False
 
 
 SAFETY_ALERT = "safety_alert"
@@ -58,6 +62,7 @@ ALERT_ESCALATION = "alert_escalation"
 PORTAL_INVITATION = "portal_invitation"
 ACCOUNT_CREATED = "account_created"
 PASSWORD_RESET = "password_reset"  # noqa: S105 - a message kind
+CLIENT_REMINDER = "client_reminder"
 
 KINDS: dict[str, MessageKind] = {
     SAFETY_ALERT: MessageKind(
@@ -116,7 +121,31 @@ KINDS: dict[str, MessageKind] = {
         ),
         lifetime_setting="PASSWORD_RESET_LIFETIME",
     ),
+    # Says only that something is waiting: never what (no questionnaire or homework
+    # title), never whose, not even the practice's name (someone else may read the
+    # inbox of a client of a psychotherapy practice).
+    CLIENT_REMINDER: MessageKind(
+        label=N_("Client reminder"),
+        audience=N_("client"),
+        subject=N_("A reminder from your portal"),
+        body=N_(
+            "Hello,\n\nA reminder from your practice's portal: something is waiting "
+            "for you.\n\nOpen your portal:\n%(portal)s\n\n"
+            "You get this e-mail because you turned on reminders in your portal. "
+            "To stop them, open this link (no sign-in needed):\n%(link)s"
+        ),
+        unsubscribe=True,
+    ),
 }
+
+
+def unsubscribe_headers(link: str) -> dict[str, str]:
+    """The headers that let a mail program offer "unsubscribe" itself: RFC 2369's
+    ``List-Unsubscribe`` and RFC 8058's one-click POST to the same link."""
+    return {
+        "List-Unsubscribe": f"<{link}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 def retry_delay(

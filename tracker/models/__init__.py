@@ -28,6 +28,7 @@ from tracker.models.measures import MeasureAssignment, MeasureResponse, SafetyAl
 from tracker.models.outbox import OutboxMessage
 from tracker.models.planning import CalendarFeed, PlannedSession
 from tracker.models.practice import Practice
+from tracker.models.reminders import ReminderPreference
 from tracker.models.report import Report, ReportBatch
 from tracker.models.safety_plan import SafetyPlanVersion
 from tracker.models.session import (
@@ -73,6 +74,7 @@ __all__ = [
     "PendingSubmission",
     "PlannedSession",
     "Practice",
+    "ReminderPreference",
     "Report",
     "ReportBatch",
     "SafetyAlert",

@@ -10,4 +10,10 @@ from tracker.web import audience_guard
 bp = Blueprint("portal", __name__)
 bp.before_request(audience_guard(can_use_portal))
 
-from tracker.portal import home, measures, reports, safety_plan  # noqa: E402,F401  (registers the routes)
+from tracker.portal import (  # noqa: E402,F401  (registers the routes)
+    home,
+    measures,
+    reminders,
+    reports,
+    safety_plan,
+)

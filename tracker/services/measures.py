@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -83,23 +84,23 @@ def stop(assignment: MeasureAssignment, today: date) -> None:
 def medicine_days(client: Client, practice: Practice) -> list[date]:
     """Local dates of the client's medicine sessions, not those entered in error (one
     narrow query)."""
-    return _medicine_days_by_client([client.id], practice)[client.id]
+    return _medicine_days_by_client({client.id: practice.timezone})[client.id]
 
 
-def _medicine_days_by_client(client_ids: list[int], practice: Practice) -> dict[int, list[date]]:
-    """Local dates of the medicine sessions of each client, not those entered in error
-    (one query)."""
+def _medicine_days_by_client(zones: Mapping[int, str]) -> dict[int, list[date]]:
+    """Local dates (each client in its practice's zone, ``zones``: client id -> zone) of
+    the medicine sessions of each client, not those entered in error (one query)."""
     days: dict[int, list[date]] = defaultdict(list)
-    if not client_ids:
+    if not zones:
         return days
     for client_id, starts_at in db.session.execute(
         select(TherapySession.client_id, TherapySession.starts_at).where(
-            TherapySession.client_id.in_(client_ids),
+            TherapySession.client_id.in_(list(zones)),
             TherapySession.phase == Phase.MEDICINE,
             not_voided(),
         )
     ):
-        days[client_id].append(utc_to_local(starts_at, practice.timezone).date())
+        days[client_id].append(utc_to_local(starts_at, zones[client_id]).date())
     for dates in days.values():
         dates.sort()
     return days
@@ -123,7 +124,7 @@ def _states(
     active: list[MeasureAssignment], practice: Practice, today: date
 ) -> dict[int, schedules.DueState]:
     """Where each active assignment stands today (two queries, for any number of clients)."""
-    sessions = _medicine_days_by_client(sorted({a.client_id for a in active}), practice)
+    sessions = _medicine_days_by_client({a.client_id: practice.timezone for a in active})
     answered = _answer_days_by_assignment([a.id for a in active])
     return {
         a.id: schedules.schedule_state(a.schedule, sessions[a.client_id], answered[a.id], today)
@@ -144,6 +145,35 @@ def assignment_states(
 def due_assignments(client: Client, practice: Practice, today: date) -> list[MeasureAssignment]:
     """Active assignments with an occurrence waiting for an answer (three queries)."""
     return [a for a, state in assignment_states(client, practice, today) if state and state.is_due]
+
+
+def due_for_clients(
+    clients: Sequence[Client],
+    practice_zones: Mapping[int, str],
+    today: Mapping[int, date],
+) -> dict[int, list[MeasureAssignment]]:
+    """``due_assignments`` for many clients at once, each on its own ``today`` (its local
+    day): three queries however many clients (``practice_zones``: practice id -> zone)."""
+    due: dict[int, list[MeasureAssignment]] = {client.id: [] for client in clients}
+    active = list(
+        db.session.scalars(
+            select(MeasureAssignment)
+            .where(MeasureAssignment.client_id.in_(list(due)), MeasureAssignment.active.is_(True))
+            .order_by(MeasureAssignment.id)
+        )
+    )
+    if not active:
+        return due
+    zones = {client.id: practice_zones[client.practice_id] for client in clients}
+    sessions = _medicine_days_by_client({a.client_id: zones[a.client_id] for a in active})
+    answered = _answer_days_by_assignment([a.id for a in active])
+    for a in active:
+        state = schedules.schedule_state(
+            a.schedule, sessions[a.client_id], answered[a.id], today[a.client_id]
+        )
+        if state.is_due:
+            due[a.client_id].append(a)
+    return due
 
 
 @dataclass(frozen=True)
