@@ -176,6 +176,7 @@ def seed_demo(*, env_name: str) -> tuple[Practice, bool]:
         report_footer="Confidential. Prepared for the named recipient only.",
         crisis_resources="Telefonseelsorge (24 h, free): 0800 111 0 111\n"
         "Emergency: 112\nDemo Practice urgent line: +49 30 555 0100",
+        crisis_country="DE",
     )
     db.session.add(practice)
     db.session.flush()
@@ -190,6 +191,8 @@ def seed_demo(*, env_name: str) -> tuple[Practice, bool]:
         )
         for account in DEMO_ACCOUNTS
     }
+    # Unanswered safety alerts escalate to a colleague: Jonah covers for the practice.
+    accounts.set_backup_clinician(users["therapist2@demo.test"], True)
     for spec in DEMO_CLIENTS:
         _add_demo_client(practice, spec, users)
     sam = db.session.scalar(select(Client).where(Client.legal_name == "Samuel Okafor"))
