@@ -36,6 +36,7 @@ def crisis_box_is_first_and_above_the_fold(page: Page) -> None:
 def test_the_safety_plan_from_the_session_to_the_phone(journey, tmp_path: Path):
     therapist = journey.new_page()
     sign_in(therapist, "therapist@demo.test")
+    therapist.get_by_role("link", name="Caseload").click()
     therapist.get_by_role("link", name="Sam", exact=True).click()
     therapist.get_by_role("link", name="Safety plan").click()
     check_accessibility(therapist, "safety plan, not yet written")
