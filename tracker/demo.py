@@ -174,8 +174,7 @@ def seed_demo(*, env_name: str) -> tuple[Practice, bool]:
         address="12 Linden Street\nSpringfield",
         letterhead_text="Demo Practice · Ketamine-assisted psychotherapy and brainspotting",
         report_footer="Confidential. Prepared for the named recipient only.",
-        crisis_resources="Telefonseelsorge (24 h, free): 0800 111 0 111\n"
-        "Emergency: 112\nDemo Practice urgent line: +49 30 555 0100",
+        # No text of its own: clients read the German defaults in their language.
         crisis_country="DE",
     )
     db.session.add(practice)

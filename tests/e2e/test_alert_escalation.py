@@ -194,7 +194,7 @@ def test_an_unanswered_alert_reaches_the_backup_clinician(journey, live_server, 
     backup = journey.new_page()
     follow_link_and_sign_in(backup, link_in(escalation), BACKUP)
     expect(backup.get_by_text("You see this page as a backup clinician")).to_be_visible()
-    expect(backup.get_by_text("The backup clinicians were e-mailed at")).to_be_visible()
+    expect(backup.get_by_text("E-mails to the backup clinicians were queued at")).to_be_visible()
     check_accessibility(backup, "alert page for a backup clinician")
     type_into(backup.get_by_label("What was done"), NOTE)
     backup.get_by_role("button", name="Acknowledge").click()
@@ -217,7 +217,7 @@ def test_an_acknowledgement_in_the_browser_stops_the_escalation(
     # The therapist opens the e-mailed link, signs in, lands on the alert, acknowledges.
     page = journey.new_page()
     follow_link_and_sign_in(page, link_in(to_therapist), THERAPIST)
-    expect(page.get_by_text("The care team was e-mailed at")).to_be_visible()
+    expect(page.get_by_text("E-mails to the care team were queued at")).to_be_visible()
     expect(page.get_by_text("the practice's backup clinicians are e-mailed at")).to_be_visible()
     check_accessibility(page, "alert page for the care team")
     type_into(page.get_by_label("What was done"), NOTE)

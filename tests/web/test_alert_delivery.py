@@ -346,7 +346,7 @@ def test_the_e_mailed_link_leads_to_the_alert_after_signing_in(app, team, smtp_s
     page = page_text(browser.get(link))
     assert "Safety alert" in page
     assert team.client_a.preferred_name in page
-    assert "The care team was e-mailed at" in page
+    assert "E-mails to the care team were queued at" in page
     assert "the practice's backup clinicians are e-mailed at" in page
     assert events("safety_alert.view")[-1].record_id == alert.id
 
@@ -538,3 +538,19 @@ def test_no_message_carries_clinical_text_or_a_clients_name(app, team, smtp_serv
     # Nor does the outbox table itself hold any of it (only addresses and a link).
     rows = db.session.execute(sa.text("SELECT * FROM outbox_message")).all()
     assert CANARY not in json.dumps([list(map(str, row)) for row in rows])
+
+
+def test_an_escalation_past_due_that_no_run_sent_is_said_plainly(app, team, smtp_server):
+    alert = flag_from_portal(app, team)
+    delivery.run_once()  # the team's e-mails go; then the timer stops running
+    stored = fresh(alert)
+    stored.created_at = stored.created_at - timedelta(minutes=121)
+    db.session.commit()
+    page = page_text(signed_in(app, team.therapist_a).get(f"/alerts/{alert.id}"))
+    assert "The backup clinicians should have been e-mailed at" in page
+    assert "the delivery run (send-outbox) has not yet run since" in page
+    assert "the practice's backup clinicians are e-mailed at" not in page
+    delivery.run_once()
+    page = page_text(signed_in(app, team.therapist_a).get(f"/alerts/{alert.id}"))
+    assert "E-mails to the backup clinicians were queued at" in page
+    assert "should have been e-mailed" not in page

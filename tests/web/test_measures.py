@@ -603,7 +603,7 @@ def set_crisis_resources(world, value: str = CRISIS) -> None:
     db.session.commit()
 
 
-def test_a_positive_item_9_shows_the_practices_crisis_resources(cora, world):
+def test_a_positive_item_9_shows_the_practices_crisis_resources(cora, world, smtp_server):
     set_crisis_resources(world)
     assignment = assign_measure(world.client_a, "phq9")
     db.session.commit()

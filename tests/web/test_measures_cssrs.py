@@ -181,7 +181,9 @@ def test_a_contradiction_is_refused_next_to_the_field_keeping_the_answers(
 # --- results, alerts and the crisis box ----------------------------------------------
 
 
-def test_a_yes_to_thoughts_raises_an_urgent_alert_and_shows_the_crisis_box(cora, world):
+def test_a_yes_to_thoughts_raises_an_urgent_alert_and_shows_the_crisis_box(
+    cora, world, smtp_server
+):
     practice = db.session.get(Practice, world.practice.id)
     practice.crisis_resources = CRISIS
     db.session.commit()
@@ -200,7 +202,7 @@ def test_a_yes_to_thoughts_raises_an_urgent_alert_and_shows_the_crisis_box(cora,
     assert (alert.kind, alert.urgent, alert.response_id) == ("suicidal_ideation", True, row.id)
 
 
-def test_behaviour_ever_raises_a_behaviour_alert_that_is_not_urgent(cora, world):
+def test_behaviour_ever_raises_a_behaviour_alert_that_is_not_urgent(cora, world, smtp_server):
     _, path = assigned_cssrs(world)
     response = portal_post(cora, path, answers(0, 0, None, None, None, 1, 0))
     assert response.status_code == 200

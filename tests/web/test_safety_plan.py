@@ -595,7 +595,9 @@ def answer_with_item_9(cora, world):
     return post_form(cora, f"/portal/measures/{assignment.id}", data, form_page="/portal/journal")
 
 
-def test_after_a_flag_the_client_reads_first_what_to_do_then_what_really_happens(cora, world):
+def test_after_a_flag_the_client_reads_first_what_to_do_then_what_really_happens(
+    cora, world, smtp_server
+):
     set_practice(world, crisis_country="DE", alert_response_hours=6, alert_escalation_minutes=90)
     response = answer_with_item_9(cora, world)
     assert response.status_code == 200
@@ -622,7 +624,7 @@ def test_after_a_flag_the_client_reads_first_what_to_do_then_what_really_happens
         assert promise not in page
 
 
-def test_without_numbers_the_flag_page_names_the_local_emergency_number(cora, world):
+def test_without_numbers_the_flag_page_names_the_local_emergency_number(cora, world, smtp_server):
     set_practice(world, crisis_country="", crisis_resources="", alert_response_hours=1)
     page = text(answer_with_item_9(cora, world))
     assert "Call your local emergency number now." in page
@@ -631,7 +633,7 @@ def test_without_numbers_the_flag_page_names_the_local_emergency_number(cora, wo
     assert "call your local emergency number now." in page.split("You are not alone")[1]
 
 
-def test_an_urgent_alert_says_the_backup_clinicians_are_told_at_once(app, world):
+def test_an_urgent_alert_says_the_backup_clinicians_are_told_at_once(app, world, smtp_server):
     """A high-risk C-SSRS screen escalates at once (domain.alerts): the page says so
     instead of the waiting time."""
     with app.test_request_context("/portal/"):
@@ -645,10 +647,22 @@ def test_an_urgent_alert_says_the_backup_clinicians_are_told_at_once(app, world)
                 therapist_name="Tara A",
                 response_hours=24,
                 escalation_minutes=120,
+                mail_configured=True,
             )
         )
     assert "the practice's backup clinicians are being told at once as well" in page
     assert "If nobody on your care team has confirmed" not in page
+    assert "you may be close to acting on these thoughts" in page  # first, before the team
+
+
+def test_without_e_mail_the_client_is_not_told_anyone_was_notified(cora, world):
+    """No MAIL_SERVER: the messages wait in the outbox, so the page promises nothing."""
+    set_practice(world, crisis_country="DE")
+    page = text(answer_with_item_9(cora, world))
+    assert "This installation cannot send e-mail at the moment, so nobody is told" in page
+    assert "Please do not wait for them to see it" in page
+    for promise in ("is being sent a message now", "usually respond within", "backup clinicians"):
+        assert promise not in page
 
 
 def test_no_flag_no_alarm(cora, world):

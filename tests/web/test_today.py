@@ -107,6 +107,14 @@ def signed_in(app, user):
     return browser
 
 
+def test_an_urgent_alert_comes_before_older_ones(app, world):
+    ids = fill(world.client_a)
+    db.session.get(SafetyAlert, ids["new_alert"]).urgent = True
+    db.session.commit()
+    page = text(signed_in(app, world.therapist_a).get("/today"))
+    assert page.index(f'/alerts/{ids["new_alert"]}"') < page.index(f'/alerts/{ids["old_alert"]}"')
+
+
 def test_today_lists_each_kind_of_work_linking_to_where_to_act(app, world):
     ids = fill(world.client_a)
     cora = world.client_a.id
@@ -117,7 +125,8 @@ def test_today_lists_each_kind_of_work_linking_to_where_to_act(app, world):
     assert alerts.count("Cora") == 2
     # Oldest first, with the time elapsed.
     assert "Cora suicidal ideation raised 5 hours ago Cora suicidal ideation raised" in alerts
-    assert f'href="/clients/{cora}/measures"' in page
+    assert f'href="/alerts/{ids["old_alert"]}"' in page  # the alert's page, to act
+    assert page.index(f'/alerts/{ids["old_alert"]}"') < page.index(f'/alerts/{ids["new_alert"]}"')
 
     planned = section_text(page, "planned")
     assert "Planned for today 1" in planned and "3:00 PM" in planned

@@ -6,6 +6,7 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker import mail
 from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.extensions import db
 from tracker.measure_forms import answer_form_class, answers_from, item_fields
@@ -65,6 +66,7 @@ def fill_measure(measure_id: int):
             therapist_name=client.primary_therapist.name,
             response_hours=practice.alert_response_hours,
             escalation_minutes=practice.alert_escalation_minutes,
+            mail_configured=mail.mail_configured(),
         )
     if form.contradicted:
         form.form_errors.append(

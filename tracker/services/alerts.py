@@ -281,6 +281,7 @@ class EscalationOutlook:
     escalation_minutes: int
     timezone: str
     backups: int
+    now: datetime  # to tell an escalation still ahead from one overdue (timer not run)
 
 
 def escalation_outlook(practice_id: int) -> EscalationOutlook:
@@ -289,4 +290,5 @@ def escalation_outlook(practice_id: int) -> EscalationOutlook:
         escalation_minutes=practice.alert_escalation_minutes,
         timezone=practice.timezone,
         backups=backup_count(practice_id),
+        now=utcnow(),
     )

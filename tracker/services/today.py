@@ -273,7 +273,8 @@ def _day_start(day: date, practice: Practice) -> datetime:
 
 
 def open_alerts(client_ids: Sequence[int]) -> list[AlertItem]:
-    """Safety alerts not acknowledged yet, oldest first (one query)."""
+    """Safety alerts not acknowledged yet, urgent ones first, then oldest first (one
+    query)."""
     if not client_ids:
         return []
     rows = db.session.execute(
@@ -285,7 +286,7 @@ def open_alerts(client_ids: Sequence[int]) -> list[AlertItem]:
             SafetyAlert.created_at,
         )
         .where(SafetyAlert.client_id.in_(client_ids), SafetyAlert.acknowledged_at.is_(None))
-        .order_by(SafetyAlert.created_at, SafetyAlert.id)
+        .order_by(SafetyAlert.urgent.desc(), SafetyAlert.created_at, SafetyAlert.id)
     )
     return [AlertItem(row.id, row.client_id, row.kind, row.urgent, row.created_at) for row in rows]
 
