@@ -6,7 +6,15 @@ import decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, Field, Form, IntegerField, PasswordField, SelectChoice
+from wtforms import (
+    DecimalField,
+    Field,
+    Form,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, StopValidation, ValidationError
 
 from tracker.domain.messages import Problem
@@ -129,3 +137,18 @@ class BoundedIntegerField(_StopsOnUnreadableNumber, IntegerField):
         if self.data is not None and not -INT32_MAX <= self.data <= INT32_MAX:
             self.data = None
             raise ValueError(_too_large(INT32_MAX))
+
+
+# --- times ---------------------------------------------------------------------------
+
+
+class ClockTimeField(TimeField):
+    """A time of day (HH:MM) whose refusal is in the reader's language: WTForms' own
+    German catalogue has no text for "Not a valid time value."."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_("Enter a time as hours and minutes, e.g. 09:30.")) from None

@@ -87,7 +87,7 @@ def test_opting_out_keeps_the_times(signed_in, world):
             "Enter a time zone by its name, for example Europe/Berlin.",
         ),
         ("timezone", "", "Enter your time zone."),
-        ("send_at", "25:99", "Not a valid time value."),
+        ("send_at", "25:99", "Enter a time as hours and minutes, e.g. 09:30."),
         ("send_at", "", "Enter a time, for example 18:00."),
         ("quiet_end", "22:00", "Quiet hours need different start and end times."),
     ],
@@ -104,6 +104,19 @@ def test_bad_input_is_marked_next_to_its_field_and_nothing_is_lost(
             assert field_value(page, other) == typed, other
     assert is_checked(page, "enabled")
     assert stored(world) is None
+
+
+def test_a_zone_typed_in_lower_case_is_stored_as_its_iana_name(signed_in, world):
+    assert post_form(signed_in, PAGE, {**GOOD, "timezone": "europe/berlin"}).status_code == 302
+    assert stored(world).timezone == "Europe/Berlin"
+
+
+def test_a_bad_time_is_refused_in_the_clients_language(signed_in, world):
+    world.client_user_a.locale = "de"
+    db.session.commit()
+    response = post_form(signed_in, PAGE, {**GOOD, "send_at": "25:99"})
+    assert response.status_code == 400
+    assert "Geben Sie eine Uhrzeit" in field_error(text(response), "send_at")
 
 
 def test_a_zone_typed_with_spaces_is_stored_without_them(signed_in, world):

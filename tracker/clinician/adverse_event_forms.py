@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, SelectField, TextAreaField, TimeField
+from wtforms import DateField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from tracker.domain.adverse_events import (
@@ -14,7 +14,7 @@ from tracker.domain.adverse_events import (
     SEVERITY_LABELS,
     TYPE_LABELS,
 )
-from tracker.forms import choices
+from tracker.forms import ClockTimeField, choices
 
 
 def _optional_int(value: str | int | None) -> int | None:
@@ -41,7 +41,7 @@ class AdverseEventForm(FlaskForm):
     onset_date = DateField(
         _l("Onset date"), validators=[InputRequired(message=_l("Enter the date of onset."))]
     )
-    onset_time = TimeField(
+    onset_time = ClockTimeField(
         _l("Onset time"),
         validators=[InputRequired(message=_l("Enter the time of onset."))],
         description=_l("In the practice's time zone."),

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, SelectField, TimeField
+from wtforms import DateField, RadioField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from tracker.domain.sessions import MODALITY_LABELS, PHASE_LABELS, SETTING_LABELS
-from tracker.forms import BoundedIntegerField, choices
+from tracker.forms import BoundedIntegerField, ClockTimeField, choices
 
 
 class PlanForm(FlaskForm):
     # The same names as the session form's: the start is read (and the autumn's
     # twice-happening hour asked about) by the same code.
     session_date = DateField(_l("Date"), validators=[InputRequired()])
-    start_time = TimeField(_l("Start time"), validators=[InputRequired()])
+    start_time = ClockTimeField(_l("Start time"), validators=[InputRequired()])
     start_fold = RadioField(
         _l("Which start time is meant?"),
         choices=[SelectChoice("0", "0"), SelectChoice("1", "1")],

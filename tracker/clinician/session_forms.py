@@ -17,7 +17,6 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -44,7 +43,7 @@ from tracker.domain.sessions import (
     SETTING_LABELS,
     SUICIDE_SCREEN_LABELS,
 )
-from tracker.forms import BoundedIntegerField, FiniteDecimalField, choices
+from tracker.forms import BoundedIntegerField, ClockTimeField, FiniteDecimalField, choices
 
 NOTE_TEXT_MAX = 50_000
 
@@ -85,7 +84,7 @@ def add_note_fields(form_class: type, rows: int | None = None) -> None:
 
 class SessionForm(NoteSections, FlaskForm):
     session_date = DateField(_l("Date"), validators=[InputRequired()])
-    start_time = TimeField(_l("Start time"), validators=[InputRequired()])
+    start_time = ClockTimeField(_l("Start time"), validators=[InputRequired()])
     # Shown only when the start time happens twice (the night the clocks go back):
     # which of the two is meant. Labels are set by the view (set_fold_options).
     start_fold = RadioField(
@@ -200,7 +199,7 @@ class AdministrationForm(FlaskForm):
         validators=[InputRequired()],
         description=_l("Pre-filled from the latest medical screening."),
     )
-    given_time = TimeField(_l("Time given"), validators=[InputRequired()])
+    given_time = ClockTimeField(_l("Time given"), validators=[InputRequired()])
     lot_number = StringField(_l("Lot number"), validators=[Optional(), Length(max=60)])
     prescriber_id = SelectField(
         _l("Prescriber"), coerce=_optional_int, validate_choice=False, validators=[Optional()]
@@ -252,7 +251,7 @@ class NoteForm(NoteSections, FlaskForm):
 
 class DischargeForm(FlaskForm):
     outcome = RadioField(_l("How the session ended"), validators=[DataRequired()], default="home")
-    discharged_time = TimeField(
+    discharged_time = ClockTimeField(
         _l("Time"), validators=[Optional()], description=_l("Leave empty for now.")
     )
     oriented_and_steady = BooleanField(_l("Oriented and walking steadily"))
@@ -282,7 +281,7 @@ class VitalRowForm(Form):
     """One row of the quick vitals entry; an entirely empty row is ignored. A single
     filled row without a time is taken now."""
 
-    taken_time = TimeField(_l("Time"), validators=[Optional()])
+    taken_time = ClockTimeField(_l("Time"), validators=[Optional()])
     systolic = BoundedIntegerField(_l("Systolic"), validators=[Optional()])
     diastolic = BoundedIntegerField(_l("Diastolic"), validators=[Optional()])
     heart_rate = BoundedIntegerField(_l("Heart rate"), validators=[Optional()])

@@ -72,6 +72,14 @@ def _known_zones() -> frozenset[str]:
     return frozenset(available_timezones()) | {"UTC"}
 
 
+def canonical_zone(name: str) -> str:
+    """The IANA spelling of a zone typed in any case ("europe/berlin" -> "Europe/Berlin");
+    the name unchanged (stripped) when it names no zone."""
+    name = name.strip()
+    by_lower = {zone.lower(): zone for zone in _known_zones()}
+    return by_lower.get(name.lower(), name)
+
+
 def zone_problem(name: str) -> Problem | None:
     """Why ``name`` is not a time zone we can use (an IANA name such as Europe/Berlin)."""
     name = name.strip()

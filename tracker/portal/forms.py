@@ -12,13 +12,12 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.clinician.integration_forms import GoalFields, optional_int, rating_choices
 from tracker.domain.journal import VISIBILITY_LABELS
-from tracker.forms import choices
+from tracker.forms import ClockTimeField, choices
 
 
 class CompleteForm(FlaskForm):
@@ -68,7 +67,7 @@ class JournalForm(FlaskForm):
 
 class ReminderForm(FlaskForm):
     enabled = BooleanField(_l("Send me a reminder by e-mail when something is waiting"))
-    send_at = TimeField(
+    send_at = ClockTimeField(
         _l("At what time"),
         validators=[InputRequired(message=_l("Enter a time, for example 18:00."))],
         description=_l("At most one reminder a day, and only when something is waiting."),
@@ -79,11 +78,11 @@ class ReminderForm(FlaskForm):
         description=_l("A name such as Europe/Berlin; choose from the list or type it."),
         render_kw={"list": "zone-options", "autocomplete": "off", "spellcheck": "false"},
     )
-    quiet_start = TimeField(
+    quiet_start = ClockTimeField(
         _l("Quiet hours from"),
         validators=[InputRequired(message=_l("Enter a time, for example 21:00."))],
     )
-    quiet_end = TimeField(
+    quiet_end = ClockTimeField(
         _l("Quiet hours until"),
         validators=[InputRequired(message=_l("Enter a time, for example 08:00."))],
         description=_l(

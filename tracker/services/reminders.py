@@ -88,7 +88,7 @@ def save_choice(
 ) -> ReminderPreference:
     """Store the client's choice; an unknown zone or empty quiet hours are refused."""
     problems: dict[str, Problem] = {}
-    zone_name = settings.zone_name.strip()
+    zone_name = rules.canonical_zone(settings.zone_name)
     if problem := rules.zone_problem(zone_name):
         problems["timezone"] = problem
     if problem := rules.quiet_hours_problem(settings.quiet):
