@@ -148,3 +148,16 @@ class TestRateLimit:
     def test_guessing_links_is_rate_limited_per_address(self, client, world, opted_in):
         codes = [client.get(url(f"guess-{n}")).status_code for n in range(4)]
         assert codes == [404, 404, 404, 429]
+
+
+def test_the_page_speaks_the_clients_portal_language(client, world, opted_in):
+    world.client_user_a.locale = "de"
+    db.session.commit()
+    token = reminder_service.unsubscribe_token(world.client_a.id)
+    english_browser = {"Accept-Language": "en"}
+    assert "E-Mail-Erinnerungen abbestellen?" in text(
+        client.get(url(token), headers=english_browser)
+    )
+    assert "Stop e-mail reminders?" not in text(client.get(url(token), headers=english_browser))
+    done = text(client.post(url(token), headers=english_browser))
+    assert "Reminders stopped" not in done

@@ -13,6 +13,7 @@ signed-in session, and without the token nobody can use it. Repeating it is harm
 from __future__ import annotations
 
 from flask import current_app, render_template, request
+from flask_babel import force_locale
 
 from tracker.auth import bp
 from tracker.extensions import csrf, db, limiter
@@ -29,7 +30,7 @@ def unsubscribe_reminders(token: str):
     if stored is None:
         return render_template("auth/unsubscribe.html", state="invalid"), 404
     if request.method == "GET":
-        return render_template("auth/unsubscribe.html", state="confirm", token=token)
+        return _in_clients_language(stored, state="confirm", token=token)
     if reminder_service.unsubscribe(stored):
         # Anonymous on purpose: the link works for whoever holds it (ids only).
         audit_service.record(
@@ -42,4 +43,15 @@ def unsubscribe_reminders(token: str):
             practice_id=stored.client.practice_id,
         )
         db.session.commit()
-    return render_template("auth/unsubscribe.html", state="done")
+    return _in_clients_language(stored, state="done")
+
+
+def _in_clients_language(stored, **context) -> str:
+    """The page in the language the client chose for the portal (the one the reminder
+    was written in), not the browser's: the link may be opened on any device."""
+    account = stored.client.portal_user
+    locale = account.locale if account is not None and account.locale else None
+    if locale is None:
+        return render_template("auth/unsubscribe.html", **context)
+    with force_locale(locale):
+        return render_template("auth/unsubscribe.html", **context)
