@@ -168,7 +168,7 @@ def test_therapist_assigns_a_questionnaire(therapist, world):
     assert assignment.assigned_by_id == world.therapist_a.id
     page = text(therapist.get(f"/clients/{cid}/measures"))
     assert "Questionnaire assigned." in page
-    assert "GAD-7 — Every N days (14 days)" in page
+    assert "GAD-7 — every 14 days" in page
     (event,) = events("measure.assign")
     assert (event.record_id, event.client_id, event.detail) == (
         assignment.id,
@@ -380,6 +380,9 @@ def test_after_medicine_is_due_n_days_after_each_medicine_session(therapist, cor
     )
     assert response.status_code == 302
     assignment = only_assignment()
+    assert "PHQ-9 — 2 days after each medicine session" in text(
+        therapist.get(f"/clients/{cid}/measures")
+    )
     assert due_links(cora) == []  # no medicine session yet
 
     make_session(world.client_a, starts_at=at(days_ago(20)), phase="integration")
