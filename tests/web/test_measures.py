@@ -35,6 +35,7 @@ from tests.session_factories import (
 )
 from tests.session_factories import field_error as loose_field_error
 from tests.web.pages import field_error
+from tracker.domain.clock import utc_to_local
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import (
@@ -738,7 +739,12 @@ def test_acknowledging_clears_the_caseload_and_keeps_the_note(app, cora, world, 
     assert (done.acknowledged_by_id, done.acknowledgement_note) == (co_therapist.id, ACK_NOTE)
     page = text(signed_in(app, world.therapist_a).get(f"/clients/{world.client_a.id}/measures"))
     assert "Acknowledged safety alerts" in page
-    assert f"acknowledged by Cleo Co: {ACK_NOTE}" in re.sub(r"<[^>]+>", "", page)
+    when = utc_to_local(done.acknowledged_at, world.practice.timezone)
+    # The moment it was acknowledged, not the day the answers were given.
+    stamp = rf"{when:%b} {when.day}, {when.year}, {when:%-I:%M}\s{when:%p}"
+    assert re.search(
+        rf"acknowledged by Cleo Co, {stamp}: {re.escape(ACK_NOTE)}", re.sub(r"<[^>]+>", "", page)
+    )
     assert f'action="/alerts/{alert.id}/acknowledge"' not in page
 
     # stored encrypted

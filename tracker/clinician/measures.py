@@ -49,6 +49,7 @@ def _page(client, status=200, **forms):
             alerts=alerts,
             escalation=alert_service.escalation_outlook(practice.id) if open_alerts else None,
             mail_configured=mail.mail_configured(),
+            timezone=practice.timezone,
             item_instruments=ITEM_INSTRUMENTS,
             scores_only=SCORES_ONLY,
             schedule_labels=SCHEDULE_LABELS,
