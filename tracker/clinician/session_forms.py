@@ -82,7 +82,11 @@ def add_note_fields(form_class: type, rows: int | None = None) -> None:
             )
 
 
-class SessionForm(NoteSections, FlaskForm):
+class SessionSlotForm(FlaskForm):
+    """When a session is (or is planned to be), how long, and its kind: shared by the
+    session form and the plan form, so a start is read (and the autumn's twice-happening
+    hour asked about) by the same code."""
+
     session_date = DateField(_l("Date"), validators=[InputRequired()])
     start_time = ClockTimeField(_l("Start time"), validators=[InputRequired()])
     # Shown only when the start time happens twice (the night the clocks go back):
@@ -102,6 +106,15 @@ class SessionForm(NoteSections, FlaskForm):
     modality = SelectField(_l("Modality"), validators=[DataRequired()])
     phase = SelectField(_l("Phase"), validators=[DataRequired()])
     setting = SelectField(_l("Setting"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.modality.choices = choices(MODALITY_LABELS)
+        self.phase.choices = choices(PHASE_LABELS)
+        self.setting.choices = choices(SETTING_LABELS)
+
+
+class SessionForm(NoteSections, SessionSlotForm):
     intention = TextAreaField(
         _l("Intention"),
         validators=[Optional(), Length(max=5000)],
@@ -128,9 +141,6 @@ class SessionForm(NoteSections, FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.modality.choices = choices(MODALITY_LABELS)
-        self.phase.choices = choices(PHASE_LABELS)
-        self.setting.choices = choices(SETTING_LABELS)
         self.note_format.choices = choices(NOTE_FORMAT_LABELS)
         self.suicide_screen.choices = choices(SUICIDE_SCREEN_LABELS)
 
