@@ -95,3 +95,15 @@ def test_an_alert_escalates_once():
 
 def test_the_default_escalation_time_is_two_hours():
     assert ESCALATION_MINUTES == 120
+
+
+def test_the_care_team_reads_which_cssrs_questions_were_answered_yes():
+    from tracker.domain.instruments.cssrs import yes_answers
+
+    assert yes_answers([0] * 7) == ()
+    assert yes_answers([0, 1, 0, 1, 0, 0, 0]) == (
+        "thoughts of killing themself",
+        "some intention of acting",
+    )
+    with pytest.raises(ValueError):
+        yes_answers([1] * 6)  # never silently shortened

@@ -238,7 +238,11 @@ def test_the_therapist_enters_the_screen_and_reads_it_on_the_measures_page(thera
     page = text(therapist.get(f"/clients/{world.client_a.id}/measures"))
     section = page[page.index('id="m-cssrs"') :]
     section = section[: section.index("</section>")]
-    assert "<td>high</td>" in section
+    # the severity, and which questions were answered yes
+    assert (
+        "<td>high<br><small>Yes: wish to be dead; thoughts of killing themself; thinking "
+        "about how; suicidal behaviour, ever; behaviour within the past 3 months</small></td>"
+    ) in section
     assert "suicidal ideation" in section and "suicidal behaviour" in section
     assert "<td>—</td>" in section  # no total: the count of yes answers is not a score
     assert "<svg" not in section  # no chart for a yes/no screen

@@ -10,7 +10,7 @@ from tracker import mail
 from tracker.clinician import bp
 from tracker.clinician.alerts import alert_page
 from tracker.domain import scoring
-from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY
+from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, cssrs
 from tracker.domain.policy import can_acknowledge_alert, can_manage_measures, can_view_client
 from tracker.extensions import db
 from tracker.measure_forms import (
@@ -50,6 +50,7 @@ def _page(client, status=200, **forms):
             escalation=alert_service.escalation_outlook(practice.id) if open_alerts else None,
             mail_configured=mail.mail_configured(),
             timezone=practice.timezone,
+            cssrs_yes=cssrs.yes_answers,
             item_instruments=ITEM_INSTRUMENTS,
             scores_only=SCORES_ONLY,
             schedule_labels=SCHEDULE_LABELS,

@@ -62,6 +62,23 @@ def rate(values: list[int]) -> Score:
     return Score(sum(values), severity, frozenset(flags))
 
 
+# What each yes means, in a few words, for the care team's table (same order as items).
+YES_MEANS = (
+    N_("wish to be dead"),
+    N_("thoughts of killing themself"),
+    N_("thinking about how"),
+    N_("some intention of acting"),
+    N_("a plan, intending to carry it out"),
+    N_("suicidal behaviour, ever"),
+    N_("behaviour within the past 3 months"),
+)
+
+
+def yes_answers(values: list[int]) -> tuple[str, ...]:
+    """The questions answered yes, named by what a yes means (``YES_MEANS``)."""
+    return tuple(meaning for meaning, value in zip(YES_MEANS, values, strict=True) if value)
+
+
 CSSRS = Instrument(
     code="cssrs",
     name=N_("Columbia Suicide Severity Rating Scale, screen version (C-SSRS)"),
