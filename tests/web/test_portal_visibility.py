@@ -65,6 +65,7 @@ from tracker.models import (
     MedicalScreening,
     Report,
 )
+from tracker.services import alerts as alert_service
 from tracker.services import homework as homework_service
 from tracker.services import journal as journal_service
 from tracker.services import measures as measure_service
@@ -228,7 +229,7 @@ def plant(client: Client, tag: str) -> Record:
         completed_on=today - timedelta(days=5),
         by_client=False,
     )
-    measure_service.acknowledge(flagged.alert, client.primary_therapist, record.t("alert-note"))
+    alert_service.acknowledge(flagged.alert, client.primary_therapist, record.t("alert-note"))
     # the family history: names, notes and stories of third parties, for the team only
     relative = make_member(
         client, "grandmother", name=record.t("family-name"), notes=record.t("family-notes")

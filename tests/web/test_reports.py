@@ -41,6 +41,7 @@ from tracker.models import (
     VitalSign,
 )
 from tracker.models.base import Base
+from tracker.services import alerts as alert_service
 from tracker.services import measures as measure_service
 from tracker.services import reports as report_service
 
@@ -349,7 +350,7 @@ def build_course() -> factories.World:
                 by_client=True,
             )
             if submitted.alert is not None:
-                measure_service.acknowledge(
+                alert_service.acknowledge(
                     submitted.alert, therapist, THERAPIST_ONLY["safety alert note"]
                 )
 

@@ -221,7 +221,7 @@ def acknowledge_alert(alert_id: int):
             return alert_page(access, 400, form)
         return _page(client, 400, acknowledge_form=form)
     try:
-        measure_service.acknowledge(alert, current_user, form.note.data)
+        stopped = alert_service.acknowledge(alert, current_user, form.note.data)
     except Forbidden:
         flash(_("Someone on the care team has already acknowledged this alert."), "info")
         return redirect(_after_acknowledging(next_page, alert, client))
@@ -231,7 +231,6 @@ def acknowledge_alert(alert_id: int):
         record_id=alert.id,
         client_id=client.id,
     )
-    stopped = alert_service.stop_escalation(alert)
     if stopped:
         audit(
             "safety_alert.escalation_cancel",

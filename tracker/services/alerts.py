@@ -40,7 +40,7 @@ from tracker.i18n import user_locale
 from tracker.links import external_url
 from tracker.models import CareTeamMember, Client, MeasureResponse, Practice, SafetyAlert, User
 from tracker.models.base import utcnow
-from tracker.services import NotFound, outbox
+from tracker.services import Forbidden, NotFound, outbox
 from tracker.services import audit as audit_service
 
 TEAM = "team"
@@ -192,6 +192,17 @@ def _escalate(
     _write_messages(alert, practice_id, backups, ESCALATION, message_kinds.ALERT_ESCALATION, now)
     _audit("safety_alert.escalate", alert, practice_id, f"reason={reason},users={_ids(backups)}")
     return True
+
+
+def acknowledge(alert: SafetyAlert, actor: User, note: str) -> str | None:
+    """Acknowledge with a note of what was done, which stops the escalation (flushes;
+    ``Forbidden`` when already acknowledged). Returns ``stop_escalation``'s audit detail."""
+    if alert.acknowledged_at is not None:
+        raise Forbidden(alert.id)
+    alert.acknowledged_at = utcnow()
+    alert.acknowledged_by_id = actor.id
+    alert.acknowledgement_note = note.strip()
+    return stop_escalation(alert)
 
 
 def stop_escalation(alert: SafetyAlert) -> str | None:

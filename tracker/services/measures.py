@@ -29,7 +29,6 @@ from tracker.models import (
     TherapySession,
     User,
 )
-from tracker.models.base import utcnow
 from tracker.services import Forbidden, NotFound, alerts
 from tracker.services.sessions import not_voided
 
@@ -429,11 +428,3 @@ def alerts_for_client(client: Client) -> list[SafetyAlert]:
             .order_by(SafetyAlert.created_at.desc())
         )
     )
-
-
-def acknowledge(alert: SafetyAlert, actor: User, note: str) -> None:
-    if alert.acknowledged_at is not None:
-        raise Forbidden(alert.id)
-    alert.acknowledged_at = utcnow()
-    alert.acknowledged_by_id = actor.id
-    alert.acknowledgement_note = note.strip()
