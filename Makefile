@@ -13,6 +13,7 @@ run: setup
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 setup: system-packages seed compile-translations

@@ -111,8 +111,8 @@ def _instance_secret(path: Path) -> str:
 
 def _init_extensions(app: Flask) -> None:
     from tracker import auth_state, database, i18n
-    from tracker.crypto import load_or_create_key_file, parse_key_ring
-    from tracker.extensions import babel, csrf, db, field_cipher, limiter, login_manager, migrate
+    from tracker.crypto import field_cipher, load_or_create_key_file, parse_key_ring
+    from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     if app.config.get("TRACKER_DATA_KEYS"):
         keys = parse_key_ring(app.config["TRACKER_DATA_KEYS"])

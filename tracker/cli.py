@@ -128,7 +128,7 @@ def rotate_data_key():
     """
     from sqlalchemy import Text, literal
 
-    from tracker.extensions import field_cipher
+    from tracker.crypto import field_cipher
     from tracker.models import Base
     from tracker.models.base import EncryptedText
 
@@ -207,12 +207,12 @@ def report(
     from flask_babel import force_locale
 
     from tracker.domain import reports as rules
-    from tracker.i18n import user_locale
     from tracker.models import Client, User
     from tracker.pdf import RenderError
     from tracker.services import audit as audit_service
     from tracker.services import report_batches as batch_service
     from tracker.services import reports as report_service
+    from tracker.settings import user_locale
 
     client = db.session.get(Client, client_id)
     if client is None:

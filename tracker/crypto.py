@@ -101,3 +101,8 @@ class FieldCipher:
     def rotate(self, token: str) -> str:
         """Re-encrypt ``token`` under the newest key."""
         return self._ring().rotate(token.encode("ascii")).decode("ascii")
+
+
+# The one cipher of the app, configured with the key ring by ``create_app``; the
+# EncryptedText column type and the report caches use it.
+field_cipher = FieldCipher()

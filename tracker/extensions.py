@@ -11,7 +11,6 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from tracker.crypto import FieldCipher
 from tracker.models.base import Base
 
 # Objects stay loaded after commit: views commit (e.g. an audit event) before they
@@ -21,7 +20,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-field_cipher = FieldCipher()
 
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -18,14 +18,6 @@ def select_locale() -> str | None:
     return request.accept_languages.best_match(languages)
 
 
-def user_locale(user) -> str:
-    """The user's chosen language, else the default: for work done outside a request
-    (report batches, the command line), which has no browser to ask."""
-    if user is not None and user.locale in current_app.config["LANGUAGES"]:
-        return user.locale
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
 def current_locale() -> str:
     """The language code of this response, for ``<html lang>``."""
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])

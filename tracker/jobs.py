@@ -37,13 +37,13 @@ from sqlalchemy.orm import Session
 from tracker import pdf
 from tracker.domain import reports as rules
 from tracker.extensions import db
-from tracker.i18n import user_locale
 from tracker.models import Client, ReportBatch, User
 from tracker.services import audit as audit_service
 from tracker.services import clients as client_service
 from tracker.services import outbox as outbox_service
 from tracker.services import report_batches as batch_service
 from tracker.services import reports as report_service
+from tracker.settings import user_locale
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""Helpers the blueprints share: the caller's address, auditing, 404 for hidden records."""
+"""Helpers the blueprints share: the caller's address, auditing, the end of a write,
+service problems onto forms, 404 for hidden records."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from datetime import UTC, date, datetime
 from functools import wraps
 from typing import Any
 
-from flask import abort, request
+from flask import abort, flash, redirect, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker.domain.clock import utc_to_local
-from tracker.services import Forbidden, NotFound
+from tracker.services import Forbidden, NotFound, Rejected
 from tracker.services import audit as audit_service
 
 
@@ -33,6 +35,37 @@ def audit(action: str, **fields: Any) -> None:
     """Record an audit event for the signed-in user of this request."""
     actor = current_user if current_user.is_authenticated else None
     audit_service.record(action, actor=actor, ip_address=client_ip(), **fields)
+
+
+def record_view(action: str, **fields: Any) -> None:
+    """Audit a read of clinical data and commit it: opening a record is itself recorded."""
+    from tracker.extensions import db
+
+    audit(action, **fields)
+    db.session.commit()
+
+
+def finish_write(
+    action: str, message: str, to: str, *, category: str = "success", **fields: Any
+) -> ResponseReturnValue:
+    """The end of every successful write: audit it, commit once, confirm, redirect.
+
+    ``fields`` are the audit event's (``record_type``, ``record_id``, ``client_id``,
+    ``detail``); the redirect makes a reload safe (post/redirect/get).
+    """
+    record_view(action, **fields)
+    flash(message, category)
+    return redirect(to)
+
+
+def show_problems(form: Any, rejected: Rejected) -> None:
+    """Put a service's problems beside the form's fields; a problem of the whole form,
+    or of a field this form does not show, goes to the form's own errors."""
+    from tracker.forms.fields import problem_text
+
+    for name, problem in rejected.problems.items():
+        errors = form[name].errors if name and name in form else form.form_errors
+        errors.append(problem_text(problem))
 
 
 def translate_service_errors(view: Callable) -> Callable:

@@ -25,7 +25,7 @@ from tests.session_factories import (
     textarea,
 )
 from tracker.extensions import db
-from tracker.forms import BoundedIntegerField, FiniteDecimalField
+from tracker.forms.fields import BoundedIntegerField, FiniteDecimalField
 from tracker.models import (
     BrainspotRecord,
     KetamineAdministration,
@@ -221,20 +221,30 @@ def test_admin_threshold_beyond_an_integer_column_is_a_field_error(app, world):
 # --- every number field of every form uses the shared fields ----------------------------
 
 FORM_MODULES = (
-    "tracker.admin.forms",
-    "tracker.auth.forms",
-    "tracker.clinician.forms",
+    "tracker.admin.account_forms",
+    "tracker.admin.practice_forms",
+    "tracker.admin.audit_forms",
+    "tracker.admin.outbox_forms",
+    "tracker.auth.account_forms",
+    "tracker.clinician.client_forms",
     "tracker.clinician.family_forms",
-    "tracker.clinician.integration_forms",
+    "tracker.clinician.goal_forms",
+    "tracker.clinician.homework_forms",
+    "tracker.clinician.portal_access_forms",
     "tracker.clinician.session_forms",
-    "tracker.measure_forms",
-    "tracker.portal.forms",
+    "tracker.clinician.measure_forms",
+    "tracker.clinician.adverse_event_forms",
+    "tracker.clinician.planning_forms",
+    "tracker.forms.goals",
+    "tracker.forms.measures",
+    "tracker.portal.home_forms",
+    "tracker.portal.reminder_forms",
 )
 
 
 def _form_classes(app) -> list[type[Form]]:
     from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY
-    from tracker.measure_forms import answer_form_class, scores_form_class
+    from tracker.forms.measures import answer_form_class, scores_form_class
 
     found: list[type[Form]] = []
     for name in FORM_MODULES:

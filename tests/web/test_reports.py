@@ -27,9 +27,10 @@ from sqlalchemy import select
 from tests import factories
 from tests.report_helpers import decoded_streams, page_texts, shows, squash, standalone_app
 from tests.session_factories import add_to_care_team, at, make_addendum, make_session, sign
+from tracker.crypto import field_cipher
 from tracker.domain import reports as rules
 from tracker.domain.policy import Role
-from tracker.extensions import db, field_cipher
+from tracker.extensions import db
 from tracker.models import (
     AdverseEvent,
     AuditEvent,

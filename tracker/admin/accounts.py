@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tracker import mail
 from tracker.admin import bp
-from tracker.admin.forms import BackupClinicianForm, CreateUserForm
+from tracker.admin.account_forms import BackupClinicianForm, CreateUserForm
 from tracker.domain.policy import can_be_backup_clinician
 from tracker.extensions import db
 from tracker.i18n import current_locale

@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from tracker.admin import bp
-from tracker.admin.forms import AuditFilterForm
+from tracker.admin.audit_forms import AuditFilterForm
 from tracker.extensions import db
 from tracker.services import accounts
 from tracker.services import audit as audit_service

@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 
 from tracker import mail
 from tracker.admin import bp
-from tracker.admin.forms import OutboxFilterForm
+from tracker.admin.outbox_forms import OutboxFilterForm
 from tracker.domain import outbox as rules
 from tracker.extensions import db
 from tracker.links import FALLBACK_URL

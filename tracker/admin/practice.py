@@ -9,10 +9,10 @@ from flask_login import current_user
 
 from tracker import mail
 from tracker.admin import bp
-from tracker.admin.forms import PracticeForm
+from tracker.admin.practice_forms import PracticeForm
 from tracker.domain import crisis
 from tracker.extensions import db
-from tracker.forms import problem_text
+from tracker.forms.fields import problem_text
 from tracker.models import Practice
 from tracker.services import alerts as alert_service
 from tracker.services import audit as audit_service

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from tracker.auth import unsubscribe, views  # noqa: E402,F401  (registers the routes)
+from tracker.auth import account, unsubscribe  # noqa: E402,F401  (registers the routes)

@@ -14,7 +14,7 @@ from tracker.domain.adverse_events import (
     SEVERITY_LABELS,
     TYPE_LABELS,
 )
-from tracker.forms import ClockTimeField, choices
+from tracker.forms.fields import ClockTimeField, choices
 
 
 def _optional_int(value: str | int | None) -> int | None:

@@ -17,7 +17,7 @@ from tracker.domain.clock import local_to_utc, utc_to_local
 from tracker.domain.policy import can_record_adverse_event
 from tracker.domain.sessions import PHASE_LABELS
 from tracker.extensions import db
-from tracker.forms import problem_text
+from tracker.forms.fields import problem_text
 from tracker.i18n import format_local_datetime
 from tracker.models import Practice, TherapySession
 from tracker.models.base import utcnow

@@ -13,11 +13,11 @@ from flask_login import current_user
 
 from tracker import mail
 from tracker.clinician import bp
+from tracker.clinician.alert_forms import AcknowledgeAlertForm
 from tracker.domain.policy import can_acknowledge_alert, can_view_client
 from tracker.domain.reports import client_number
 from tracker.domain.scoring import FLAG_LABELS
 from tracker.extensions import db
-from tracker.measure_forms import AcknowledgeAlertForm
 from tracker.services import alerts as alert_service
 from tracker.web import audit, translate_service_errors
 

@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from tracker import mail
 from tracker.clinician import bp
-from tracker.clinician.forms import (
+from tracker.clinician.alert_forms import AcknowledgeAlertForm
+from tracker.clinician.client_forms import (
     CareTeamForm,
     CaseloadFilterForm,
     ClientForm,
@@ -37,8 +38,7 @@ from tracker.domain.policy import (
 from tracker.domain.readiness import CLEARANCE_LABELS
 from tracker.domain.sessions import MODALITY_SHORT_LABELS, PHASE_LABELS
 from tracker.extensions import db
-from tracker.forms import problem_text
-from tracker.measure_forms import AcknowledgeAlertForm
+from tracker.forms.fields import problem_text
 from tracker.models import Practice
 from tracker.models.base import utcnow
 from tracker.services import alerts as alert_service

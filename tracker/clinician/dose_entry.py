@@ -23,7 +23,7 @@ from tracker.domain.clock import (
     local_to_utc_checked,
     utc_to_local,
 )
-from tracker.forms import problem_text
+from tracker.forms.fields import problem_text
 from tracker.models import Client, Practice, TherapySession
 from tracker.models.base import utcnow
 from tracker.services import medicine as medicine_service

@@ -18,7 +18,7 @@ from tracker.clinician.family_forms import (
 from tracker.domain import genogram as rules
 from tracker.domain.policy import can_edit_client
 from tracker.extensions import db
-from tracker.forms import problem_text
+from tracker.forms.fields import problem_text
 from tracker.services import clients as client_service
 from tracker.services import family as family_service
 from tracker.web import audit, translate_service_errors

@@ -16,9 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from tracker.clinician.integration_forms import MultiCheckboxField, optional_int
 from tracker.domain import genogram as rules
-from tracker.forms import BoundedIntegerField, choices
+from tracker.forms.fields import BoundedIntegerField, MultiCheckboxField, choices, optional_int
 
 YEAR = [Optional(), NumberRange(min=1800, max=2100, message=_l("Enter a year such as 1948."))]
 

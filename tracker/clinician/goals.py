@@ -8,9 +8,10 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from tracker.clinician import bp
-from tracker.clinician.integration_forms import COMPARISON_LABELS, GoalForm, RatingForm
+from tracker.clinician.goal_forms import GoalForm, RatingForm
 from tracker.domain import goals as goal_rules
 from tracker.domain.clock import utc_to_local
+from tracker.domain.goals import COMPARISON_LABELS
 from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.domain.policy import can_manage_goals_and_homework
 from tracker.extensions import db

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.clinician import bp
-from tracker.clinician.integration_forms import AssignmentForm, TemplateForm
+from tracker.clinician.homework_forms import AssignmentForm, TemplateForm
 from tracker.domain import homework as rules
 from tracker.domain.policy import can_manage_goals_and_homework, can_manage_homework_library
 from tracker.extensions import db
-from tracker.forms import problem_text
+from tracker.forms.fields import problem_text
 from tracker.models import HomeworkTemplate
 from tracker.services import clients as client_service
 from tracker.services import goals as goal_service

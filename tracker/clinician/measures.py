@@ -8,20 +8,14 @@ from flask_login import current_user
 
 from tracker import mail
 from tracker.clinician import bp
+from tracker.clinician.alert_forms import AcknowledgeAlertForm
 from tracker.clinician.alerts import alert_page
+from tracker.clinician.measure_forms import SCHEDULE_LABELS, AssignMeasureForm
 from tracker.domain import scoring
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, cssrs
 from tracker.domain.policy import can_acknowledge_alert, can_manage_measures, can_view_client
 from tracker.extensions import db
-from tracker.measure_forms import (
-    SCHEDULE_LABELS,
-    AcknowledgeAlertForm,
-    AssignMeasureForm,
-    answer_form_class,
-    answers_from,
-    item_fields,
-    scores_form_class,
-)
+from tracker.forms.measures import answer_form_class, answers_from, item_fields, scores_form_class
 from tracker.models import Practice
 from tracker.services import Forbidden
 from tracker.services import alerts as alert_service

@@ -23,7 +23,7 @@ from tracker.clinician.sessions import (
 )
 from tracker.domain.clock import NonexistentLocalTime
 from tracker.domain.policy import can_document_sessions, can_record_dosing
-from tracker.forms import problem_text
+from tracker.forms.fields import problem_text
 from tracker.services import clients as client_service
 from tracker.services import medicine as medicine_service
 from tracker.services import sessions as session_service

@@ -15,7 +15,7 @@ from tracker.domain import sessions as rules
 from tracker.domain.clock import utc_to_local
 from tracker.domain.policy import can_document_sessions
 from tracker.extensions import db
-from tracker.forms import problem_text
+from tracker.forms.fields import problem_text
 from tracker.i18n import format_local_datetime
 from tracker.models import Practice
 from tracker.models.base import utcnow

@@ -8,11 +8,11 @@ from flask_login import current_user
 
 from tracker import mail
 from tracker.clinician import bp
-from tracker.clinician.integration_forms import InviteForm
+from tracker.clinician.portal_access_forms import InviteForm
 from tracker.domain.clients import ConsentKind
 from tracker.domain.policy import can_manage_goals_and_homework
 from tracker.extensions import db
-from tracker.forms import problem_text
+from tracker.forms.fields import problem_text
 from tracker.links import external_url
 from tracker.services import clients as client_service
 from tracker.services import invitations

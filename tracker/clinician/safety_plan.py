@@ -17,13 +17,13 @@ from tracker.clinician.session_forms import VERSION
 from tracker.domain import safety_plan as rules
 from tracker.domain.policy import can_edit_safety_plan
 from tracker.extensions import db
-from tracker.i18n import user_locale
 from tracker.models import Practice
 from tracker.pdf import RenderError
 from tracker.safety_plan_card import render_card
 from tracker.services import audit as audit_service
 from tracker.services import clients as client_service
 from tracker.services import safety_plan as plan_service
+from tracker.settings import user_locale
 from tracker.web import audit, translate_service_errors
 
 

@@ -43,7 +43,7 @@ from tracker.domain.sessions import (
     SETTING_LABELS,
     SUICIDE_SCREEN_LABELS,
 )
-from tracker.forms import BoundedIntegerField, ClockTimeField, FiniteDecimalField, choices
+from tracker.forms.fields import BoundedIntegerField, ClockTimeField, FiniteDecimalField, choices
 
 NOTE_TEXT_MAX = 50_000
 

@@ -50,7 +50,7 @@ from tracker.domain.policy import (
     can_void_session,
 )
 from tracker.extensions import db
-from tracker.forms import problem_text
+from tracker.forms.fields import problem_text
 from tracker.models import BrainspotRecord, KetamineAdministration, Practice, VitalSign
 from tracker.models.base import utcnow
 from tracker.services import adverse_events as adverse_event_service

@@ -7,6 +7,15 @@ from datetime import date
 
 from tracker.domain.messages import N_
 
+# The questionnaires a goal may be tied to, and how its target compares with a score.
+TARGET_INSTRUMENTS = ("phq9", "gad7", "pcl5", "who5")
+COMPARISON_LABELS = {
+    "at_most": N_("at or below"),
+    "at_least": N_("at or above"),
+    "drop_by": N_("down by at least"),
+    "rise_by": N_("up by at least"),
+}
+
 DOMAIN_LABELS = {
     "relationships": N_("Relationships"),
     "emotional_regulation": N_("Emotional regulation"),

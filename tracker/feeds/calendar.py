@@ -10,9 +10,9 @@ from tracker.domain.icalendar import CalendarEvent, write_calendar
 from tracker.domain.sessions import MODALITY_SHORT_LABELS
 from tracker.extensions import db, limiter
 from tracker.feeds import bp
-from tracker.i18n import user_locale
 from tracker.models.base import utcnow
 from tracker.services import calendar_feeds
+from tracker.settings import user_locale
 
 PRODUCT = "-//Integration Tracker//Planned sessions//EN"
 

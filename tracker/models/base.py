@@ -8,6 +8,8 @@ from sqlalchemy import DateTime, MetaData, Text
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from tracker.crypto import field_cipher
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -60,13 +62,9 @@ class EncryptedText(TypeDecorator):
     def process_bind_param(self, value: str | None, dialect) -> str | None:
         if value is None:
             return None
-        from tracker.extensions import field_cipher
-
         return field_cipher.encrypt(value)
 
     def process_result_value(self, value: str | None, dialect) -> str | None:
         if value is None:
             return None
-        from tracker.extensions import field_cipher
-
         return field_cipher.decrypt(value)

@@ -15,10 +15,10 @@ from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.domain.journal import VISIBILITY_LABELS
 from tracker.domain.policy import is_portal_owner
 from tracker.extensions import db
-from tracker.forms import problem_text
+from tracker.forms.fields import problem_text
 from tracker.models import Client, Practice
 from tracker.portal import bp
-from tracker.portal.forms import ClientGoalForm, ClientRatingForm, CompleteForm, JournalForm
+from tracker.portal.home_forms import ClientGoalForm, ClientRatingForm, CompleteForm, JournalForm
 from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
 from tracker.services import journal as journal_service

@@ -9,7 +9,7 @@ from flask_login import current_user
 from tracker import mail
 from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.extensions import db
-from tracker.measure_forms import answer_form_class, answers_from, item_fields
+from tracker.forms.measures import answer_form_class, answers_from, item_fields
 from tracker.models import Practice
 from tracker.portal import bp
 from tracker.portal.home import own_client_record

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 
 from tracker.domain.reminders import COMMON_ZONES, QuietHours, ReminderSettings
 from tracker.extensions import db
-from tracker.forms import problem_text
+from tracker.forms.fields import problem_text
 from tracker.models import Practice
 from tracker.portal import bp
-from tracker.portal.forms import ReminderForm
 from tracker.portal.home import own_client_record
+from tracker.portal.reminder_forms import ReminderForm
 from tracker.services import reminders as reminder_service
 from tracker.web import audit
 

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from sqlalchemy import func, select
 
+from tracker import settings
 from tracker.domain import outbox as message_kinds
 from tracker.domain.passwords import password_problem
 from tracker.domain.policy import Role, can_be_backup_clinician
@@ -32,7 +32,7 @@ def normalise_email(email: str) -> str:
 
 
 def _hasher() -> PasswordHasher:
-    cfg = current_app.config
+    cfg = settings.config()
     return PasswordHasher(
         time_cost=cfg["ARGON2_TIME_COST"],
         memory_cost=cfg["ARGON2_MEMORY_COST"],
@@ -92,7 +92,7 @@ _DUMMY_HASH: dict[tuple[int, int, int], str] = {}
 
 
 def _dummy_hash() -> str:
-    cfg = current_app.config
+    cfg = settings.config()
     key = (cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"])
     if key not in _DUMMY_HASH:
         _DUMMY_HASH[key] = hash_password(secrets.token_urlsafe(16))

@@ -36,12 +36,12 @@ from tracker.domain import outbox as message_kinds
 from tracker.domain.alerts import AlertNeed, needs_escalation
 from tracker.domain.policy import STAFF_ROLES, Role, can_view_alert
 from tracker.extensions import db
-from tracker.i18n import user_locale
 from tracker.links import external_url
 from tracker.models import CareTeamMember, Client, MeasureResponse, Practice, SafetyAlert, User
 from tracker.models.base import utcnow
 from tracker.services import Forbidden, NotFound, outbox
 from tracker.services import audit as audit_service
+from tracker.settings import user_locale
 
 TEAM = "team"
 ESCALATION = "escalation"

@@ -13,17 +13,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import exists, select
 
+from tracker import settings
 from tracker.domain import outbox as message_kinds
 from tracker.domain import reminders as rules
 from tracker.domain.clients import ClientStatus, ConsentKind
 from tracker.domain.messages import Problem
 from tracker.domain.policy import Role
 from tracker.extensions import db
-from tracker.i18n import user_locale
 from tracker.links import external_url
 from tracker.models import (
     Client,
@@ -37,6 +36,7 @@ from tracker.models import (
 )
 from tracker.services import measures as measure_service
 from tracker.services import outbox
+from tracker.settings import user_locale
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def save_choice(
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+    return URLSafeSerializer(settings.setting("SECRET_KEY"), salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_token(client_id: int) -> str:

@@ -18,10 +18,11 @@ from pathlib import Path
 from flask import current_app, render_template
 from sqlalchemy import select
 
+from tracker.crypto import field_cipher
 from tracker.domain import reports as rules
 from tracker.domain.clock import utc_to_local
 from tracker.domain.policy import can_read_report_batch
-from tracker.extensions import db, field_cipher
+from tracker.extensions import db
 from tracker.models import Client, Practice, ReportBatch, User
 from tracker.models.base import utcnow
 from tracker.services import NotFound

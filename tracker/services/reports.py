@@ -14,17 +14,18 @@ from sqlalchemy.orm import defer, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import pdf
+from tracker.crypto import field_cipher
 from tracker.domain import genogram as genogram_rules
 from tracker.domain import reports as rules
 from tracker.domain import scoring
 from tracker.domain import vitals as vital_rules
 from tracker.domain.charts import BandSpec, trend_chart
 from tracker.domain.clock import utc_to_local
-from tracker.domain.goals import RatingPoint, trajectory_chart
+from tracker.domain.goals import COMPARISON_LABELS, RatingPoint, trajectory_chart
 from tracker.domain.homework import adherence
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, short_name
 from tracker.domain.sessions import MODALITY_LABELS, PHASE_LABELS
-from tracker.extensions import db, field_cipher
+from tracker.extensions import db
 from tracker.i18n import format_number
 from tracker.models import (
     Addendum,
@@ -586,7 +587,6 @@ def _family(client: Client) -> rules.FamilySection | None:
 def _labels() -> dict:
     """The vocabularies the templates print, translated once per report (a year's
     session log would otherwise call gettext for every line)."""
-    from tracker.clinician.integration_forms import COMPARISON_LABELS
     from tracker.domain import adverse_events as adverse_rules
     from tracker.domain.clients import CARE_TEAM_ROLE_LABELS
     from tracker.domain.dosing import ROUTE_LABELS
@@ -614,7 +614,7 @@ def _labels() -> dict:
         "change_words": translated(scoring.CHANGE_WORDS),
         "goal_status": translated(STATUS_LABELS),
         "goal_domains": translated(DOMAIN_LABELS),
-        "comparison_labels": {key: str(label) for key, label in COMPARISON_LABELS.items()},
+        "comparison_labels": {key: gettext(label) for key, label in COMPARISON_LABELS.items()},
         "instrument_names": translated(
             {code: short_name(code) for code in (*ITEM_INSTRUMENTS, *SCORES_ONLY)}
         ),

@@ -1,8 +1,9 @@
-"""Form pieces shared by the blueprints: validators that apply domain rules."""
+"""Field types, validators and choice helpers that forms of every audience share."""
 
 from __future__ import annotations
 
 import decimal
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,9 +14,17 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectChoice,
+    SelectMultipleField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    StopValidation,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.domain.messages import Problem
 from tracker.domain.passwords import password_problem
@@ -69,14 +78,6 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
         ),
     )
 
-
-# --- numbers -------------------------------------------------------------------------
-#
-# A browser's number input still lets anyone post "NaN", "inf", "1e400" or twenty
-# digits. WTForms' own fields accept them (Decimal("NaN") parses; int() has no limit),
-# and they then fail later, in a comparison or at the database, as a 500. These two
-# fields refuse them at parsing time, next to the field. Every number field of the
-# app's forms uses one of them (a test walks the forms to keep it so).
 
 INT32_MAX = 2**31 - 1  # the range of an SQL INTEGER column (PostgreSQL and our SQLite use)
 
@@ -139,9 +140,6 @@ class BoundedIntegerField(_StopsOnUnreadableNumber, IntegerField):
             raise ValueError(_too_large(INT32_MAX))
 
 
-# --- times ---------------------------------------------------------------------------
-
-
 class ClockTimeField(TimeField):
     """A time of day (HH:MM) whose refusal is in the reader's language: WTForms' own
     German catalogue has no text for "Not a valid time value."."""
@@ -152,3 +150,19 @@ class ClockTimeField(TimeField):
         except ValueError:
             self.data = None
             raise ValueError(_("Enter a time as hours and minutes, e.g. 09:30.")) from None
+
+
+def not_in_future(form, field) -> None:
+    if field.data and field.data > date.today():
+        raise ValidationError(_("This date is in the future."))
+
+
+def optional_int(value):
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -1,49 +1,15 @@
-"""Forms of the admin area."""
+"""The practice settings form."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.domain import crisis
-from tracker.domain.policy import Role
-from tracker.forms import BoundedIntegerField, choices
+from tracker.forms.fields import BoundedIntegerField, choices
 from tracker.services import practice as practice_service
-
-
-class CreateUserForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            DataRequired(),
-            Email(message=_l("Enter a valid e-mail address.")),
-            Length(max=254),
-        ],
-    )
-    role = SelectField(
-        _l("Role"),
-        choices=[
-            SelectChoice(Role.THERAPIST.value, _l("Therapist")),
-            SelectChoice(Role.ADMIN.value, _l("Administrator")),
-        ],
-        validators=[DataRequired()],
-    )
-    credentials = StringField(
-        _l("Credentials"),
-        validators=[Optional(), Length(max=120)],
-        description=_l("Shown in signature blocks, for example 'LMFT' or 'MD'."),
-    )
-
-
-class BackupClinicianForm(FlaskForm):
-    backup = SelectField(
-        _l("Backup clinician"),
-        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
-        validators=[DataRequired()],
-    )
 
 
 class PracticeForm(FlaskForm):
@@ -135,19 +101,3 @@ class PracticeForm(FlaskForm):
     THRESHOLD_FIELDS = practice_service.THRESHOLD_FIELDS
     MEDICINE_FIELDS = practice_service.MEDICINE_FIELDS
     ALERT_FIELDS = practice_service.ALERT_FIELDS
-
-
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    action = SelectField(_l("Action"), validators=[Optional()])
-    actor_id = SelectField(_l("Who"), validators=[Optional()])
-    client_id = BoundedIntegerField(_l("Client no."), validators=[Optional()])
-
-
-class OutboxFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    status = SelectField(_l("Status"), validators=[Optional()])

@@ -1,4 +1,4 @@
-"""Forms of the sign-in area."""
+"""Forms of signing in, passwords and language."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.forms import new_password_fields
+from tracker.forms.fields import new_password_fields
 
 
 class LoginForm(FlaskForm):

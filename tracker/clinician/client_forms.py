@@ -1,4 +1,4 @@
-"""Forms of the client record."""
+"""Forms of the client pages: details, screening, consent, care team, caseload filter."""
 
 from __future__ import annotations
 
@@ -36,12 +36,7 @@ from tracker.domain.clients import (
     MIN_WEIGHT_KG,
     SCREENING_DECISION_LABELS,
 )
-from tracker.forms import BoundedIntegerField, FiniteDecimalField, choices
-
-
-def not_in_future(form, field) -> None:
-    if field.data and field.data > date.today():
-        raise ValidationError(_("This date is in the future."))
+from tracker.forms.fields import BoundedIntegerField, FiniteDecimalField, choices, not_in_future
 
 
 def plausible_birth_date(form, field) -> None:

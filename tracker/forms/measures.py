@@ -1,4 +1,4 @@
-"""Forms for outcome measures, built from the instrument definitions."""
+"""Questionnaire answer forms, built from each instrument's definition (both audiences)."""
 
 from __future__ import annotations
 
@@ -11,52 +11,12 @@ from wtforms import (
     DateField,
     RadioField,
     SelectChoice,
-    SelectField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
-from tracker.clinician.forms import not_in_future
-from tracker.domain import scoring
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, Instrument
-from tracker.forms import BoundedIntegerField, FiniteDecimalField
+from tracker.forms.fields import FiniteDecimalField, not_in_future
 from tracker.i18n import instrument_text
-
-SCHEDULE_LABELS = {
-    scoring.ONCE: _l("Once"),
-    scoring.EVERY_N_DAYS: _l("Every N days"),
-    scoring.AFTER_MEDICINE: _l("N days after each medicine session"),
-}
-
-
-class AssignMeasureForm(FlaskForm):
-    instrument = SelectField(_l("Questionnaire"), validators=[DataRequired()])
-    schedule_kind = RadioField(_l("When"), validators=[DataRequired()], default=scoring.ONCE)
-    every_days = BoundedIntegerField(
-        _l("N (days)"),
-        validators=[Optional(), NumberRange(min=1, max=365)],
-        description=_l("For 'every N days' and 'N days after each medicine session'."),
-    )
-    start_date = DateField(_l("Starting"), validators=[InputRequired()])
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.instrument.choices = [
-            SelectChoice(code, _(instrument.name)) for code, instrument in ITEM_INSTRUMENTS.items()
-        ]
-        self.schedule_kind.choices = [
-            SelectChoice(kind, str(label)) for kind, label in SCHEDULE_LABELS.items()
-        ]
-
-    def validate(self, extra_validators: dict | None = None) -> bool:
-        valid = super().validate(extra_validators)
-        # Optional() ends the field's own validation when it is empty (an inline
-        # validate_every_days would never run), so the cross-field rule lives here.
-        needs_days = self.schedule_kind.data in (scoring.EVERY_N_DAYS, scoring.AFTER_MEDICINE)
-        if needs_days and self.every_days.data is None and not self.every_days.errors:
-            self.every_days.errors.append(_("Enter the number of days."))
-            return False
-        return valid
 
 
 def _item_field_name(index: int) -> str:
@@ -168,12 +128,3 @@ def scores_form_class(code: str) -> type[FlaskForm]:
         _l("Measured on"), validators=[InputRequired(), not_in_future]
     )
     return type(f"ScoresForm_{code}", (FlaskForm,), attrs)
-
-
-class AcknowledgeAlertForm(FlaskForm):
-    note = TextAreaField(
-        _l("What was done"),
-        validators=[DataRequired(), Length(max=5000)],
-        description=_l("For example: called the client, safety plan reviewed, next contact."),
-        render_kw={"rows": 3},
-    )

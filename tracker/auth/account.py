@@ -16,7 +16,7 @@ from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.auth import bp
-from tracker.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, SetPasswordForm
+from tracker.auth.account_forms import ChangePasswordForm, LanguageForm, LoginForm, SetPasswordForm
 from tracker.auth_state import SESSION_TOKEN_KEY, safe_next
 from tracker.domain.policy import can_use_portal
 from tracker.extensions import db, limiter, login_account_key

@@ -1,4 +1,4 @@
-"""Portal forms: short, kind, phone-friendly."""
+"""Forms of the client's portal: homework, goal ratings, own goals, journal."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from tracker.clinician.integration_forms import GoalFields, optional_int, rating_choices
 from tracker.domain.journal import VISIBILITY_LABELS
-from tracker.forms import ClockTimeField, choices
+from tracker.forms.fields import choices, optional_int
+from tracker.forms.goals import GoalFields, rating_choices
 
 
 class CompleteForm(FlaskForm):
@@ -63,29 +63,3 @@ class JournalForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.visibility.choices = choices(VISIBILITY_LABELS)
-
-
-class ReminderForm(FlaskForm):
-    enabled = BooleanField(_l("Send me a reminder by e-mail when something is waiting"))
-    send_at = ClockTimeField(
-        _l("At what time"),
-        validators=[InputRequired(message=_l("Enter a time, for example 18:00."))],
-        description=_l("At most one reminder a day, and only when something is waiting."),
-    )
-    timezone = StringField(
-        _l("Your time zone"),
-        validators=[DataRequired(message=_l("Enter your time zone.")), Length(max=64)],
-        description=_l("A name such as Europe/Berlin; choose from the list or type it."),
-        render_kw={"list": "zone-options", "autocomplete": "off", "spellcheck": "false"},
-    )
-    quiet_start = ClockTimeField(
-        _l("Quiet hours from"),
-        validators=[InputRequired(message=_l("Enter a time, for example 21:00."))],
-    )
-    quiet_end = ClockTimeField(
-        _l("Quiet hours until"),
-        validators=[InputRequired(message=_l("Enter a time, for example 08:00."))],
-        description=_l(
-            "No reminder is sent in between. A time you chose in them waits until they end."
-        ),
-    )

@@ -1,0 +1,76 @@
+"""Forms of the homework pages: the library and assignments."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+)
+
+from tracker.domain.homework import CATEGORY_LABELS, RECURRENCE_LABELS, WEEKDAY_LABELS
+from tracker.forms.fields import MultiCheckboxField, choices, optional_int
+
+
+class TemplateForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    category = SelectField(_l("Category"), validators=[DataRequired()])
+    summary = StringField(_l("One-line summary"), validators=[Optional(), Length(max=300)])
+    instructions = TextAreaField(
+        _l("Instructions"),
+        validators=[DataRequired(), Length(max=10000)],
+        description=_l(
+            "Written to the client. Do not put anything about a particular person here."
+        ),
+        render_kw={"rows": 10},
+    )
+    suggested_recurrence = SelectField(_l("Usually"), validators=[DataRequired()])
+    active = BooleanField(_l("Offer this practice when assigning homework"), default=True)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.category.choices = choices(CATEGORY_LABELS)
+        self.suggested_recurrence.choices = choices(RECURRENCE_LABELS)
+
+
+class AssignmentForm(FlaskForm):
+    template_id = HiddenField()
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    instructions = TextAreaField(
+        _l("Instructions for the client"),
+        validators=[Optional(), Length(max=10000)],
+        render_kw={"rows": 8},
+    )
+    goal_id = SelectField(_l("Serves the goal"), coerce=optional_int, validators=[Optional()])
+    recurrence = SelectField(_l("How often"), validators=[DataRequired()])
+    weekdays = MultiCheckboxField(_l("On these days (weekly)"), coerce=int, validators=[Optional()])
+    start_date = DateField(_l("Start"), validators=[InputRequired()])
+    due_date = DateField(
+        _l("Due (once) or last day (daily, weekly)"),
+        validators=[Optional()],
+        description=_l("Leave empty for an open-ended daily or weekly practice."),
+    )
+
+    def __init__(self, *args, goals=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.goal_id.choices = [
+            SelectChoice("", _("— no particular goal —")),
+            *[SelectChoice(str(goal.id), goal.title) for goal in goals],
+        ]
+        self.recurrence.choices = choices(RECURRENCE_LABELS)
+        self.weekdays.choices = [
+            SelectChoice(str(day), _(label)) for day, label in WEEKDAY_LABELS.items()
+        ]

@@ -1,0 +1,33 @@
+"""The portal invitation form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    SelectChoice,
+    SelectField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    Optional,
+)
+
+from tracker.forms.fields import valid_email
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        _l("Client's e-mail"), validators=[DataRequired(), valid_email(), Length(max=254)]
+    )
+    language = SelectField(
+        _l("The client's language"),
+        validators=[Optional()],
+        description=_l("Used for the invitation e-mail and, later, the client's portal."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice("en", "English"), SelectChoice("de", "Deutsch")]
