@@ -6,8 +6,7 @@ no console errors, no CSP violations and no failed requests for the app's assets
 
 The journeys build on each other, so they are subtests of one test (no xdist
 distribution can split or reorder them); after a failed journey the rest do not run.
-The PDF report is a test of its own (on a demo client), skipped while that feature is
-not merged.
+The PDF report is a test of its own (on a demo client).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.browsing import Journey
@@ -461,9 +459,7 @@ def test_journeys(open_journey, subtests, practice_zone) -> None:
             break  # the journeys after it build on what it should have done
 
 
-def test_therapist_downloads_the_clinical_report(journey, live_server, tmp_path) -> None:
-    if "clinician.client_reports" not in live_server.app.view_functions:
-        pytest.skip("the PDF report feature (clinician.client_reports) is not merged yet")
+def test_therapist_downloads_the_clinical_report(journey, tmp_path) -> None:
     from pypdf import PdfReader
 
     page = journey.new_page(accept_downloads=True)
