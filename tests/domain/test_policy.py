@@ -13,8 +13,10 @@ from tracker.domain.policy import (
     can_be_on_care_team,
     can_clear_for_ketamine,
     can_create_client,
+    can_deactivate_account,
     can_edit_client,
     can_edit_safety_plan,
+    can_manage_account,
     can_manage_care_team,
     can_manage_consents,
     can_override_readiness,
@@ -281,3 +283,40 @@ def test_who_may_see_and_acknowledge_an_alert(actor, escalated_to_actor, expecte
 )
 def test_backup_clinicians_are_active_therapists(actor, expected):
     assert can_be_backup_clinician(actor) is expected
+
+
+# --- accounts: the practice's admins manage them, never their own deactivation -------
+
+ADMIN = Person(30, "admin")
+
+
+@pytest.mark.parametrize(
+    ("actor", "account", "manage", "deactivate"),
+    [
+        (ADMIN, Person(40, "therapist"), True, True),
+        (ADMIN, Person(31, "admin"), True, True),
+        (ADMIN, Person(PORTAL_USER_ID, "client"), True, True),
+        (ADMIN, Person(40, "therapist", active=False), True, True),  # to reactivate it
+        (ADMIN, ADMIN, True, False),  # their own account
+        (ADMIN, Person(40, "therapist", practice_id=OTHER_PRACTICE), False, False),
+        (Person(30, "admin", practice_id=OTHER_PRACTICE), ADMIN, False, False),
+        (Person(30, "admin", active=False), Person(40, "therapist"), False, False),
+        (Person(PRIMARY_ID, "therapist"), Person(40, "therapist"), False, False),
+        (Person(PORTAL_USER_ID, "client"), Person(PORTAL_USER_ID, "client"), False, False),
+    ],
+    ids=[
+        "a therapist",
+        "another admin",
+        "a client's portal account",
+        "a deactivated account",
+        "the admin's own account",
+        "an account of another practice",
+        "the admin's id in another practice",
+        "an inactive admin",
+        "a therapist, not an admin",
+        "a client, not an admin",
+    ],
+)
+def test_admins_manage_their_practice_s_accounts(actor, account, manage, deactivate):
+    assert can_manage_account(actor, account) is manage
+    assert can_deactivate_account(actor, account) is deactivate

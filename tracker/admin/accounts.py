@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
-from tracker import mail
 from tracker.admin import bp
 from tracker.admin.account_forms import BackupClinicianForm, CreateUserForm
 from tracker.domain.policy import can_be_backup_clinician
 from tracker.extensions import db
+from tracker.forms.fields import problem_text
 from tracker.i18n import current_locale
-from tracker.links import external_url
 from tracker.models import User
-from tracker.services import accounts
-from tracker.web import audit
-
-
-def _practice_user(user_id: int) -> User:
-    """An account of the admin's own practice, else 404."""
-    user = db.session.get(User, user_id)
-    if user is None or user.practice_id != current_user.practice_id:
-        abort(404)
-    return user
+from tracker.services import Rejected, accounts
+from tracker.web import audit, finish_write, show_problems, translate_service_errors
 
 
 @bp.route("/")
@@ -38,12 +29,10 @@ def list_users():
     return _users_page()
 
 
-def _users_page(status: int = 200, *, error: str | None = None, error_user: int | None = None):
-    users = db.session.scalars(
-        select(User)
-        .where(User.practice_id == current_user.practice_id)
-        .order_by(User.role, User.name)
-    ).all()
+def _users_page(
+    status: int = 200, *, error: str | None = None, error_user: int | None = None
+) -> ResponseReturnValue:
+    users = accounts.practice_accounts(current_user)
     return render_template(
         "admin/users.html",
         users=users,
@@ -59,9 +48,7 @@ def _users_page(status: int = 200, *, error: str | None = None, error_user: int 
 def create_user():
     form = CreateUserForm()
     if form.validate_on_submit():
-        if accounts.email_taken(form.email.data):
-            form.email.errors.append(_("An account with this e-mail address already exists."))
-        else:
+        try:
             user = accounts.create_user(
                 practice_id=current_user.practice_id,
                 email=form.email.data,
@@ -69,118 +56,96 @@ def create_user():
                 role=form.role.data,
                 credentials=form.credentials.data or "",
             )
-            token = accounts.issue_one_time_token(
-                user,
-                purpose=accounts.PURPOSE_PASSWORD_RESET,
-                lifetime=current_app.config["PASSWORD_RESET_LIFETIME"],
-                created_by=current_user,
-            )
-            emailed = _email_link(user, token, new_account=True)
-            audit(
-                "user.create",
-                record_type="user",
-                record_id=user.id,
-                detail=f"role={user.role},emailed={int(emailed)}",
-            )
-            db.session.commit()
-            return _link_page(user, token, new=True, emailed=emailed)
+        except Rejected as rejected:
+            show_problems(form, rejected)
+        else:
+            return _link_page(user, "user.create", new=True, detail=f"role={user.role},")
     return render_template("admin/user_form.html", form=form), (400 if form.errors else 200)
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@translate_service_errors
 def deactivate_user(user_id: int):
-    user = _practice_user(user_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    if user.id == current_user.id:
-        flash(_("You cannot deactivate your own account."), "error")
+    user = _posted_account(user_id)
+    try:
+        accounts.deactivate(current_user, user)
+    except Rejected as rejected:
+        flash(problem_text(rejected.problem), "error")
         return redirect(url_for("admin.list_users"))
-    accounts.set_active(user, False)
-    audit("user.deactivate", record_type="user", record_id=user.id)
-    db.session.commit()
-    flash(
+    return _account_changed(
+        user,
+        "user.deactivate",
         _("%(name)s can no longer sign in. Their open sessions have ended.", name=user.name),
-        "success",
     )
-    return redirect(url_for("admin.list_users"))
 
 
 @bp.route("/users/<int:user_id>/activate", methods=["POST"])
+@translate_service_errors
 def activate_user(user_id: int):
-    user = _practice_user(user_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+    user = _posted_account(user_id)
     accounts.set_active(user, True)
-    audit("user.activate", record_type="user", record_id=user.id)
-    db.session.commit()
-    flash(_("%(name)s can sign in again.", name=user.name), "success")
-    return redirect(url_for("admin.list_users"))
+    return _account_changed(user, "user.activate", _("%(name)s can sign in again.", name=user.name))
 
 
 @bp.route("/users/<int:user_id>/backup-clinician", methods=["POST"])
+@translate_service_errors
 def set_backup_clinician(user_id: int):
     """Designate (or stop designating) a therapist as a backup clinician: e-mailed when
     a safety alert is not acknowledged in time."""
-    user = _practice_user(user_id)
+    user = accounts.practice_account(current_user, user_id)
     form = BackupClinicianForm()
     if not form.validate_on_submit():
         return _users_page(400, error=_("Choose whether this account is a backup clinician."))
     backup = form.backup.data == "yes"
     try:
         accounts.set_backup_clinician(user, backup)
-    except accounts.AccountError:
-        return _users_page(
-            400, error=_("Only active therapists can be backup clinicians."), error_user=user.id
-        )
-    audit(
-        "user.backup_clinician", record_type="user", record_id=user.id, detail=f"on={int(backup)}"
-    )
-    db.session.commit()
+    except Rejected as rejected:
+        return _users_page(400, error=problem_text(rejected.problem), error_user=user.id)
     if backup:
-        flash(_("%(name)s is now a backup clinician.", name=user.name), "success")
+        message = _("%(name)s is now a backup clinician.", name=user.name)
     else:
-        flash(_("%(name)s is no longer a backup clinician.", name=user.name), "success")
-    return redirect(url_for("admin.list_users"))
+        message = _("%(name)s is no longer a backup clinician.", name=user.name)
+    return _account_changed(user, "user.backup_clinician", message, detail=f"on={int(backup)}")
 
 
 @bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
+@translate_service_errors
 def issue_reset_link(user_id: int):
-    user = _practice_user(user_id)
+    return _link_page(_posted_account(user_id), "user.reset_link", new=False)
+
+
+def _posted_account(user_id: int) -> User:
+    """The account an action button of the accounts page acts on: one the admin manages
+    (else 404), from a form of this app (else 400)."""
+    user = accounts.practice_account(current_user, user_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    token = accounts.issue_one_time_token(
-        user,
-        purpose=accounts.PURPOSE_PASSWORD_RESET,
-        lifetime=current_app.config["PASSWORD_RESET_LIFETIME"],
-        created_by=current_user,
+    return user
+
+
+def _account_changed(user: User, action: str, message: str, **detail: str) -> ResponseReturnValue:
+    """The end of a change to an account: audited, committed, confirmed, back to the list."""
+    return finish_write(
+        action,
+        message,
+        url_for("admin.list_users"),
+        record_type="user",
+        record_id=user.id,
+        **detail,
     )
-    emailed = _email_link(user, token, new_account=False)
+
+
+def _link_page(user: User, action: str, *, new: bool, detail: str = "") -> ResponseReturnValue:
+    """Issue the account's one-time link, e-mailed too (through the outbox) when mail is
+    set up, and show it on this page only: the page still helps when the e-mail does not
+    arrive, and a redirect would have to carry the link."""
+    sent = accounts.send_password_link(
+        user, current_user, new_account=new, locale=user.locale or current_locale()
+    )
     audit(
-        "user.reset_link", record_type="user", record_id=user.id, detail=f"emailed={int(emailed)}"
+        action, record_type="user", record_id=user.id, detail=f"{detail}emailed={int(sent.emailed)}"
     )
     db.session.commit()
-    return _link_page(user, token, new=False, emailed=emailed)
-
-
-def _email_link(user: User, token: str, *, new_account: bool) -> bool:
-    """E-mail the link too (through the outbox) when mail is set up; the page still
-    shows it, for when the e-mail does not arrive."""
-    if not mail.mail_configured():
-        return False
-    accounts.email_password_link(
-        user,
-        external_url("auth.reset_password", token=token),
-        new_account=new_account,
-        locale=user.locale or current_locale(),
-    )
-    return True
-
-
-def _link_page(user: User, token: str, *, new: bool, emailed: bool):
     return render_template(
-        "admin/reset_link.html",
-        user=user,
-        link=external_url("auth.reset_password", token=token),
-        new=new,
-        emailed=emailed,
+        "admin/reset_link.html", user=user, link=sent.url, new=new, emailed=sent.emailed
     )

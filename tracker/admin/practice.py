@@ -3,7 +3,8 @@ thresholds, the medicine-session and the safety-alert settings."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,12 +13,11 @@ from tracker.admin import bp
 from tracker.admin.practice_forms import PracticeForm
 from tracker.domain import crisis
 from tracker.extensions import db
-from tracker.forms.fields import problem_text
 from tracker.models import Practice
 from tracker.services import alerts as alert_service
 from tracker.services import audit as audit_service
 from tracker.services import practice as practice_service
-from tracker.web import audit
+from tracker.web import finish_write, show_problems
 
 
 @bp.route("/practice", methods=["GET", "POST"])
@@ -30,18 +30,20 @@ def edit_practice():
         try:
             changed = practice_service.update_settings(practice, form.data)
         except practice_service.SettingsRejected as rejected:
-            for name, problem in rejected.problems.items():
-                form[name].errors.append(problem_text(problem))
+            show_problems(form, rejected)
         else:
-            audit(
+            return finish_write(
                 "practice.update",
+                _("Practice settings saved."),
+                url_for("admin.edit_practice"),
                 record_type="practice",
                 record_id=practice.id,
                 detail=audit_service.name_list(changed),
             )
-            db.session.commit()
-            flash(_("Practice settings saved."), "success")
-            return redirect(url_for("admin.edit_practice"))
+    return _practice_page(form, practice)
+
+
+def _practice_page(form: PracticeForm, practice: Practice) -> ResponseReturnValue:
     return render_template(
         "admin/practice.html",
         form=form,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     current_app,
     flash,
@@ -11,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
@@ -20,8 +23,9 @@ from tracker.auth.account_forms import ChangePasswordForm, LanguageForm, LoginFo
 from tracker.auth_state import SESSION_TOKEN_KEY, safe_next
 from tracker.domain.policy import can_use_portal
 from tracker.extensions import db, limiter, login_account_key
+from tracker.models import User
 from tracker.services import accounts, auth_sessions, pending
-from tracker.web import audit, client_ip
+from tracker.web import audit, client_ip, finish_write
 
 
 def home_for(user) -> str:
@@ -119,27 +123,10 @@ def resume():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
 def reset_password(token: str):
-    row = accounts.find_valid_token(token, purpose=accounts.PURPOSE_PASSWORD_RESET)
-    if row is None:
-        return render_template("auth/link_invalid.html"), 404
-    form = SetPasswordForm()
-    form.account_email = row.user.email
-    if form.validate_on_submit():
-        user = accounts.redeem_token(row, form.password.data)
-        audit(
-            "auth.password_reset",
-            record_type="user",
-            record_id=user.id,
-            practice_id=user.practice_id,
-        )
-        db.session.commit()
-        if current_user.is_authenticated:
-            logout_user()
-        session.clear()
-        flash(_("Your password is set. Please sign in."), "success")
-        return redirect(url_for("auth.login"))
-    return render_template("auth/set_password.html", form=form, user=row.user), (
-        400 if form.errors else 200
+    """Anyone holding an admin's one-time link (for a new account, or to reset a
+    forgotten password) chooses a password, then signs in with it."""
+    return _set_password_by_link(
+        token, accounts.RESET_LINK, "auth.password_reset", _then_sign_in_again
     )
 
 
@@ -147,28 +134,48 @@ def reset_password(token: str):
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
 def accept_invitation(token: str):
     """A client sets a password from the therapist's 72-hour, single-use link."""
-    row = accounts.find_valid_token(token, purpose=accounts.PURPOSE_INVITATION)
+    return _set_password_by_link(
+        token, accounts.INVITATION_LINK, "auth.invitation_accepted", _then_welcome, welcome=True
+    )
+
+
+def _set_password_by_link(
+    token: str,
+    kind: accounts.LinkKind,
+    action: str,
+    then: Callable[[User], ResponseReturnValue],
+    **page: object,
+) -> ResponseReturnValue:
+    """The one flow of a link that lets someone set a password (``kind``): an unknown,
+    spent or expired link is a 404; a good password spends the link and ends the account's
+    sessions, this browser is signed out of whoever it was signed in as, and ``then``
+    says where the person goes next."""
+    row = accounts.find_valid_token(token, purpose=kind.purpose)
     if row is None:
         return render_template("auth/link_invalid.html"), 404
     form = SetPasswordForm()
     form.account_email = row.user.email
-    if form.validate_on_submit():
-        user = accounts.redeem_token(row, form.password.data)
-        audit(
-            "auth.invitation_accepted",
-            record_type="user",
-            record_id=user.id,
-            practice_id=user.practice_id,
-        )
-        db.session.commit()
-        if current_user.is_authenticated:
-            logout_user()
-        response = _sign_in(user)  # starts a fresh session
-        flash(_("Welcome. Your password is set."), "success")
-        return response
-    return render_template("auth/set_password.html", form=form, user=row.user, welcome=True), (
-        400 if form.errors else 200
-    )
+    if not form.validate_on_submit():
+        status = 400 if form.errors else 200
+        return render_template("auth/set_password.html", form=form, user=row.user, **page), status
+    user = accounts.redeem_token(row, form.password.data)
+    audit(action, record_type="user", record_id=user.id, practice_id=user.practice_id)
+    db.session.commit()
+    if current_user.is_authenticated:
+        logout_user()
+    return then(user)
+
+
+def _then_sign_in_again(user: User) -> ResponseReturnValue:
+    session.clear()
+    flash(_("Your password is set. Please sign in."), "success")
+    return redirect(url_for("auth.login"))
+
+
+def _then_welcome(user: User) -> ResponseReturnValue:
+    response = _sign_in(user)  # starts a fresh session
+    flash(_("Welcome. Your password is set."), "success")
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -184,10 +191,10 @@ def change_password():
         accounts.set_password(current_user, form.password.data)
         # Every other browser is signed out; this one continues on a new session.
         session[SESSION_TOKEN_KEY] = auth_sessions.start(current_user, ip_address=client_ip())
-        audit("auth.password_changed", record_type="user", record_id=current_user.id)
-        db.session.commit()
-        flash(_("Your password has been changed. Other devices have been signed out."), "success")
-        return redirect(home_for(current_user))
+        return _own_account_changed(
+            "auth.password_changed",
+            _("Your password has been changed. Other devices have been signed out."),
+        )
     return render_template("auth/change_password.html", form=form), (400 if form.errors else 200)
 
 
@@ -197,18 +204,26 @@ def choose_language():
     """Each person picks the language of the app; by default the browser's."""
     form = LanguageForm(locale=current_user.locale or "")
     if form.validate_on_submit():
-        current_user.locale = form.locale.data or None
-        audit(
+        accounts.set_locale(current_user, form.locale.data)
+        refresh()  # the confirmation is already in the chosen language
+        return _own_account_changed(
             "account.language",
-            record_type="user",
-            record_id=current_user.id,
+            _("Language saved."),
             detail=f"locale={current_user.locale or 'browser'}",
         )
-        db.session.commit()
-        refresh()
-        flash(_("Language saved."), "success")
-        return redirect(home_for(current_user))
     return render_template("auth/language.html", form=form), (400 if form.errors else 200)
+
+
+def _own_account_changed(action: str, message: str, **detail: str) -> ResponseReturnValue:
+    """The end of a change to one's own account: audited, committed, confirmed, home."""
+    return finish_write(
+        action,
+        message,
+        home_for(current_user),
+        record_type="user",
+        record_id=current_user.id,
+        **detail,
+    )
 
 
 @bp.route("/healthz")

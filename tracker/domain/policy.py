@@ -218,6 +218,23 @@ def can_administer_practice(actor: Actor) -> bool:
     return actor.is_active and actor.role == Role.ADMIN
 
 
+class AccountRecord(Protocol):
+    id: int
+    practice_id: int
+
+
+def can_manage_account(actor: Actor, account: AccountRecord) -> bool:
+    """Accounts (deactivate, reactivate, reset link, backup designation) are managed by
+    an active admin of the same practice; another practice's accounts do not exist for them."""
+    return can_administer_practice(actor) and account.practice_id == actor.practice_id
+
+
+def can_deactivate_account(actor: Actor, account: AccountRecord) -> bool:
+    """Any account the admin manages except their own: an admin who deactivated themselves
+    could not undo it, and might leave the practice with nobody to manage accounts."""
+    return can_manage_account(actor, account) and account.id != actor.id
+
+
 class BatchRecord(Protocol):
     requested_by_id: int
 

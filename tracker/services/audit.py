@@ -37,6 +37,33 @@ def record(
 
 DETAIL_LENGTH = 300
 
+# The first part of every action ("client" of "client.view"): what the trail is filtered by.
+ACTION_GROUPS = (
+    "auth",
+    "client",
+    "screening",
+    "consent",
+    "care_team",
+    "session",
+    "addendum",
+    "administration",
+    "vitals",
+    "checklist",
+    "discharge",
+    "brainspot",
+    "adverse_event",
+    "safety_plan",
+    "goal",
+    "homework",
+    "homework_template",
+    "journal",
+    "measure",
+    "safety_alert",
+    "portal",
+    "user",
+    "practice",
+)
+
 
 def name_list(names: list[str]) -> str:
     """Field names for an audit detail, cut at a whole name with the count of the rest
