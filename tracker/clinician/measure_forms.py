@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -42,6 +44,15 @@ class AssignMeasureForm(FlaskForm):
         self.schedule_kind.choices = [
             SelectChoice(kind, str(label)) for kind, label in SCHEDULE_LABELS.items()
         ]
+
+    def schedule(self) -> dict[str, Any]:
+        """The assignment as the measures service takes it."""
+        return {
+            "instrument": self.instrument.data,
+            "kind": self.schedule_kind.data,
+            "every_days": self.every_days.data,
+            "start": self.start_date.data,
+        }
 
     def validate(self, extra_validators: dict | None = None) -> bool:
         valid = super().validate(extra_validators)

@@ -12,16 +12,23 @@ from tracker.clinician.alert_forms import AcknowledgeAlertForm
 from tracker.clinician.alerts import alert_page
 from tracker.clinician.measure_forms import SCHEDULE_LABELS, AssignMeasureForm
 from tracker.domain import scoring
-from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, cssrs
+from tracker.domain.instruments import ALL_CODES, ITEM_INSTRUMENTS, SCORES_ONLY, cssrs
 from tracker.domain.policy import can_acknowledge_alert, can_manage_measures, can_view_client
 from tracker.extensions import db
-from tracker.forms.measures import answer_form_class, answers_from, item_fields, scores_form_class
+from tracker.forms.measures import AnswerForm, ScoresForm, entry_form_class, questionnaire_page
 from tracker.models import Practice
-from tracker.services import Forbidden
+from tracker.services import Forbidden, Rejected
 from tracker.services import alerts as alert_service
 from tracker.services import clients as client_service
 from tracker.services import measures as measure_service
-from tracker.web import audit, practice_today, translate_service_errors
+from tracker.web import (
+    client_ip,
+    finish_write,
+    practice_today,
+    record_view,
+    show_problems,
+    translate_service_errors,
+)
 
 
 def _measures_url(client) -> str:
@@ -61,8 +68,7 @@ def _page(client, status=200, **forms):
 @translate_service_errors
 def client_measures(client_id: int):
     client = client_service.get_client(current_user, client_id)
-    audit("measure.list", record_type="client", record_id=client.id, client_id=client.id)
-    db.session.commit()
+    record_view("measure.list", record_type="client", record_id=client.id, client_id=client.id)
     return _page(client)
 
 
@@ -73,24 +79,10 @@ def assign_measure(client_id: int):
     form = AssignMeasureForm()
     if not form.validate_on_submit():
         return _page(client, 400, assign_form=form)
-    assignment = measure_service.assign(
-        client,
-        current_user,
-        instrument=form.instrument.data,
-        kind=form.schedule_kind.data,
-        every_days=form.every_days.data,
-        start=form.start_date.data,
-    )
-    audit(
-        "measure.assign",
-        record_type="measure_assignment",
-        record_id=assignment.id,
-        client_id=client.id,
-        detail=f"instrument={assignment.instrument}",
-    )
-    db.session.commit()
-    flash(_("Questionnaire assigned. The client sees it in the portal when it is due."), "success")
-    return redirect(_measures_url(client))
+    assignment = measure_service.assign(client, current_user, **form.schedule())
+    message = _("Questionnaire assigned. The client sees it in the portal when it is due.")
+    detail = f"instrument={assignment.instrument}"
+    return _assignment_changed("measure.assign", message, client, assignment, detail=detail)
 
 
 @bp.route(
@@ -101,15 +93,21 @@ def stop_measure(client_id: int, assignment_id: int):
     client = client_service.get_client(current_user, client_id, can_manage_measures)
     assignment = measure_service.get_assignment(client, assignment_id)
     measure_service.stop(assignment, practice_today())
-    audit(
-        "measure.stop",
+    return _assignment_changed("measure.stop", _("Questionnaire stopped."), client, assignment)
+
+
+def _assignment_changed(action: str, message: str, client, assignment, **detail: str):
+    """Audit the change to one of the client's questionnaire assignments; back to the
+    client's measures."""
+    return finish_write(
+        action,
+        message,
+        _measures_url(client),
         record_type="measure_assignment",
         record_id=assignment.id,
         client_id=client.id,
+        **detail,
     )
-    db.session.commit()
-    flash(_("Questionnaire stopped."), "success")
-    return redirect(_measures_url(client))
 
 
 @bp.route("/clients/<int:client_id>/measures/enter/<code>", methods=["GET", "POST"])
@@ -117,82 +115,43 @@ def stop_measure(client_id: int, assignment_id: int):
 def enter_measure(client_id: int, code: str):
     """The therapist enters a questionnaire's answers on the client's behalf, or scores."""
     client = client_service.get_client(current_user, client_id, can_manage_measures)
-    if code in ITEM_INSTRUMENTS:
-        instrument = ITEM_INSTRUMENTS[code]
-        form = answer_form_class(code)()
-        if request.method == "GET":
-            form.completed_on.data = practice_today()
-        if form.validate_on_submit():
-            practice = db.session.get(Practice, client.practice_id)
-            # Answers taken in the session close the questionnaire that was due.
-            due = next(
-                (
-                    a
-                    for a in measure_service.due_assignments(client, practice, practice_today())
-                    if a.instrument == code
-                ),
-                None,
+    form = _entry_form(code)
+    if form.validate_on_submit():
+        try:
+            measure_service.submit(
+                client, current_user, instrument=code, ip_address=client_ip(), **form.answered()
             )
-            submitted = measure_service.submit_answers(
-                client,
-                current_user,
-                assignment=due,
-                instrument=code,
-                answers=answers_from(form, instrument),
-                extra_answer=form.extra.data if instrument.extra_question else None,
-                completed_on=form.completed_on.data or practice_today(),
-                by_client=False,
-            )
-            _audit_response(client, submitted.response, submitted.alert)
+        except Rejected as rejected:
+            show_problems(form, rejected)
+        else:
             db.session.commit()
-            flash(_("Answers saved and scored."), "success")
+            saved = _("Scores saved.") if code in SCORES_ONLY else _("Answers saved and scored.")
+            flash(saved, "success")
             return redirect(_measures_url(client))
-        return render_template(
-            "clinician/measures/enter.html",
-            client=client,
-            form=form,
-            instrument=instrument,
-            items=item_fields(form, instrument),
-        ), (400 if form.errors else 200)
-    if code not in SCORES_ONLY:
+    return _entry_page(client, form), (400 if form.errors else 200)
+
+
+def _entry_form(code: str) -> AnswerForm | ScoresForm:
+    """The form instrument ``code`` is entered with, dated today when opened; 404 for a
+    code that is no instrument."""
+    if code not in ALL_CODES:
         abort(404)
-    spec = SCORES_ONLY[code]
-    form = scores_form_class(code)()
+    form = entry_form_class(code)()
     if request.method == "GET":
         form.completed_on.data = practice_today()
-    if form.validate_on_submit():
-        values = {score.key: float(form[score.key].data) for score in spec.fields}
-        response = measure_service.enter_scores(
-            client,
-            current_user,
-            instrument=code,
-            values=values,
-            completed_on=form.completed_on.data,
-        )
-        _audit_response(client, response, None)
-        db.session.commit()
-        flash(_("Scores saved."), "success")
-        return redirect(_measures_url(client))
-    return render_template("clinician/measures/scores.html", client=client, form=form, spec=spec), (
-        400 if form.errors else 200
-    )
+    return form
 
 
-def _audit_response(client, response, alert) -> None:
-    audit(
-        "measure.response",
-        record_type="measure_response",
-        record_id=response.id,
-        client_id=client.id,
-        detail=f"instrument={response.instrument}",
-    )
-    if alert is not None:
-        audit(
-            "safety_alert.create",
-            record_type="safety_alert",
-            record_id=alert.id,
-            client_id=client.id,
+def _entry_page(client, form: AnswerForm | ScoresForm) -> str:
+    """The therapist's entry form: item answers, or a scores-only instrument's scores."""
+    if isinstance(form, ScoresForm):
+        spec = SCORES_ONLY[form.code]
+        return render_template(
+            "clinician/measures/scores.html", client=client, form=form, spec=spec
         )
+    return render_template(
+        "clinician/measures/enter.html", client=client, **questionnaire_page(form)
+    )
 
 
 @bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
@@ -206,35 +165,20 @@ def acknowledge_alert(alert_id: int):
     ):
         raise Forbidden(alert.id)
     # A backup clinician outside the care team stays on the alert's page.
-    next_page = request.form.get("next_page")
-    if not can_view_client(current_user, client):
-        next_page = "alert"
+    on_team = can_view_client(current_user, client)
+    next_page = request.form.get("next_page") if on_team else "alert"
     form = AcknowledgeAlertForm()
     if not form.validate_on_submit():
         if next_page == "alert":
             return alert_page(access, 400, form)
         return _page(client, 400, acknowledge_form=form)
     try:
-        stopped = alert_service.acknowledge(alert, current_user, form.note.data)
+        alert_service.acknowledge(alert, current_user, form.note.data, ip_address=client_ip())
     except Forbidden:
         flash(_("Someone on the care team has already acknowledged this alert."), "info")
-        return redirect(_after_acknowledging(next_page, alert, client))
-    audit(
-        "safety_alert.acknowledge",
-        record_type="safety_alert",
-        record_id=alert.id,
-        client_id=client.id,
-    )
-    if stopped:
-        audit(
-            "safety_alert.escalation_cancel",
-            record_type="safety_alert",
-            record_id=alert.id,
-            client_id=client.id,
-            detail=stopped,
-        )
-    db.session.commit()
-    flash(_("Alert acknowledged. Your note is kept with it."), "success")
+    else:
+        db.session.commit()
+        flash(_("Alert acknowledged. Your note is kept with it."), "success")
     return redirect(_after_acknowledging(next_page, alert, client))
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,12 +15,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, Instrument
-from tracker.forms.fields import FiniteDecimalField, not_in_future
+from tracker.forms.fields import FiniteDecimalField, not_in_future, problem_text
 from tracker.i18n import instrument_text
-
-
-def _item_field_name(index: int) -> str:
-    return f"item_{index + 1}"
+from tracker.services.measures import answer_field, follow_up_problems
 
 
 class AnswerForm(FlaskForm):
@@ -54,20 +51,35 @@ class AnswerForm(FlaskForm):
         """Every item answered, except follow-ups (unasked they count as "no"); a
         follow-up answered after a "no" to its lead item is refused next to it."""
         valid = super().validate(extra_validators)
+        answers = [field.data for field in item_fields(self, self.instrument)]
+        contradictions = follow_up_problems(self.instrument, answers)
+        for name, problem in contradictions.items():
+            self[name].errors.append(problem_text(problem))
+        self.contradicted = bool(contradictions)
+        return valid and not contradictions
+
+    def answered(self) -> dict[str, Any]:
+        """The answers and their day as the submission service takes them."""
         instrument = self.instrument
-        fields = item_fields(self, instrument)
-        self.contradicted = False
-        for follow_up, lead in instrument.contradictions([field.data for field in fields]):
-            self.contradicted = True
-            fields[follow_up - 1].errors.append(
-                _(
-                    "This question follows a yes to question %(lead)s. Answer it only if "
-                    "you answered yes there, or change your answer to question %(lead)s.",
-                    lead=lead,
-                )
-            )
-            valid = False
-        return valid
+        return {
+            "answers": answers_from(self, instrument),
+            "extra_answer": self["extra"].data if instrument.extra_question else None,
+            "completed_on": self["completed_on"].data,
+        }
+
+
+class ScoresForm(FlaskForm):
+    """Base of the per-instrument forms of scores-only instruments."""
+
+    code: str
+
+    def answered(self) -> dict[str, Any]:
+        """The scores and their day as the submission service takes them."""
+        spec = SCORES_ONLY[self.code]
+        return {
+            "scores": {score.key: self[score.key].data for score in spec.fields},
+            "completed_on": self["completed_on"].data,
+        }
 
 
 @cache
@@ -78,7 +90,7 @@ def answer_form_class(code: str) -> type[AnswerForm]:
     attrs: dict = {"instrument": instrument}
     for index, text in enumerate(instrument.items):
         required = not instrument.is_follow_up(index + 1)
-        attrs[_item_field_name(index)] = RadioField(
+        attrs[answer_field(index + 1)] = RadioField(
             text,
             coerce=int,
             validators=[
@@ -94,7 +106,7 @@ def answer_form_class(code: str) -> type[AnswerForm]:
 
 
 def item_fields(form, instrument: Instrument) -> list:
-    return [form[_item_field_name(i)] for i in range(len(instrument.items))]
+    return [form[answer_field(number)] for number in range(1, instrument.item_count + 1)]
 
 
 def answers_from(form, instrument: Instrument) -> list[int]:
@@ -106,9 +118,10 @@ def answers_from(form, instrument: Instrument) -> list[int]:
 
 
 @cache
-def scores_form_class(code: str) -> type[FlaskForm]:
+def scores_form_class(code: str) -> type[ScoresForm]:
+    """A form with one number field per score, each within its range."""
     spec = SCORES_ONLY[code]
-    attrs = {
+    attrs: dict[str, Any] = {
         score.key: FiniteDecimalField(
             _l(score.label),
             places=score.decimals,
@@ -127,4 +140,20 @@ def scores_form_class(code: str) -> type[FlaskForm]:
     attrs["completed_on"] = DateField(
         _l("Measured on"), validators=[InputRequired(), not_in_future]
     )
-    return type(f"ScoresForm_{code}", (FlaskForm,), attrs)
+    attrs["code"] = code
+    return type(f"ScoresForm_{code}", (ScoresForm,), attrs)
+
+
+def entry_form_class(code: str) -> type[AnswerForm] | type[ScoresForm]:
+    """The form the therapist enters instrument ``code`` with: its answers, or its
+    scores (``UnknownInstrument``, a ``KeyError``, for any other code)."""
+    return scores_form_class(code) if code in SCORES_ONLY else answer_form_class(code)
+
+
+def questionnaire_page(form: AnswerForm) -> dict[str, Any]:
+    """What a page showing an answer form gives its template."""
+    return {
+        "form": form,
+        "instrument": form.instrument,
+        "items": item_fields(form, form.instrument),
+    }

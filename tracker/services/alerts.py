@@ -18,9 +18,10 @@ that (``escalation_unreachable_at``), the care team and the admin are shown it, 
 alert escalates as soon as a backup clinician is designated.
 
 Each step is audited with ids only: ``safety_alert.notify``, ``safety_alert.escalate``,
-``safety_alert.escalation_unreachable`` and ``safety_alert.escalation_cancel``. The
-e-mails say only that something needs attention, with a link to the alert's page
-(sign-in required): not which client, not what kind.
+``safety_alert.escalation_unreachable``, and ``safety_alert.acknowledge`` with
+``safety_alert.escalation_cancel`` as the acknowledging person's. The e-mails say
+only that something needs attention, with a link to the alert's page (sign-in
+required): not which client, not what kind.
 """
 
 from __future__ import annotations
@@ -74,31 +75,25 @@ def care_team_recipients(client: Client) -> list[User]:
     )
 
 
+def _backup_of(practice_id: int) -> tuple:
+    """Who is a backup clinician of the practice: an active therapist so designated."""
+    return (
+        User.practice_id == practice_id,
+        User.backup_clinician.is_(True),
+        User.active.is_(True),
+        User.role == Role.THERAPIST,
+    )
+
+
 def backup_clinicians(practice_id: int) -> list[User]:
     """The practice's designated backup clinicians (active therapists)."""
     return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.practice_id == practice_id,
-                User.backup_clinician.is_(True),
-                User.active.is_(True),
-                User.role == Role.THERAPIST,
-            )
-            .order_by(User.name)
-        )
+        db.session.scalars(select(User).where(*_backup_of(practice_id)).order_by(User.name))
     )
 
 
 def backup_count(practice_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(User.id)).where(
-            User.practice_id == practice_id,
-            User.backup_clinician.is_(True),
-            User.active.is_(True),
-            User.role == Role.THERAPIST,
-        )
-    )
+    return db.session.scalar(select(func.count(User.id)).where(*_backup_of(practice_id)))
 
 
 # --- raising, escalating, stopping -----------------------------------------------------
@@ -194,15 +189,28 @@ def _escalate(
     return True
 
 
-def acknowledge(alert: SafetyAlert, actor: User, note: str) -> str | None:
-    """Acknowledge with a note of what was done, which stops the escalation (flushes;
-    ``Forbidden`` when already acknowledged). Returns ``stop_escalation``'s audit detail."""
+def acknowledge(
+    alert: SafetyAlert, actor: User, note: str, *, ip_address: str | None = None
+) -> str | None:
+    """Acknowledge with a note of what was done, which stops the escalation; both are
+    audited as the actor's (flushes; ``Forbidden`` when already acknowledged). Returns
+    ``stop_escalation``'s audit detail."""
     if alert.acknowledged_at is not None:
         raise Forbidden(alert.id)
     alert.acknowledged_at = utcnow()
     alert.acknowledged_by_id = actor.id
     alert.acknowledgement_note = note.strip()
-    return stop_escalation(alert)
+    stopped = stop_escalation(alert)
+    _audit("safety_alert.acknowledge", alert, actor=actor, ip_address=ip_address)
+    if stopped:
+        _audit(
+            "safety_alert.escalation_cancel",
+            alert,
+            detail=stopped,
+            actor=actor,
+            ip_address=ip_address,
+        )
+    return stopped
 
 
 def stop_escalation(alert: SafetyAlert) -> str | None:
@@ -238,11 +246,21 @@ def _ids(users: list[User]) -> str:
     return audit_service.name_list([str(user.id) for user in users]).replace(",", " ")
 
 
-def _audit(action: str, alert: SafetyAlert, practice_id: int, detail: str) -> None:
+def _audit(
+    action: str,
+    alert: SafetyAlert,
+    practice_id: int | None = None,
+    detail: str = "",
+    *,
+    actor: User | None = None,
+    ip_address: str | None = None,
+) -> None:
+    """An alert's audit event: the delivery's own (no actor, the practice given) or a
+    person's (their practice)."""
     audit_service.record(
         action,
-        actor=None,
-        ip_address=None,
+        actor=actor,
+        ip_address=ip_address,
         practice_id=practice_id,
         record_type="safety_alert",
         record_id=alert.id,

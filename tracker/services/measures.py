@@ -16,7 +16,16 @@ from tracker.domain import schedules, scoring
 from tracker.domain.alerts import alert_needed
 from tracker.domain.charts import BandSpec, TrendChart, trend_chart
 from tracker.domain.clock import utc_to_local
-from tracker.domain.instruments import ALL_CODES, ITEM_INSTRUMENTS, SCORES_ONLY, instrument_for
+from tracker.domain.instruments import (
+    ALL_CODES,
+    ITEM_INSTRUMENTS,
+    SCORES_ONLY,
+    Instrument,
+    ScoresOnlyInstrument,
+    instrument_for,
+)
+from tracker.domain.messages import N_, Problem
+from tracker.domain.policy import Role
 from tracker.domain.sessions import Phase
 from tracker.extensions import db
 from tracker.models import (
@@ -29,7 +38,9 @@ from tracker.models import (
     TherapySession,
     User,
 )
-from tracker.services import Forbidden, NotFound, alerts
+from tracker.models.base import utcnow
+from tracker.services import Forbidden, NotFound, Rejected, alerts
+from tracker.services import audit as audit_service
 from tracker.services.sessions import not_voided
 
 # --- assignments ---------------------------------------------------------------------
@@ -144,6 +155,20 @@ def assignment_states(
 def due_assignments(client: Client, practice: Practice, today: date) -> list[MeasureAssignment]:
     """Active assignments with an occurrence waiting for an answer (three queries)."""
     return [a for a, state in assignment_states(client, practice, today) if state and state.is_due]
+
+
+def assignment_to_answer(
+    client: Client, assignment_id: int, today: date, *, sending: bool
+) -> MeasureAssignment | None:
+    """The client's assignment if it may be answered now, else ``None`` (``NotFound``
+    when it is not theirs): one that is due; while answers are being sent, any still
+    active, so a form sent from a second tab after the first was saved is still
+    accepted (answers are never lost)."""
+    assignment = get_assignment(client, assignment_id)
+    if sending and assignment.active:
+        return assignment
+    practice = db.session.get(Practice, client.practice_id)
+    return assignment if assignment in due_assignments(client, practice, today) else None
 
 
 def due_for_clients(
@@ -293,6 +318,148 @@ def enter_scores(
     db.session.add(response)
     db.session.flush()
     return response
+
+
+def answer_field(number: int) -> str:
+    """The answer forms' field of item ``number`` (1-based), and so the key of its
+    problems."""
+    return f"item_{number}"
+
+
+def follow_up_problems(instrument: Instrument, answers: Sequence[int | None]) -> dict[str, Problem]:
+    """A problem beside each follow-up answered after a "no" to the item it follows."""
+    return {
+        answer_field(follow_up): Problem(
+            N_(
+                "This question follows a yes to question %(lead)s. Answer it only if "
+                "you answered yes there, or change your answer to question %(lead)s."
+            ),
+            {"lead": lead},
+        )
+        for follow_up, lead in instrument.contradictions(answers)
+    }
+
+
+def submit(
+    client: Client,
+    actor: User,
+    *,
+    instrument: str,
+    answers: Sequence[int] | None = None,
+    extra_answer: int | None = None,
+    scores: Mapping[str, float] | None = None,
+    completed_on: date | None = None,
+    assignment: MeasureAssignment | None = None,
+    ip_address: str | None = None,
+) -> Submitted:
+    """The whole submission of a questionnaire, by the client in the portal or entered
+    for them by the therapist: check it, score it, store it, raise the safety alert it
+    calls for, audit it as the actor's (flushes).
+
+    Item instruments take ``answers`` (and ``extra_answer``); scores-only instruments,
+    which only the therapist enters, take ``scores``; any other choice is ``NotFound``,
+    before anything is looked up. ``Rejected`` beside the form's fields for answers or
+    scores that do not fit the instrument. ``completed_on`` is the day the therapist
+    says the answers were given (today when not given); the portal asks no date, so a
+    client's answers are dated the day they send them. The therapist's answers close
+    the questionnaire of that instrument that is due today.
+    """
+    by_client = actor.role == Role.CLIENT
+    problems = _submission_problems(instrument, answers, extra_answer, scores, by_client)
+    if problems:
+        raise Rejected(problems)
+    practice = db.session.get(Practice, client.practice_id)
+    today = utc_to_local(utcnow(), practice.timezone).date()
+    day = today if by_client or completed_on is None else completed_on
+    if scores is not None:
+        values = {field.key: float(scores[field.key]) for field in SCORES_ONLY[instrument].fields}
+        stored = enter_scores(client, actor, instrument=instrument, values=values, completed_on=day)
+        submitted = Submitted(stored, None)
+    else:
+        if assignment is None and not by_client:
+            due = due_assignments(client, practice, today)
+            assignment = next((a for a in due if a.instrument == instrument), None)
+        submitted = submit_answers(
+            client,
+            actor,
+            instrument=instrument,
+            answers=list(answers or ()),
+            extra_answer=extra_answer,
+            completed_on=day,
+            by_client=by_client,
+            assignment=assignment,
+        )
+    _audit_submission(submitted, actor, ip_address)
+    return submitted
+
+
+def _submission_problems(
+    instrument: str,
+    answers: Sequence[int] | None,
+    extra_answer: int | None,
+    scores: Mapping[str, float] | None,
+    by_client: bool,
+) -> dict[str, Problem]:
+    """What does not fit the instrument, checked first: ``NotFound`` (answered as 404,
+    like an unknown code in the entry page's address) for a code that is no instrument
+    submitted this way by this submitter."""
+    if instrument in ITEM_INSTRUMENTS and scores is None:
+        return _answer_problems(ITEM_INSTRUMENTS[instrument], answers or (), extra_answer)
+    if instrument in SCORES_ONLY and answers is None and scores is not None and not by_client:
+        return _score_problems(SCORES_ONLY[instrument], scores)
+    raise NotFound(instrument)
+
+
+def _answer_problems(
+    instrument: Instrument, answers: Sequence[int], extra_answer: int | None
+) -> dict[str, Problem]:
+    """Items unanswered or answered with no option of theirs; then follow-ups answered
+    after a "no". More answers than items is the caller's error (``ValueError``)."""
+    unanswered = Problem(N_("Please choose an answer for this question."))
+    given: list[int | None] = [*answers, *[None] * (instrument.item_count - len(answers))]
+    problems = {
+        answer_field(number): unanswered
+        for number, answer in enumerate(given, 1)
+        if isinstance(answer, bool) or answer not in instrument.answer_values
+    }
+    if extra_answer is not None and extra_answer not in {
+        option.value for option in instrument.extra_options
+    }:
+        problems["extra"] = unanswered
+    return problems or follow_up_problems(instrument, given)
+
+
+def _score_problems(spec: ScoresOnlyInstrument, scores: Mapping[str, float]) -> dict[str, Problem]:
+    """Each score missing or outside its range."""
+    wrong = scoring.check_scores(
+        spec.code, {field.key: scores.get(field.key) for field in spec.fields}
+    )
+    return {
+        field.key: Problem(
+            N_("Between %(min)s and %(max)s."), {"min": field.minimum, "max": field.maximum}
+        )
+        for field in spec.fields
+        if field.key in wrong
+    }
+
+
+def _audit_submission(submitted: Submitted, actor: User, ip_address: str | None) -> None:
+    """The response, and the alert it raised, as the submitter's audit events."""
+    response, alert = submitted.response, submitted.alert
+    instrument = response.instrument
+    events = [("measure.response", "measure_response", response.id, f"instrument={instrument}")]
+    if alert is not None:
+        events.append(("safety_alert.create", "safety_alert", alert.id, ""))
+    for action, record_type, record_id, detail in events:
+        audit_service.record(
+            action,
+            actor=actor,
+            ip_address=ip_address,
+            record_type=record_type,
+            record_id=record_id,
+            client_id=response.client_id,
+            detail=detail,
+        )
 
 
 def responses(client: Client) -> list[MeasureResponse]:
