@@ -30,9 +30,9 @@ from tests.report_helpers import (
     standalone_app,
 )
 from tests.session_factories import at, make_session, sign
-from tracker import pdf
 from tracker.extensions import db
 from tracker.models import AuditEvent, Report
+from tracker.printing import pdf
 
 # --- the canary server and the secret file ----------------------------------------
 

@@ -1,0 +1,41 @@
+"""Responses the blueprints send as files: PDFs and ZIPs to download.
+
+One place for the ``Content-Disposition`` header, so every download is an attachment
+with a neutral file name (client numbers and dates only, see ``domain.reports``), and
+for the recorded download of a stored file: a file that is gone is a 410, a file that
+is sent is audited first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort
+
+from tracker.web import record_view
+
+PDF = "application/pdf"
+ZIP = "application/zip"
+
+
+def attachment(content: bytes, filename: str, mimetype: str) -> Response:
+    """``content`` as a file to save under ``filename`` (never shown inline)."""
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def pdf_response(content: bytes, filename: str) -> Response:
+    """A PDF to download."""
+    return attachment(content, filename, PDF)
+
+
+def recorded_download(
+    content: bytes | None, filename: str, action: str, *, mimetype: str = PDF, **fields: Any
+) -> Response:
+    """Send a stored file, audited as ``action`` with ``fields`` and committed; a file no
+    longer stored (purged, or its cache lost) is 410 Gone."""
+    if content is None:
+        abort(410)
+    record_view(action, **fields)
+    return attachment(content, filename, mimetype)
