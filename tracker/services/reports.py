@@ -16,12 +16,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tracker.domain import reports as rules
 from tracker.domain import scoring
 from tracker.domain import vitals as vital_rules
-from tracker.domain.charts import BandSpec, trend_chart
 from tracker.domain.clock import utc_to_local
 from tracker.domain.goals import RatingPoint, trajectory_chart
 from tracker.domain.homework import adherence
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, short_name
 from tracker.domain.sessions import MODALITY_LABELS, PHASE_LABELS
+from tracker.domain.trends import instrument_trend
 from tracker.extensions import db
 from tracker.models import (
     Addendum,
@@ -282,35 +282,27 @@ def _measures(
         if plain and code not in scoring.RELIABLE_CHANGE:
             continue  # the client report explains symptom measures only
         items = by_code[code]
-        baseline, latest = float(items[0].total), float(items[-1].total)
-        label = None
-        if code in scoring.RELIABLE_CHANGE and len(items) > 1:
-            label = scoring.classify_change(code, int(baseline), int(latest))
-        scale_total = code not in ITEM_INSTRUMENTS or ITEM_INSTRUMENTS[code].scale_total
-        chart = None
-        if scale_total and code in scoring.TOTAL_RANGE and len(items) > 1:
-            low, high = scoring.TOTAL_RANGE[code]
-            chart = trend_chart(
-                [(r.completed_on, float(r.total)) for r in items],
-                y_min=low,
-                y_max=high,
-                bands=tuple(BandSpec(*band) for band in scoring.CHART_BANDS.get(code, ())),
-                markers=medicine_days,
-                width=480,
-                height=160,
-            )
+        # The questionnaire trend of the measures page, drawn smaller for print.
+        trend = instrument_trend(
+            code,
+            [(r.completed_on, float(r.total)) for r in items],
+            medicine_days=medicine_days,
+            width=480,
+            height=160,
+        )
+        label = trend.change
         sections.append(
             rules.MeasureSection(
                 code=code,
                 name=short_name(code),
-                baseline=baseline,
-                latest=latest,
+                baseline=trend.baseline,
+                latest=trend.latest,
                 change_label=label,
                 severity=items[-1].severity,
-                chart=chart,
+                chart=trend.chart,
                 rows=[(r.completed_on, float(r.total), r.severity) for r in items],
                 plain_words=rules.PLAIN_WORDS.get(label, "") if plain and label else "",
-                scale_total=scale_total,
+                scale_total=code not in ITEM_INSTRUMENTS or ITEM_INSTRUMENTS[code].scale_total,
             )
         )
     return sections
