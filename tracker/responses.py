@@ -12,6 +12,9 @@ from typing import Any
 
 from flask import Response, abort
 
+from tracker.domain import reports as rules
+from tracker.models import Report
+from tracker.printing import reports as report_printing
 from tracker.web import record_view
 
 PDF = "application/pdf"
@@ -39,3 +42,16 @@ def recorded_download(
         abort(410)
     record_view(action, **fields)
     return attachment(content, filename, mimetype)
+
+
+def report_download(report: Report) -> Response:
+    """A printed report's PDF (from the encrypted cache), recorded as ``report.download``."""
+    period = rules.Period(report.period_start, report.period_end)
+    return recorded_download(
+        report_printing.stored_pdf(report),
+        rules.download_name(report.kind, report.client_id, period),
+        "report.download",
+        record_type="report",
+        record_id=report.id,
+        client_id=report.client_id,
+    )

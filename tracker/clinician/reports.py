@@ -13,7 +13,7 @@ from tracker.clinician.report_forms import ReportForm
 from tracker.domain import reports as rules
 from tracker.printing import reports as report_printing
 from tracker.printing.pdf import RenderError
-from tracker.responses import recorded_download
+from tracker.responses import report_download
 from tracker.services import clients as client_service
 from tracker.services import reports as report_service
 from tracker.web import finish_write, practice_today, record_view, translate_service_errors
@@ -97,12 +97,4 @@ def preview_report(client_id: int):
 def download_report(client_id: int, report_id: int):
     client = client_service.get_client(current_user, client_id)
     report = report_service.get_report(client, report_id)
-    period = rules.Period(report.period_start, report.period_end)
-    return recorded_download(
-        report_printing.stored_pdf(report),
-        rules.download_name(report.kind, client.id, period),
-        "report.download",
-        record_type="report",
-        record_id=report.id,
-        client_id=client.id,
-    )
+    return report_download(report)

@@ -7,8 +7,7 @@ from flask import render_template
 from tracker.domain import reports as rules
 from tracker.portal import bp
 from tracker.portal.home import own_client_record
-from tracker.printing import reports as report_printing
-from tracker.responses import recorded_download
+from tracker.responses import report_download
 from tracker.services import reports as report_service
 from tracker.web import translate_service_errors
 
@@ -30,12 +29,4 @@ def download_report(report_id: int):
     anyone else's, is not found."""
     client = own_client_record()
     report = report_service.get_report(client, report_id, kind=rules.CLIENT)
-    period = rules.Period(report.period_start, report.period_end)
-    return recorded_download(
-        report_printing.stored_pdf(report),
-        rules.download_name(report.kind, client.id, period),
-        "report.download",
-        record_type="report",
-        record_id=report.id,
-        client_id=client.id,
-    )
+    return report_download(report)
