@@ -235,8 +235,8 @@ def start_outbox_delivery(app: Flask) -> bool:
             description="outbox delivery",
             job_timeout=600,
         )
-    except job_queue.QueueUnavailable:
-        log.warning("outbox delivery not queued: the timer will deliver")
+    except job_queue.QueueUnavailable as exc:
+        log.warning("outbox delivery not queued (%s): the timer will deliver", exc)
         return False
     return True
 

@@ -1,4 +1,6 @@
-"""The job queue: RQ on Redis when ``REDIS_URL`` is set, else work runs in this process.
+"""The job queue: RQ on Redis when ``REDIS_URL`` is set. Without it each kind of work
+has its own way (report batches run in a thread of the web process; the outbox waits
+for the timed ``send-outbox``).
 
 Jobs are queued by their dotted name (``"tracker.printing.batch_jobs.run_report_batch"``),
 so the code that queues a job never imports the module that runs it: a worker module
@@ -10,18 +12,16 @@ next to the web app with the same environment::
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
-
-log = logging.getLogger(__name__)
 
 THREAD = "thread"
 RQ = "rq"
 
 
 class QueueUnavailable(RuntimeError):
-    """The job queue (Redis) could not take the job."""
+    """The job queue (Redis) could not take the job; the message is the class name of
+    the Redis error only (its own message may quote the server's address)."""
 
 
 def backend_for(config: Mapping[str, Any]) -> str:
@@ -40,8 +40,7 @@ def enqueue(
     """Queue ``job`` (a dotted name) with ``args`` on the RQ queue named ``queue`` of the
     Redis server in ``config``.
 
-    Raises ``QueueUnavailable`` when Redis cannot take it; only the exception's class
-    is logged (its message may quote the server's address).
+    Raises ``QueueUnavailable`` when Redis cannot take it.
     """
     from redis import Redis
     from redis.exceptions import RedisError
@@ -53,7 +52,6 @@ def enqueue(
             job, *args, job_timeout=job_timeout, description=description
         )
     except RedisError as exc:
-        log.warning("%s: queue unavailable (%s)", description, type(exc).__name__)
-        raise QueueUnavailable from None
+        raise QueueUnavailable(type(exc).__name__) from None
     finally:
         connection.close()

@@ -9,6 +9,7 @@ name too, as RQ does.
 from __future__ import annotations
 
 import importlib
+import logging
 import threading
 
 from flask import current_app
@@ -19,6 +20,8 @@ from tracker.models import ReportBatch
 
 __all__ = ["QueueUnavailable", "start_report_batch"]
 
+log = logging.getLogger(__name__)
+
 WORKER = "tracker.printing.batch_jobs"
 
 
@@ -26,14 +29,18 @@ def start_report_batch(batch: ReportBatch) -> None:
     """Start a committed batch on its back end (raises ``QueueUnavailable``)."""
     app = current_app._get_current_object()
     if batch.backend == job_queue.RQ:
-        job_queue.enqueue(
-            app.config,
-            app.config["REPORT_QUEUE"],
-            f"{WORKER}.run_report_batch",
-            batch.id,
-            job_timeout=app.config["REPORT_BATCH_TIMEOUT"],
-            description=f"report batch {batch.id}",
-        )
+        try:
+            job_queue.enqueue(
+                app.config,
+                app.config["REPORT_QUEUE"],
+                f"{WORKER}.run_report_batch",
+                batch.id,
+                job_timeout=app.config["REPORT_BATCH_TIMEOUT"],
+                description=f"report batch {batch.id}",
+            )
+        except QueueUnavailable as exc:
+            log.warning("report batch %s: queue unavailable (%s)", batch.id, exc)
+            raise
         return
     worker = importlib.import_module(WORKER)
     threading.Thread(
