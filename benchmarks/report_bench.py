@@ -6,11 +6,11 @@ questionnaire responses, homework) and clients with the same year at 100 and 200
 sessions. Prints, from one run:
 
 - the median time of the clinical report through the real rendering pool
-  (``tracker.pdf.pool_for(app.config).render``), the first run excluded as warm-up;
+  (``tracker.printing.pdf.pool_for(app.config).render``), the first run excluded as warm-up;
 - the median time of a one-page document through the same pool (the floor), and
   the ratio of the two (target: at most 25x);
 - pages, and the time per session as the course grows (target: linear);
-- the cached reprint (``services.reports.generate`` a second time, served from the
+- the cached reprint (``printing.reports.generate`` a second time, served from the
   encrypted cache; target: under 20 ms);
 - reports per second with two requests at once on a two-worker pool.
 
@@ -41,11 +41,12 @@ os.environ["TRACKER_INSTANCE_PATH"] = str(WORK)
 from flask_babel import force_locale  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from tracker import create_app, pdf  # noqa: E402
+from tracker import create_app  # noqa: E402
 from tracker.domain import reports as rules  # noqa: E402
 from tracker.domain.dosing import mg_per_kg  # noqa: E402
 from tracker.domain.policy import Role  # noqa: E402
 from tracker.extensions import db  # noqa: E402
+from tracker.printing import pdf  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_REPORT_RUNS", "7"))
 YEAR_START = date(2025, 11, 3)
@@ -302,18 +303,20 @@ def time_renders(pool, documents: dict[str, str]) -> dict[str, tuple[float, int,
 
 def report_html(client, therapist, today: date) -> tuple[str, float]:
     """The clinical report's HTML for the year, and the ms spent gathering and templating."""
+    from tracker.printing import reports as report_printing
     from tracker.services import reports as report_service
 
     request = report_service.ReportRequest(kind=rules.CLINICAL, period=PERIOD)
     started = time.perf_counter()
     data = report_service.gather(client, request, therapist, today)
-    html = report_service.render_html(data, for_pdf=True, report_id="R-BENCHMARK0")
+    html = report_printing.render_html(data, for_pdf=True, report_id="R-BENCHMARK0")
     return html, (time.perf_counter() - started) * 1000
 
 
 def main() -> None:
     url = f"sqlite:///{WORK / 'bench.sqlite3'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    from tracker.printing import reports as report_printing
     from tracker.services import reports as report_service
 
     with app.app_context(), force_locale("en"):
@@ -359,13 +362,13 @@ def main() -> None:
 
         year = clients[50]
         request = report_service.ReportRequest(kind=rules.CLINICAL, period=PERIOD)
-        report_service.generate(year, request, therapist, YEAR_END)  # fills the cache
+        report_printing.generate(year, request, therapist, YEAR_END)  # fills the cache
         db.session.commit()
         cached, cpu = [], []
         for _ in range(RUNS * 3):
             db.session.expire_all()  # as in a new request: nothing loaded yet
             started, started_cpu = time.perf_counter(), time.process_time()
-            rendered = report_service.generate(year, request, therapist, YEAR_END)
+            rendered = report_printing.generate(year, request, therapist, YEAR_END)
             cached.append(time.perf_counter() - started)
             cpu.append(time.process_time() - started_cpu)
             assert rendered.report.from_cache

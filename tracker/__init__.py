@@ -42,10 +42,10 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     security.register(app)
     log_redaction.install()
 
-    from tracker import cli, jobs
+    from tracker import cli, delivery
 
     cli.register(app)
-    jobs.install_outbox_trigger()
+    delivery.install_outbox_trigger()
     return app
 
 

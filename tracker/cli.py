@@ -208,7 +208,8 @@ def report(
 
     from tracker.domain import reports as rules
     from tracker.models import Client, User
-    from tracker.pdf import RenderError
+    from tracker.printing import reports as report_printing
+    from tracker.printing.pdf import RenderError
     from tracker.services import audit as audit_service
     from tracker.services import report_batches as batch_service
     from tracker.services import reports as report_service
@@ -231,7 +232,7 @@ def report(
     )
     try:
         with force_locale(user_locale(therapist)):
-            rendered = report_service.generate(
+            rendered = report_printing.generate(
                 client, request, therapist, batch_service.practice_today(therapist)
             )
     except RenderError as exc:

@@ -3,7 +3,10 @@ record the messages that are due.
 
 ``run_once`` is run by ``flask --app tracker send-outbox`` (a systemd timer or cron job
 every minute: ``deploy/systemd/``) and, with ``REDIS_URL`` set, by an RQ job started
-after each commit that wrote messages (``tracker/jobs.py``). Runs may overlap freely.
+after each commit that wrote messages (``run_outbox_job`` below, on ``OUTBOX_QUEUE``,
+default ``outbox``: ``rq worker --url "$REDIS_URL" reports outbox``), so alerts and
+invitations leave within seconds. The job only hurries delivery along: the timer is
+what escalates alerts and retries, with or without Redis. Runs may overlap freely.
 
 Never twice, and what SMTP allows
 ---------------------------------
@@ -37,10 +40,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
 
-from flask import current_app
+from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale, gettext
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
-from tracker import mail
+from tracker import job_queue, mail
 from tracker.domain import outbox as rules
 from tracker.extensions import db
 from tracker.links import external_url
@@ -193,3 +198,63 @@ def _error_name(exc: Exception) -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code = next(iter(exc.recipients.values()), (None, b""))[0]
     return f"{type(exc).__name__} {code}" if code else type(exc).__name__
+
+
+# --- a delivery job after a commit (RQ only) ------------------------------------------
+
+OUTBOX_JOB = "tracker.delivery.run_outbox_job"
+
+
+def install_outbox_trigger() -> None:
+    """Queue a delivery job after each commit that wrote outbox messages (RQ only)."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
+
+
+def _after_commit(session: Session) -> None:
+    if not session.info.pop(outbox_service.WROTE_MESSAGES, False) or not has_app_context():
+        return
+    app = current_app._get_current_object()
+    if job_queue.backend_for(app.config) == job_queue.RQ:
+        start_outbox_delivery(app)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(outbox_service.WROTE_MESSAGES, None)
+
+
+def start_outbox_delivery(app: Flask) -> bool:
+    """Queue one delivery run on RQ; False (logged) when Redis cannot take it, in which
+    case the next timed ``send-outbox`` delivers."""
+    try:
+        job_queue.enqueue(
+            app.config,
+            app.config["OUTBOX_QUEUE"],
+            OUTBOX_JOB,
+            description="outbox delivery",
+            job_timeout=600,
+        )
+    except job_queue.QueueUnavailable as exc:
+        log.warning("outbox delivery not queued (%s): the timer will deliver", exc)
+        return False
+    return True
+
+
+def run_outbox_job() -> None:
+    """RQ job: one delivery run in an app of its own."""
+    from tracker import create_app
+
+    app = create_app()
+    with app.app_context():
+        try:
+            report = run_once()
+            log.info(
+                "outbox run: sent %s, retry %s, failed %s",
+                report.sent,
+                report.retrying,
+                report.failed,
+            )
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.mailbox import free_port, running_inbox
-from tracker import delivery, jobs
+from tracker import delivery
 from tracker.domain import outbox as rules
 from tracker.extensions import db
 from tracker.models import OutboxMessage
@@ -319,7 +319,7 @@ def test_cancel_stops_waiting_messages_only(world, smtp_server):
 
 def test_a_commit_that_wrote_messages_queues_a_delivery_job_with_redis(app, world, monkeypatch):
     started = []
-    monkeypatch.setattr(jobs, "start_outbox_delivery", lambda app: started.append(app))
+    monkeypatch.setattr(delivery, "start_outbox_delivery", lambda app: started.append(app))
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     outbox.enqueue(
         practice_id=world.practice.id,
@@ -339,7 +339,7 @@ def test_a_commit_that_wrote_messages_queues_a_delivery_job_with_redis(app, worl
 
 def test_without_redis_no_job_is_queued(app, world, monkeypatch):
     started = []
-    monkeypatch.setattr(jobs, "start_outbox_delivery", lambda app: started.append(app))
+    monkeypatch.setattr(delivery, "start_outbox_delivery", lambda app: started.append(app))
     put(world)
     assert started == []
 
@@ -347,5 +347,5 @@ def test_without_redis_no_job_is_queued(app, world, monkeypatch):
 def test_an_unreachable_redis_leaves_delivery_to_the_timer(app, world):
     app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"
     put(world)  # the commit succeeds although the job could not be queued
-    assert jobs.start_outbox_delivery(app) is False
+    assert delivery.start_outbox_delivery(app) is False
     assert stored()[0].status == "pending"

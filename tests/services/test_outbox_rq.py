@@ -87,6 +87,6 @@ def test_a_real_worker_delivers_what_a_commit_wrote_once(
     (message,) = db.session.scalars(sa.select(OutboxMessage))
     assert message.status == rules.SENT
 
-    redis_queue.enqueue("tracker.jobs.run_outbox_job")  # a second run, e.g. a retry
+    redis_queue.enqueue("tracker.delivery.run_outbox_job")  # a second run, e.g. a retry
     assert burst_worker(app, database_url).returncode == 0
     assert len(smtp_server.received) == 1  # never twice

@@ -9,6 +9,7 @@ import pypdf
 
 from tests import factories
 from tracker.domain.reports import Period
+from tracker.printing import reports as report_printing
 from tracker.services import reports as report_service
 
 
@@ -30,13 +31,13 @@ def test_the_clinical_report_includes_the_genogram_only_when_asked(app, world):
     )
     period = Period(date(2026, 1, 1), date(2026, 11, 30))
     with app.test_request_context():
-        with_family = report_service.generate(
+        with_family = report_printing.generate(
             client,
             report_service.ReportRequest("clinical", period, include_family=True),
             world.therapist_a,
             date(2026, 11, 30),
         )
-        without = report_service.generate(
+        without = report_printing.generate(
             client,
             report_service.ReportRequest("clinical", period),
             world.therapist_a,

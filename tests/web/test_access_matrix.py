@@ -35,6 +35,7 @@ from tracker.domain.reports import Period, content_hash
 from tracker.domain.vitals import Reading
 from tracker.extensions import db
 from tracker.models import CareTeamMember, Consent, HomeworkTemplate, OneTimeToken, Report, User
+from tracker.printing import reports as report_printing
 from tracker.services import accounts, calendar_feeds, invitations, planning
 from tracker.services import clients as client_service
 from tracker.services import goals as goal_service
@@ -43,7 +44,6 @@ from tracker.services import journal as journal_service
 from tracker.services import measures as measure_service
 from tracker.services import reminders as reminder_service
 from tracker.services import report_batches as batch_service
-from tracker.services import reports as report_service
 from tracker.services import safety_plan as plan_service
 from tracker.services import sessions as session_service
 
@@ -515,7 +515,7 @@ def _stored_report(world: factories.World, kind: str, end: date) -> Report:
     """A recorded report of client A whose (stand-in) PDF is in the encrypted cache,
     without rendering one: the matrix is about who reaches it."""
     digest = content_hash(kind, f"access matrix {kind}")
-    report_service._store(digest, b"%PDF-1.7 access matrix stand-in")
+    report_printing._store(digest, b"%PDF-1.7 access matrix stand-in")
     report = Report(
         client_id=world.client_a.id,
         kind=kind,

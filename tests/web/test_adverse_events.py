@@ -20,6 +20,7 @@ from tracker.domain import reports as report_rules
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import AdverseEvent, AuditEvent, TherapySession
+from tracker.printing import reports as report_printing
 from tracker.services import reports as report_service
 
 TODAY = factories.today_utc()
@@ -467,7 +468,7 @@ def test_the_clinical_report_prints_the_events_and_the_client_summary_never(app,
         request = report_service.ReportRequest(kind=kind, period=period)
         data = report_service.gather(world.client_a, request, world.therapist_a, TODAY)
         with app.test_request_context(), force_locale("en"):
-            return html.unescape(report_service.render_html(data, for_pdf=False))
+            return html.unescape(report_printing.render_html(data, for_pdf=False))
 
     clinical, summary = rendered("clinical"), rendered("client")
 
@@ -493,6 +494,6 @@ def test_the_report_lists_none_when_there_were_none(app, world):
     )
     data = report_service.gather(world.client_a, request, world.therapist_a, TODAY)
     with app.test_request_context(), force_locale("en"):
-        page = report_service.render_html(data, for_pdf=False)
+        page = report_printing.render_html(data, for_pdf=False)
     assert data.adverse_events == []
     assert "None recorded in this period." in page

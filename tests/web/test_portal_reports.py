@@ -17,6 +17,7 @@ from tests.web.pages import text
 from tracker.domain import reports as rules
 from tracker.extensions import db
 from tracker.models import AuditEvent
+from tracker.printing import reports as report_printing
 from tracker.services import reports as report_service
 
 
@@ -24,7 +25,7 @@ def print_report(client, therapist, kind: str, start: date, end: date) -> int:
     """A report printed by the therapist, as the staff Reports page does."""
     request = report_service.ReportRequest(kind=kind, period=rules.Period(start, end))
     with force_locale("en"):
-        rendered = report_service.generate(client, request, therapist, end)
+        rendered = report_printing.generate(client, request, therapist, end)
     db.session.commit()
     return rendered.report.id
 

@@ -65,12 +65,12 @@ from tracker.models import (
     MedicalScreening,
     Report,
 )
+from tracker.printing import reports as report_printing
 from tracker.services import alerts as alert_service
 from tracker.services import homework as homework_service
 from tracker.services import journal as journal_service
 from tracker.services import measures as measure_service
 from tracker.services import report_batches as batch_service
-from tracker.services import reports as report_service
 from tracker.services import safety_plan as plan_service
 
 
@@ -252,7 +252,7 @@ def plant(client: Client, tag: str) -> Record:
     # a printed client summary (a stand-in PDF: what real PDFs say is tested in
     # tests/web/test_reports.py)
     digest = content_hash("client", f"visibility {tag}")
-    report_service._store(digest, b"%PDF-1.7 stand-in")
+    report_printing._store(digest, b"%PDF-1.7 stand-in")
     report = Report(
         client_id=client.id,
         kind="client",

@@ -32,9 +32,9 @@ from tracker.domain import reports as rules
 from tracker.domain.policy import CareTeamRole, Role
 from tracker.extensions import db
 from tracker.models import AuditEvent, CareTeamMember, Report, ReportBatch
-from tracker.pdf import RenderError
+from tracker.printing import reports as report_printing
+from tracker.printing.pdf import RenderError
 from tracker.services import report_batches as batch_service
-from tracker.services import reports as report_service
 
 PAGE = "/reports/batches"
 WAIT_SECONDS = 120
@@ -178,14 +178,14 @@ def test_a_client_that_fails_to_render_is_listed_and_the_batch_finishes(
     app, world, login, monkeypatch
 ):
     ids = caseload(world)
-    real_generate = report_service.generate
+    real_generate = report_printing.generate
 
     def generate(client, request, actor, today):
         if client.id == ids["care_team"]:
             raise RenderError("rendering took too long")
         return real_generate(client, request, actor, today)
 
-    monkeypatch.setattr(report_service, "generate", generate)
+    monkeypatch.setattr(report_printing, "generate", generate)
     browser = app.test_client()
     login(browser, world.therapist_a)
 

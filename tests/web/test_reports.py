@@ -42,6 +42,7 @@ from tracker.models import (
     VitalSign,
 )
 from tracker.models.base import Base
+from tracker.printing import reports as report_printing
 from tracker.services import alerts as alert_service
 from tracker.services import measures as measure_service
 from tracker.services import reports as report_service
@@ -871,13 +872,13 @@ def test_the_cached_pdf_on_disk_is_encrypted(course):
 def render_calls(monkeypatch) -> list[int]:
     """Counts the PDF renders (the real renderer still runs)."""
     calls: list[int] = []
-    original = report_service.pdf.RenderPool.render
+    original = report_printing.pdf.RenderPool.render
 
     def counting(self, html):
         calls.append(1)
         return original(self, html)
 
-    monkeypatch.setattr(report_service.pdf.RenderPool, "render", counting)
+    monkeypatch.setattr(report_printing.pdf.RenderPool, "render", counting)
     return calls
 
 
@@ -953,7 +954,7 @@ def test_a_prescriber_on_the_care_team_may_generate(app, world, login):
 def _stored_report(app, world) -> Report:
     """A report row of client A with a (fake) cached file: no rendering needed."""
     digest = uuid.uuid4().hex * 2
-    report_service._store(digest, b"%PDF-1.7 stand-in")
+    report_printing._store(digest, b"%PDF-1.7 stand-in")
     report = Report(
         client_id=world.client_a.id,
         kind="clinical",

@@ -23,7 +23,7 @@ from tracker.domain import safety_plan as rules
 from tracker.domain.policy import Role
 from tracker.extensions import db
 from tracker.models import AuditEvent, ImmutableRecordError, Practice, SafetyPlanVersion, User
-from tracker.safety_plan_card import render_card
+from tracker.printing.safety_plan_card import render_card
 from tracker.services import safety_plan as plan_service
 
 # A full plan of long-ish entries, as written in a real session (about 230 characters

@@ -5,50 +5,21 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.clinician import bp
-from tracker.clinician.reports import pdf_response
-from tracker.clinician.session_forms import VERSION
-from tracker.domain import safety_plan as rules
+from tracker.clinician.safety_plan_forms import SafetyPlanForm
 from tracker.domain.policy import can_edit_safety_plan
 from tracker.extensions import db
 from tracker.models import Practice
-from tracker.pdf import RenderError
-from tracker.safety_plan_card import render_card
+from tracker.printing.pdf import RenderError
+from tracker.printing.safety_plan_card import render_card
+from tracker.responses import recorded_download
 from tracker.services import audit as audit_service
 from tracker.services import clients as client_service
 from tracker.services import safety_plan as plan_service
 from tracker.settings import user_locale
 from tracker.web import audit, translate_service_errors
-
-
-class SafetyPlanForm(FlaskForm):
-    """One text per step (fields added below from the domain's steps) and the version
-    the form was opened on (optimistic locking)."""
-
-    version = HiddenField(validators=[DataRequired(), VERSION])
-    STEP_KEYS = rules.STEP_KEYS
-
-    def texts(self) -> dict[str, str]:
-        return {key: self[key].data or "" for key in rules.STEP_KEYS}
-
-
-for _step in rules.STEPS:
-    setattr(
-        SafetyPlanForm,
-        _step.key,
-        TextAreaField(
-            _l(_step.title),
-            validators=[Optional(), Length(max=rules.MAX_SECTION_LENGTH)],
-            description=_l(_step.hint),
-            render_kw={"rows": 3},
-        ),
-    )
 
 
 def _plan_url(client) -> str:
@@ -174,12 +145,12 @@ def safety_plan_card(client_id: int):
     except RenderError:
         flash(_("The card could not be made just now. Please try again."), "warning")
         return redirect(_plan_url(client))
-    audit(
+    return recorded_download(
+        card.content,
+        card.filename,
         "safety_plan.download",
         record_type="safety_plan_version",
         record_id=row.id,
         client_id=client.id,
         detail=f"version={row.version}",
     )
-    db.session.commit()
-    return pdf_response(card.content, card.filename)

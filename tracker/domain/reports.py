@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from tracker.domain.charts import TrendChart
 from tracker.domain.goals import TrajectoryChart
@@ -33,6 +34,8 @@ BATCH_STATUS_LABELS = {
     BATCH_DONE: N_("Ready"),
     BATCH_FAILED: N_("Stopped"),
 }
+# A batch prints the therapist's active clients: none, and there is nothing to print.
+NO_ACTIVE_CLIENTS = N_("You have no active clients to print reports for.")
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,8 @@ class Header:
 class DoseLine:
     day: date
     route: str
-    dose_mg: str
-    mg_per_kg: str
+    dose_mg: Decimal  # printed in the reader's locale: 60, 62.5 (no trailing zeros)
+    mg_per_kg: Decimal  # printed with two decimals
     override_reason: str | None  # before issue 11: given despite the blood-pressure hold
     # Readiness overrides: the blocking findings, who overrode them and why; and the
     # findings explained afterwards (vitals entered after the dose).

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import render_template
 
-from tracker.clinician.reports import pdf_response
 from tracker.domain import reports as rules
-from tracker.extensions import db
 from tracker.portal import bp
 from tracker.portal.home import own_client_record
+from tracker.responses import report_download
 from tracker.services import reports as report_service
-from tracker.web import audit, translate_service_errors
+from tracker.web import translate_service_errors
 
 
 @bp.route("/reports")
@@ -30,10 +29,4 @@ def download_report(report_id: int):
     anyone else's, is not found."""
     client = own_client_record()
     report = report_service.get_report(client, report_id, kind=rules.CLIENT)
-    content = report_service.stored_pdf(report)
-    if content is None:
-        abort(410)
-    audit("report.download", record_type="report", record_id=report.id, client_id=client.id)
-    db.session.commit()
-    period = rules.Period(report.period_start, report.period_end)
-    return pdf_response(content, rules.download_name(report.kind, client.id, period))
+    return report_download(report)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 
-from tracker.clinician.reports import pdf_response
 from tracker.extensions import db
 from tracker.models import Practice
-from tracker.pdf import RenderError
 from tracker.portal import bp
 from tracker.portal.home import own_client_record
-from tracker.safety_plan_card import render_card
+from tracker.printing.pdf import RenderError
+from tracker.printing.safety_plan_card import render_card
+from tracker.responses import pdf_response
 from tracker.services import safety_plan as plan_service
 from tracker.web import audit
 

@@ -14,10 +14,9 @@ from sqlalchemy.orm import joinedload
 
 from tracker.domain import schedules, scoring
 from tracker.domain.alerts import alert_needed
-from tracker.domain.charts import BandSpec, TrendChart, trend_chart
+from tracker.domain.charts import TrendChart
 from tracker.domain.clock import utc_to_local
 from tracker.domain.instruments import (
-    ALL_CODES,
     ITEM_INSTRUMENTS,
     SCORES_ONLY,
     Instrument,
@@ -27,6 +26,7 @@ from tracker.domain.instruments import (
 from tracker.domain.messages import N_, Problem
 from tracker.domain.policy import Role
 from tracker.domain.sessions import Phase
+from tracker.domain.trends import instrument_order, instrument_trend
 from tracker.extensions import db
 from tracker.models import (
     CareTeamMember,
@@ -495,58 +495,21 @@ def trends(client: Client, practice: Practice) -> list[InstrumentTrend]:
         by_code[response.instrument].append(response)
     markers = medicine_days(client, practice)
     result = []
-    for code in sorted(by_code, key=_instrument_order):
+    for code in sorted(by_code, key=instrument_order):
         items = by_code[code]
-        changes = code in scoring.RELIABLE_CHANGE
-        rows = []
-        for index, response in enumerate(items):
-            baseline = items[0]
-            previous = items[index - 1] if index else None
-            rows.append(
-                ResponseRow(
-                    response,
-                    scoring.classify_change(code, int(baseline.total), int(response.total))
-                    if changes and index
-                    else None,
-                    scoring.classify_change(code, int(previous.total), int(response.total))
-                    if changes and previous is not None
-                    else None,
-                )
-            )
-        chart = None
-        value_range = _chart_range(code)
-        if value_range:
-            low, high = value_range
-            chart = trend_chart(
-                [(r.completed_on, float(r.total)) for r in items],
-                y_min=low,
-                y_max=high,
-                bands=tuple(BandSpec(*band) for band in scoring.CHART_BANDS.get(code, ())),
-                markers=markers,
-            )
+        trend = instrument_trend(
+            code, [(r.completed_on, float(r.total)) for r in items], medicine_days=markers
+        )
+        rows = [
+            ResponseRow(response, point.from_baseline, point.from_previous)
+            for response, point in zip(items, trend.points, strict=True)
+        ]
         result.append(
             InstrumentTrend(
-                code=code,
-                rows=list(reversed(rows)),
-                chart=chart,
-                summary=rows[-1].from_baseline if len(rows) > 1 else None,
+                code=code, rows=list(reversed(rows)), chart=trend.chart, summary=trend.change
             )
         )
     return result
-
-
-def _chart_range(code: str) -> tuple[float, float] | None:
-    """The y range of the instrument's trend chart; ``None`` when it has none."""
-    if code in ITEM_INSTRUMENTS:
-        instrument = ITEM_INSTRUMENTS[code]
-        return instrument.total_range if instrument.scale_total else None
-    if code in SCORES_ONLY:
-        return SCORES_ONLY[code].total_range
-    return None
-
-
-def _instrument_order(code: str) -> int:
-    return ALL_CODES.index(code) if code in ALL_CODES else len(ALL_CODES)
 
 
 def first_and_latest(client_id: int, instrument: str) -> tuple[float, float] | None:

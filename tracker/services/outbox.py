@@ -21,7 +21,7 @@ from tracker.models import OutboxMessage
 from tracker.models.base import utcnow
 
 # Set on the database session when a message was written, so that the commit can
-# start a delivery job (``tracker/jobs.py``).
+# start a delivery job (``tracker/delivery.py``).
 WROTE_MESSAGES = "outbox.wrote_messages"
 
 

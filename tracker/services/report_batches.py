@@ -1,33 +1,33 @@
 """Report batches: the clinical reports of all of a therapist's active clients (primary
 or care team) as one encrypted ZIP.
 
-This module creates and reads batches, decides each client's report, and assembles and
-stores the ZIP. Running a batch (a thread in the web process, or an RQ job) is
-``tracker/jobs.py``: it commits progress after each client, as services never do.
+This module creates and reads batches, decides each client's report, records progress
+and stores the encrypted ZIP. Running a batch (a thread in the web process, or an RQ
+job) and assembling the ZIP is ``tracker.printing.batch_jobs``: it commits progress
+after each client, as services never do.
 """
 
 from __future__ import annotations
 
-import io
 import secrets
-import zipfile
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from flask import current_app, render_template
 from sqlalchemy import select
 
+from tracker import job_queue
 from tracker.crypto import field_cipher
 from tracker.domain import reports as rules
 from tracker.domain.clock import utc_to_local
+from tracker.domain.messages import Problem
 from tracker.domain.policy import can_read_report_batch
 from tracker.extensions import db
 from tracker.models import Client, Practice, ReportBatch, User
 from tracker.models.base import utcnow
-from tracker.services import NotFound
+from tracker.services import NotFound, Rejected
 from tracker.services import clients as client_service
 from tracker.services import reports as report_service
+from tracker.settings import config, instance_path
 
 
 def default_period(today: date) -> rules.Period:
@@ -48,18 +48,24 @@ def practice_today(user: User) -> date:
 
 
 def create_batch(
-    actor: User, period: rules.Period, *, whole_course: bool, backend: str
+    actor: User, period: rules.Period, *, whole_course: bool, backend: str | None = None
 ) -> ReportBatch:
     """A queued batch over the actor's active clients (counted now, listed again when
-    it runs)."""
+    it runs), on ``backend`` (default: RQ when Redis is configured, else a thread).
+
+    Raises ``Rejected`` (on ``period``) when the actor has no active clients.
+    """
+    total = len(client_service.active_caseload_ids(actor))
+    if not total:
+        raise Rejected(Problem(rules.NO_ACTIVE_CLIENTS), field="period")
     batch = ReportBatch(
         requested_by_id=actor.id,
         period_start=period.start,
         period_end=period.end,
         whole_course=whole_course,
-        backend=backend,
+        backend=backend or job_queue.backend_for(config()),
         status=rules.BATCH_QUEUED,
-        total=len(client_service.active_caseload_ids(actor)),
+        total=total,
     )
     db.session.add(batch)
     db.session.flush()
@@ -103,44 +109,8 @@ def request_for(batch: ReportBatch, client: Client) -> report_service.ReportRequ
     return report_service.ReportRequest(kind=rules.CLINICAL, period=period)
 
 
-@dataclass
-class ZipAssembly:
-    """The ZIP being built in memory: one PDF per client, README.txt last."""
-
-    buffer: io.BytesIO = field(default_factory=io.BytesIO)
-    produced: list[str] = field(default_factory=list)  # client numbers
-    failed: list[str] = field(default_factory=list)  # client numbers
-
-    def __post_init__(self) -> None:
-        self._zip = zipfile.ZipFile(self.buffer, "w", compression=zipfile.ZIP_DEFLATED)
-
-    def add(self, client_id: int, rendered: report_service.Rendered) -> None:
-        # Member names carry the client number and month only (rules.download_name).
-        self._zip.writestr(rendered.filename, rendered.pdf)
-        self.produced.append(rules.client_number(client_id))
-
-    def fail(self, client_id: int) -> None:
-        self.failed.append(rules.client_number(client_id))
-
-    def close(self, readme: str) -> bytes:
-        self._zip.writestr("README.txt", readme)
-        self._zip.close()
-        return self.buffer.getvalue()
-
-
-def readme(batch: ReportBatch, assembly: ZipAssembly, today: date) -> str:
-    """README.txt of the ZIP: period, counts and the client numbers that failed."""
-    return render_template(
-        "reports/batch_readme.txt",
-        batch=batch,
-        produced=assembly.produced,
-        failed=assembly.failed,
-        today=today,
-    )
-
-
 def _batch_dir() -> Path:
-    path = Path(current_app.instance_path) / "report-batches"
+    path = instance_path() / "report-batches"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -1,32 +1,28 @@
-"""Progress reports: gather the data, render HTML, render (or reuse) the PDF, record it."""
+"""Progress reports: gather the data as plain values, record what was printed.
+
+Turning the data into HTML and PDF (translation, number formatting, templates, the
+encrypted PDF cache) is ``tracker.printing.reports``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 
-from flask import current_app, render_template
-from flask_babel import gettext
-from markupsafe import Markup
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import defer, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker import pdf
-from tracker.crypto import field_cipher
-from tracker.domain import genogram as genogram_rules
 from tracker.domain import reports as rules
 from tracker.domain import scoring
 from tracker.domain import vitals as vital_rules
-from tracker.domain.charts import BandSpec, trend_chart
 from tracker.domain.clock import utc_to_local
-from tracker.domain.goals import COMPARISON_LABELS, RatingPoint, trajectory_chart
+from tracker.domain.goals import RatingPoint, trajectory_chart
 from tracker.domain.homework import adherence
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, short_name
 from tracker.domain.sessions import MODALITY_LABELS, PHASE_LABELS
+from tracker.domain.trends import instrument_trend
 from tracker.extensions import db
-from tracker.i18n import format_number
 from tracker.models import (
     Addendum,
     AdverseEvent,
@@ -286,35 +282,27 @@ def _measures(
         if plain and code not in scoring.RELIABLE_CHANGE:
             continue  # the client report explains symptom measures only
         items = by_code[code]
-        baseline, latest = float(items[0].total), float(items[-1].total)
-        label = None
-        if code in scoring.RELIABLE_CHANGE and len(items) > 1:
-            label = scoring.classify_change(code, int(baseline), int(latest))
-        scale_total = code not in ITEM_INSTRUMENTS or ITEM_INSTRUMENTS[code].scale_total
-        chart = None
-        if scale_total and code in scoring.TOTAL_RANGE and len(items) > 1:
-            low, high = scoring.TOTAL_RANGE[code]
-            chart = trend_chart(
-                [(r.completed_on, float(r.total)) for r in items],
-                y_min=low,
-                y_max=high,
-                bands=tuple(BandSpec(*band) for band in scoring.CHART_BANDS.get(code, ())),
-                markers=medicine_days,
-                width=480,
-                height=160,
-            )
+        # The questionnaire trend of the measures page, drawn smaller for print.
+        trend = instrument_trend(
+            code,
+            [(r.completed_on, float(r.total)) for r in items],
+            medicine_days=medicine_days,
+            width=480,
+            height=160,
+        )
+        label = trend.change
         sections.append(
             rules.MeasureSection(
                 code=code,
                 name=short_name(code),
-                baseline=baseline,
-                latest=latest,
+                baseline=trend.baseline,
+                latest=trend.latest,
                 change_label=label,
                 severity=items[-1].severity,
-                chart=chart,
+                chart=trend.chart,
                 rows=[(r.completed_on, float(r.total), r.severity) for r in items],
                 plain_words=rules.PLAIN_WORDS.get(label, "") if plain and label else "",
-                scale_total=scale_total,
+                scale_total=code not in ITEM_INSTRUMENTS or ITEM_INSTRUMENTS[code].scale_total,
             )
         )
     return sections
@@ -466,8 +454,8 @@ def gather(client: Client, request: ReportRequest, signer: User, today: date):
                 rules.DoseLine(
                     day,
                     dose.route,
-                    format_number(dose.dose_mg),  # 60, 62.5: no trailing zeros, local commas
-                    format_number(dose.mg_per_kg, "0.00"),
+                    dose.dose_mg,
+                    dose.mg_per_kg,
                     dose.hold_override_reason,
                     readiness_codes=_codes(dose.override_findings),
                     readiness_reason=dose.override_reason,
@@ -584,116 +572,21 @@ def _family(client: Client) -> rules.FamilySection | None:
     )
 
 
-def _labels() -> dict:
-    """The vocabularies the templates print, translated once per report (a year's
-    session log would otherwise call gettext for every line)."""
-    from tracker.domain import adverse_events as adverse_rules
-    from tracker.domain.clients import CARE_TEAM_ROLE_LABELS
-    from tracker.domain.dosing import ROUTE_LABELS
-    from tracker.domain.goals import DOMAIN_LABELS, STATUS_LABELS
-    from tracker.domain.readiness import SHORT_LABELS
-    from tracker.domain.sessions import MODALITY_SHORT_LABELS
-    from tracker.domain.vitals import ALERT_LABELS
-    from tracker.services.medicine import DISCHARGE_OUTCOMES
-
-    def translated(labels: dict) -> dict[str, str]:
-        return {key: gettext(label) for key, label in labels.items()}
-
-    return {
-        "care_roles": translated(CARE_TEAM_ROLE_LABELS),
-        "phase_labels": translated(PHASE_LABELS),
-        "modality_labels": translated(MODALITY_LABELS),
-        "modality_short": translated(MODALITY_SHORT_LABELS),
-        "route_labels": translated(ROUTE_LABELS),
-        "finding_labels": translated(SHORT_LABELS),
-        "discharge_labels": translated(DISCHARGE_OUTCOMES),
-        "alert_labels": translated(ALERT_LABELS),
-        "adverse_type_labels": translated(adverse_rules.TYPE_LABELS),
-        "adverse_severity_labels": translated(adverse_rules.SEVERITY_LABELS),
-        "adverse_outcome_labels": translated(adverse_rules.OUTCOME_LABELS),
-        "change_words": translated(scoring.CHANGE_WORDS),
-        "goal_status": translated(STATUS_LABELS),
-        "goal_domains": translated(DOMAIN_LABELS),
-        "comparison_labels": {key: gettext(label) for key, label in COMPARISON_LABELS.items()},
-        "instrument_names": translated(
-            {code: short_name(code) for code in (*ITEM_INSTRUMENTS, *SCORES_ONLY)}
-        ),
-        "family_events": translated(
-            {**genogram_rules.TRAUMA_EVENT_LABELS, **genogram_rules.RESILIENCE_EVENT_LABELS}
-        ),
-        "spoken_labels": translated(genogram_rules.SPOKEN_LABELS),
-        "condition_codes": {
-            key: str(index + 1) for index, key in enumerate(genogram_rules.CONDITION_LABELS)
-        },
-        "condition_labels": translated(genogram_rules.CONDITION_LABELS),
-    }
-
-
-def render_html(data, *, for_pdf: bool, report_id: str = "R-PREVIEW") -> str:
-    template = (
-        "reports/clinical.html" if isinstance(data, rules.ClinicalReport) else "reports/client.html"
-    )
-    return render_template(
-        template,
-        report=data,
-        for_pdf=for_pdf,
-        report_id=report_id,
-        pdf_asset=pdf.asset_url,
-        # From the translation only (never typed text), quoted for CSS with "<" escaped:
-        # it cannot leave the <style> element.
-        page_counter=Markup(rules.page_counter_content(gettext(rules.PAGE_LABEL))),  # noqa: S704
-        **_labels(),
-    )
-
-
-@dataclass(frozen=True)
-class Rendered:
-    report: Report
-    pdf: bytes
-    filename: str
-
-
-def _cache_dir() -> Path:
-    path = Path(current_app.instance_path) / "reports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _cached(digest: str) -> bytes | None:
-    path = _cache_dir() / f"{digest}.pdf.enc"
-    if not path.exists():
-        return None
-    return field_cipher.decrypt_bytes(path.read_bytes())
-
-
-def _store(digest: str, content: bytes) -> None:
-    path = _cache_dir() / f"{digest}.pdf.enc"
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(field_cipher.encrypt_bytes(content))
-    temporary.replace(path)
-
-
-def page_count(content: bytes) -> int:
-    return content.count(b"/Type /Page\n") or content.count(b"/Type /Page") - content.count(
-        b"/Type /Pages"
-    )
-
-
-def generate(client: Client, request: ReportRequest, actor: User, today: date) -> Rendered:
-    """Render (or reuse) the PDF for this request and record the report."""
-    data = gather(client, request, actor, today)
-    draft = render_html(data, for_pdf=True, report_id="R-XXXXXXXXXX")
-    digest = rules.content_hash(request.kind, draft)
-    html = draft.replace("R-XXXXXXXXXX", rules.report_id(digest))
-    content = _cached(digest)
-    from_cache = content is not None
-    pages = 0
-    if content is None:
-        content, pages = pdf.pool_for(current_app.config).render(html)
-        _store(digest, content)
-    else:
+def record_report(
+    client: Client,
+    request: ReportRequest,
+    actor: User,
+    *,
+    content_hash: str,
+    pages: int | None,
+    size_bytes: int,
+) -> Report:
+    """Record a printed report; ``pages=None`` for a reprint served from the cache, which
+    takes the page count of the earlier printing of the same content."""
+    from_cache = pages is None
+    if pages is None:
         previous = db.session.scalar(
-            select(Report.pages).where(Report.content_hash == digest).limit(1)
+            select(Report.pages).where(Report.content_hash == content_hash).limit(1)
         )
         pages = previous or 0
     report = Report(
@@ -703,19 +596,15 @@ def generate(client: Client, request: ReportRequest, actor: User, today: date) -
         period_end=request.period.end,
         narrative=request.narrative or None,
         include_measures=request.include_measures,
-        content_hash=digest,
+        content_hash=content_hash,
         pages=pages,
-        size_bytes=len(content),
+        size_bytes=size_bytes,
         from_cache=from_cache,
         created_by_id=actor.id,
     )
     db.session.add(report)
     db.session.flush()
-    return Rendered(report, content, rules.download_name(request.kind, client.id, request.period))
-
-
-def stored_pdf(report: Report) -> bytes | None:
-    return _cached(report.content_hash)
+    return report
 
 
 def reports_for(client: Client, kind: str | None = None) -> list[Report]:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC = Path(__file__).resolve().parents[2] / "static"
 ASSET_SCHEME = "tracker-asset"
 BASE_URL = f"{ASSET_SCHEME}:///"
 # The only files a report may load: name (as used in the print stylesheet) → file.
@@ -48,6 +48,7 @@ class RenderError(RuntimeError):
 
 
 def asset_url(name: str) -> str:
+    """The URL of a bundled asset in a report (``KeyError`` for any other name)."""
     if name not in ASSETS:
         raise KeyError(name)
     return BASE_URL + name

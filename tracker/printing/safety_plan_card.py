@@ -12,18 +12,21 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 
-from tracker import pdf
 from tracker.domain import safety_plan as rules
 from tracker.domain.clock import utc_to_local
 from tracker.models import Client, Practice, SafetyPlanVersion
+from tracker.printing import pdf
 from tracker.services import safety_plan as plan_service
+from tracker.settings import config
 
 
 @dataclass(frozen=True)
 class Card:
+    """The card's PDF, its page count, the type size chosen and its download name."""
+
     content: bytes
     pages: int
     size: str
@@ -54,7 +57,7 @@ def render_card(
     """
     plan = plan_service.view_of(row)
     saved_on = utc_to_local(plan.saved_at, practice.timezone).date()
-    pool = pdf.pool_for(current_app.config)
+    pool = pdf.pool_for(config())
     sizes = rules.card_sizes(row.texts)
     with force_locale(locale) if locale else nullcontext():
         for size in sizes:
