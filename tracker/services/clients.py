@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
@@ -235,10 +235,12 @@ class ScreeningRejected(ValueError):
         self.problems = problems
 
 
-def record_screening(client: Client, actor: User, data: dict[str, Any]) -> MedicalScreening:
+def record_screening(
+    client: Client, actor: User, data: dict[str, Any], now: datetime | None = None
+) -> MedicalScreening:
     """Store a screening. Clearing (or not) is the prescriber's decision, resting on the
     weight, blood pressure and reviews; a pending screening by anyone else asks the
-    prescriber for review."""
+    prescriber for review. ``now``: when the decision (or the request) was made."""
     flags = flagged_contraindications(data)
     problems = decision_problems(
         decision=data["decision"],
@@ -261,10 +263,10 @@ def record_screening(client: Client, actor: User, data: dict[str, Any]) -> Medic
         setattr(screening, name, value)
     if data["decision"] != ScreeningDecision.PENDING:
         screening.decided_by_id = actor.id
-        screening.decided_at = utcnow()
+        screening.decided_at = now or utcnow()
     else:
         screening.clearance_requested_by_id = actor.id
-        screening.clearance_requested_at = utcnow()
+        screening.clearance_requested_at = now or utcnow()
     db.session.add(screening)
     db.session.flush()
     return screening

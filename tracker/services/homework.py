@@ -23,6 +23,7 @@ from tracker.models import (
     Practice,
     User,
 )
+from tracker.models.base import utcnow
 from tracker.services import NotFound
 
 
@@ -172,8 +173,10 @@ def complete(
     reflection: str | None,
     shared: bool,
     today: date,
+    now: datetime | None = None,
 ) -> HomeworkEntry:
-    """Mark one occurrence done (again: the reflection is updated, not duplicated)."""
+    """Mark one occurrence done (again: the reflection is updated, not duplicated);
+    ``now``: when it was first marked done."""
     every = rules.occurrences(
         assignment.schedule, max(today, assignment.schedule.last_day or today)
     )
@@ -185,7 +188,9 @@ def complete(
         )
     entry = next((e for e in assignment.entries if e.occurrence_date == occurrence), None)
     if entry is None:
-        entry = HomeworkEntry(assignment_id=assignment.id, occurrence_date=occurrence)
+        entry = HomeworkEntry(
+            assignment_id=assignment.id, occurrence_date=occurrence, completed_at=now or utcnow()
+        )
         assignment.entries.append(entry)
     entry.reflection = (reflection or "").strip() or None
     entry.reflection_shared = shared

@@ -3,6 +3,8 @@ ever be loaded for its author."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from tracker.domain.journal import PRIVATE, SHARED
@@ -37,26 +39,35 @@ def get_own_entry(client: Client, author: User, entry_id: int) -> JournalEntry:
 
 
 def write(
-    client: Client, author: User, *, title: str | None, body: str, visibility: str
+    client: Client,
+    author: User,
+    *,
+    title: str | None,
+    body: str,
+    visibility: str,
+    now: datetime | None = None,
 ) -> JournalEntry:
+    """A new entry by ``author``, written (and shared, if so) at ``now``."""
+    now = now or utcnow()
     entry = JournalEntry(
         client_id=client.id,
         author_id=author.id,
         title=(title or "").strip() or None,
         body=body.strip(),
         visibility=PRIVATE,
+        created_at=now,
     )
-    set_visibility(entry, visibility)
+    set_visibility(entry, visibility, now)
     db.session.add(entry)
     db.session.flush()
     return entry
 
 
-def set_visibility(entry: JournalEntry, visibility: str) -> None:
+def set_visibility(entry: JournalEntry, visibility: str, now: datetime | None = None) -> None:
     if visibility not in (PRIVATE, SHARED):
         raise ValueError(visibility)
     if visibility == SHARED and entry.visibility != SHARED:
-        entry.shared_at = utcnow()
+        entry.shared_at = now or utcnow()
     if visibility == PRIVATE:
         entry.shared_at = None
     entry.visibility = visibility

@@ -6,7 +6,7 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import and_, exists, or_, select
@@ -271,8 +271,10 @@ def submit_answers(
     completed_on: date,
     by_client: bool,
     assignment: MeasureAssignment | None = None,
+    now: datetime | None = None,
 ) -> Submitted:
-    """Score and store a questionnaire; a safety flag raises an alert for the care team."""
+    """Score and store a questionnaire; a safety flag raises an alert for the care team
+    (at ``now``)."""
     if assignment is not None and (
         assignment.client_id != client.id or assignment.instrument != instrument
     ):
@@ -294,7 +296,7 @@ def submit_answers(
     db.session.add(response)
     db.session.flush()
     need = alert_needed(result.flags, result.severity)
-    alert = alerts.raise_alert(client, response, need) if need else None
+    alert = alerts.raise_alert(client, response, need, now) if need else None
     return Submitted(response, alert)
 
 

@@ -359,15 +359,17 @@ def sign_session(
     now: datetime | None = None,
     practice: Practice | None = None,
 ) -> None:
-    """Lock the note for good, once the signing rules allow it (else ``SignRejected``)."""
+    """Lock the note for good, once the signing rules allow it (else ``SignRejected``);
+    ``now``: the moment of signing."""
     _require_draft(session)
     practice = practice or db.session.get(Practice, session.client.practice_id)
     if session.version != expected_version:
         raise StaleEditError(session)
+    now = now or utcnow()
     problems = sign_preview(session, practice, now).problems
     if problems:
         raise SignRejected(problems)
-    session.signed_at = utcnow()
+    session.signed_at = now
     session.signed_by_id = actor.id
     # Status last: an autoflush between these lines would otherwise sign first, and
     # the immutability guard would then (rightly) refuse the rest.
@@ -437,11 +439,15 @@ class DoseNeedsConfirmation(ValueError):
 
 
 def add_administration(
-    session: TherapySession, practice: Practice, actor: User, request: DoseRequest
+    session: TherapySession,
+    practice: Practice,
+    actor: User,
+    request: DoseRequest,
+    now: datetime | None = None,
 ) -> KetamineAdministration:
     """Record a dose after the hard checks, the usual range (of this dose and of the
     session's total by route) and the readiness rules; a blocking finding needs the
-    prescriber's override with a reason."""
+    prescriber's override with a reason (given at ``now``)."""
     _require_draft(session)
     if not rules.is_dosing_session(session.modality, session.phase):
         raise SessionRejected(
@@ -501,7 +507,7 @@ def add_administration(
         administration.override_findings = readiness.finding_codes(blocking)
         administration.override_reason = request.override_reason.strip()
         administration.override_by_id = actor.id
-        administration.override_at = utcnow()
+        administration.override_at = now or utcnow()
     db.session.add(administration)
     db.session.flush()
     session.administrations.append(administration)
