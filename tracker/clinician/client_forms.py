@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,7 +20,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -36,7 +37,13 @@ from tracker.domain.clients import (
     MIN_WEIGHT_KG,
     SCREENING_DECISION_LABELS,
 )
-from tracker.forms.fields import BoundedIntegerField, FiniteDecimalField, choices, not_in_future
+from tracker.forms.fields import (
+    BoundedIntegerField,
+    FiniteDecimalField,
+    choices,
+    not_in_future,
+    valid_email,
+)
 
 
 def plausible_birth_date(form, field) -> None:
@@ -49,14 +56,7 @@ class ClientForm(FlaskForm):
     legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=200)])
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional(), plausible_birth_date])
     pronouns = StringField(_l("Pronouns"), validators=[Optional(), Length(max=40)])
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            Optional(),
-            Email(message=_l("Enter a valid e-mail address.")),
-            Length(max=254),
-        ],
-    )
+    email = EmailField(_l("E-mail"), validators=[Optional(), valid_email(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     emergency_contact_name = StringField(
@@ -125,6 +125,15 @@ class ScreeningForm(FlaskForm):
     def contraindication_fields(self) -> list:
         return [getattr(self, key) for key in CONTRAINDICATIONS]
 
+    def fill(self, values: Mapping[str, Any]) -> None:
+        """Start the form from ``values`` (field name: value)."""
+        for name, value in values.items():
+            self[name].data = value
+
+    def values(self) -> dict[str, Any]:
+        """What was entered, by field name, as ``clients.record_screening`` takes it."""
+        return {name: value for name, value in self.data.items() if name != "csrf_token"}
+
 
 for _key, _label in CONTRAINDICATIONS.items():
     setattr(ScreeningForm, _key, BooleanField(_l(_label)))
@@ -172,3 +181,11 @@ class CaseloadFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.status.choices = choices(CLIENT_STATUS_LABELS, blank=_("All statuses"))
         self.sort.choices = choices(CASELOAD_SORTS)
+
+    def criteria(self) -> dict[str, str]:
+        """The chosen filters, as ``clients.caseload_page`` takes them."""
+        return {
+            "search": self.q.data or "",
+            "status": self.status.data or "",
+            "sort": self.sort.data or "name",
+        }
