@@ -75,6 +75,17 @@ def finish_write(
     return redirect(to)
 
 
+def audit_fields(record: Any, client_id: int | None, detail: str = "") -> dict[str, Any]:
+    """The audit fields of an event about one record (of the client ``client_id``): the
+    record named by its table and id, as the audit trail names record types."""
+    return {
+        "record_type": record.__tablename__,
+        "record_id": record.id,
+        "client_id": client_id,
+        "detail": detail,
+    }
+
+
 def show_problems(form: Any, rejected: Rejected) -> None:
     """Put a service's problems beside the form's fields; a problem of the whole form,
     or of a field this form does not show, goes to the form's own errors."""

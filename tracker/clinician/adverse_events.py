@@ -22,6 +22,7 @@ from tracker.services import Rejected
 from tracker.services import adverse_events as event_service
 from tracker.services import clients as client_service
 from tracker.web import (
+    audit_fields,
     current_practice,
     filter_args,
     finish_write,
@@ -110,20 +111,18 @@ def new_adverse_event(client_id: int):
     if request.method == "GET":
         _prefill(form, practice)
     elif form.validate_on_submit():
+        data = _event_data(form, practice)
         try:
-            data = _event_data(form, practice)
             event = event_service.record(client, current_user, practice, data)
         except Rejected as rejected:
             _show_problems(form, rejected)
         else:
+            detail = f"session={event.session_id or ''},severity={event.severity}"
             return finish_write(
                 "adverse_event.create",
                 _("Adverse event recorded."),
                 _saved_url(event),
-                record_type="adverse_event",
-                record_id=event.id,
-                client_id=client.id,
-                detail=f"session={event.session_id or ''},severity={event.severity}",
+                **audit_fields(event, client.id, detail),
             )
     return render_template(
         "clinician/adverse_events/form.html", client=client, form=form, tz=practice.timezone
@@ -135,13 +134,7 @@ def new_adverse_event(client_id: int):
 def client_adverse_events(client_id: int):
     client = client_service.get_client(current_user, client_id)
     events = event_service.full_for_client(client)
-    record_view(
-        "adverse_event.list",
-        record_type="client",
-        record_id=client.id,
-        client_id=client.id,
-        detail=f"rows={len(events)}",
-    )
+    record_view("adverse_event.list", **audit_fields(client, client.id, f"rows={len(events)}"))
     return render_template(
         "clinician/adverse_events/client.html",
         client=client,

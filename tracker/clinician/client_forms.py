@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
+    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -37,13 +38,14 @@ from tracker.domain.clients import (
     MIN_WEIGHT_KG,
     SCREENING_DECISION_LABELS,
 )
-from tracker.forms.fields import (
-    BoundedIntegerField,
-    FiniteDecimalField,
-    choices,
-    not_in_future,
-    valid_email,
-)
+from tracker.forms.fields import BoundedIntegerField, FiniteDecimalField, choices, not_in_future
+
+
+class _Values:
+    """``values()``: what was entered, by field name, as the service takes it."""
+
+    def values(self) -> dict[str, Any]:
+        return {name: value for name, value in self.data.items() if name != "csrf_token"}
 
 
 def plausible_birth_date(form, field) -> None:
@@ -56,7 +58,14 @@ class ClientForm(FlaskForm):
     legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=200)])
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional(), plausible_birth_date])
     pronouns = StringField(_l("Pronouns"), validators=[Optional(), Length(max=40)])
-    email = EmailField(_l("E-mail"), validators=[Optional(), valid_email(), Length(max=254)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            Optional(),
+            Email(message=_l("Enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     emergency_contact_name = StringField(
@@ -80,7 +89,7 @@ class ClientForm(FlaskForm):
         self.status.choices = choices(CLIENT_STATUS_LABELS)
 
 
-class ScreeningForm(FlaskForm):
+class ScreeningForm(_Values, FlaskForm):
     screened_on = DateField(_l("Screening date"), validators=[InputRequired(), not_in_future])
     weight_kg = FiniteDecimalField(
         _l("Weight (kg)"),
@@ -130,16 +139,12 @@ class ScreeningForm(FlaskForm):
         for name, value in values.items():
             self[name].data = value
 
-    def values(self) -> dict[str, Any]:
-        """What was entered, by field name, as ``clients.record_screening`` takes it."""
-        return {name: value for name, value in self.data.items() if name != "csrf_token"}
-
 
 for _key, _label in CONTRAINDICATIONS.items():
     setattr(ScreeningForm, _key, BooleanField(_l(_label)))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(_Values, FlaskForm):
     kind = SelectField(_l("Consent"), validators=[DataRequired()])
     version = StringField(
         _l("Form version"),

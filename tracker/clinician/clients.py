@@ -45,6 +45,7 @@ from tracker.services import homework as homework_service
 from tracker.services import measures as measure_service
 from tracker.services import medicine as medicine_service
 from tracker.web import (
+    audit_fields,
     current_practice,
     filter_args,
     finish_write,
@@ -98,14 +99,7 @@ def new_client():
     form = ClientForm()
     if form.validate_on_submit():
         client = client_service.create_client(current_user, form.data)
-        return finish_write(
-            "client.create",
-            _("Client added to your caseload."),
-            _record_url(client),
-            record_type="client",
-            record_id=client.id,
-            client_id=client.id,
-        )
+        return _saved("client.create", _("Client added to your caseload."), client, client)
     return render_template("clinician/clients/form.html", form=form, client=None), (
         400 if form.errors else 200
     )
@@ -154,15 +148,18 @@ def _render_record(client, status: int = 200, **forms):
     return page, status
 
 
-def _record_url(client, anchor: str | None = None) -> str:
-    return url_for("clinician.show_client", client_id=client.id, _anchor=anchor)
+def _saved(action: str, message: str, client, record, anchor: str | None = None, detail: str = ""):
+    """The end of a change on the client's record: audit it, commit, confirm, and go
+    back to the record (at ``anchor``, the part that changed)."""
+    to = url_for("clinician.show_client", client_id=client.id, _anchor=anchor)
+    return finish_write(action, message, to, **audit_fields(record, client.id, detail))
 
 
 @bp.route("/clients/<int:client_id>")
 @translate_service_errors
 def show_client(client_id: int):
     client = client_service.get_client(current_user, client_id)
-    record_view("client.view", record_type="client", record_id=client.id, client_id=client.id)
+    record_view("client.view", **audit_fields(client, client.id))
     return _render_record(client)
 
 
@@ -172,16 +169,8 @@ def edit_client(client_id: int):
     client = client_service.get_client(current_user, client_id, can_edit_client)
     form = ClientForm(obj=client)
     if form.validate_on_submit():
-        changed = client_service.apply_client_fields(client, form.data)
-        return finish_write(
-            "client.update",
-            _("Client record saved."),
-            _record_url(client),
-            record_type="client",
-            record_id=client.id,
-            client_id=client.id,
-            detail=",".join(changed),
-        )
+        changed = ",".join(client_service.apply_client_fields(client, form.data))
+        return _saved("client.update", _("Client record saved."), client, client, None, changed)
     return render_template("clinician/clients/form.html", form=form, client=client), (
         400 if form.errors else 200
     )
@@ -200,14 +189,9 @@ def new_screening(client_id: int):
         except Rejected as rejected:
             show_problems(form, rejected)
         else:
-            return finish_write(
-                "screening.create",
-                _("Screening recorded."),
-                _record_url(client),
-                record_type="medical_screening",
-                record_id=screening.id,
-                client_id=client.id,
-                detail=f"decision={screening.decision}",
+            detail = f"decision={screening.decision}"
+            return _saved(
+                "screening.create", _("Screening recorded."), client, screening, None, detail
             )
     prescriber = can_clear_for_ketamine(current_user, client)
     return render_template(
@@ -220,24 +204,17 @@ def new_screening(client_id: int):
 def add_consent(client_id: int):
     client = client_service.get_client(current_user, client_id, can_manage_consents)
     form = ConsentForm()
-    if not form.validate_on_submit():
-        return _render_record(client, 400, consent_form=form)
-    consent = client_service.record_consent(
-        client,
-        current_user,
-        kind=form.kind.data,
-        version=form.version.data,
-        given_on=form.given_on.data,
-    )
-    return finish_write(
-        "consent.create",
-        _("Consent recorded."),
-        _record_url(client, "consents"),
-        record_type="consent",
-        record_id=consent.id,
-        client_id=client.id,
-        detail=f"kind={consent.kind}",
-    )
+    if form.validate_on_submit():
+        consent = client_service.record_consent(client, current_user, **form.values())
+        return _saved(
+            "consent.create",
+            _("Consent recorded."),
+            client,
+            consent,
+            "consents",
+            f"kind={consent.kind}",
+        )
+    return _render_record(client, 400, consent_form=form)
 
 
 @bp.route("/clients/<int:client_id>/consents/<int:consent_id>/revoke", methods=["POST"])
@@ -253,14 +230,9 @@ def revoke_consent(client_id: int, consent_id: int):
         except Rejected as rejected:
             show_problems(form, rejected)
         else:
-            return finish_write(
-                "consent.revoke",
-                _("Consent marked as revoked."),
-                _record_url(client, "consents"),
-                record_type="consent",
-                record_id=consent.id,
-                client_id=client.id,
-                detail=f"kind={consent.kind}",
+            message = _("Consent marked as revoked.")
+            return _saved(
+                "consent.revoke", message, client, consent, "consents", f"kind={consent.kind}"
             )
     return _render_record(client, 400, revoke_form=form, revoke_consent_id=consent_id)
 
@@ -270,20 +242,13 @@ def revoke_consent(client_id: int, consent_id: int):
 def add_care_team_member(client_id: int):
     client = client_service.get_client(current_user, client_id, can_manage_care_team)
     form = CareTeamForm(candidates=client_service.care_team_candidates(client))
-    if not form.validate_on_submit():
-        return _render_record(client, 400, care_team_form=form)
-    member = client_service.add_care_team_member(
-        client, form.user_id.data, form.role.data, current_user
-    )
-    return finish_write(
-        "care_team.add",
-        _("Care team updated."),
-        _record_url(client, "care-team"),
-        record_type="care_team_member",
-        record_id=member.id,
-        client_id=client.id,
-        detail=f"user={member.user_id},role={member.role}",
-    )
+    if form.validate_on_submit():
+        member = client_service.add_care_team_member(
+            client, form.user_id.data, form.role.data, current_user
+        )
+        detail = f"user={member.user_id},role={member.role}"
+        return _saved("care_team.add", _("Care team updated."), client, member, "care-team", detail)
+    return _render_record(client, 400, care_team_form=form)
 
 
 @bp.route("/clients/<int:client_id>/care-team/<int:member_id>/remove", methods=["POST"])
@@ -291,12 +256,5 @@ def add_care_team_member(client_id: int):
 def remove_care_team_member(client_id: int, member_id: int):
     client = client_service.get_client(current_user, client_id, can_manage_care_team)
     member = client_service.remove_care_team_member(client, member_id)
-    return finish_write(
-        "care_team.remove",
-        _("Care team updated."),
-        _record_url(client, "care-team"),
-        record_type="care_team_member",
-        record_id=member_id,
-        client_id=client.id,
-        detail=f"user={member.user_id}",
-    )
+    detail = f"user={member.user_id}"
+    return _saved("care_team.remove", _("Care team updated."), client, member, "care-team", detail)

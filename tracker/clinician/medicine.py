@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, request, url_for
+from flask import abort, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,7 +18,7 @@ from tracker.clinician.session_forms import (
     NoteForm,
     RetroReasonForm,
 )
-from tracker.clinician.sessions import _session_page
+from tracker.clinician.sessions import _session_page, session_url
 from tracker.domain.clock import NonexistentLocalTime
 from tracker.domain.policy import can_document_sessions, can_record_dosing
 from tracker.models import Practice, TherapySession
@@ -26,7 +26,13 @@ from tracker.services import Rejected
 from tracker.services import clients as client_service
 from tracker.services import medicine as medicine_service
 from tracker.services import sessions as session_service
-from tracker.web import current_practice, finish_write, show_problems, translate_service_errors
+from tracker.web import (
+    audit_fields,
+    current_practice,
+    finish_write,
+    show_problems,
+    translate_service_errors,
+)
 
 SESSION = "/clients/<int:client_id>/sessions/<int:session_id>"
 
@@ -50,30 +56,19 @@ def _saved(
     """The end of a change to part of the session: audit the changed ``record`` (the
     session itself unless given), commit, confirm, and go back to that part of the page."""
     record = record if record is not None else session
-    return finish_write(
-        action,
-        message,
-        url_for(
-            "clinician.show_session",
-            client_id=session.client_id,
-            session_id=session.id,
-            _anchor=anchor,
-        ),
-        record_type=record.__tablename__,
-        record_id=record.id,
-        client_id=session.client_id,
-        detail=detail or f"session={session.id}",
-    )
+    detail = detail or f"session={session.id}"
+    to = f"{session_url(session)}#{anchor}"
+    return finish_write(action, message, to, **audit_fields(record, session.client_id, detail))
 
 
 @bp.route(f"{SESSION}/checklist", methods=["POST"])
 @translate_service_errors
 def save_checklist(client_id: int, session_id: int):
     _client, session = _draft(client_id, session_id, can_record_dosing)
-    practice = current_practice()
     form = ChecklistForm()
     if not form.validate_on_submit():
         abort(400)
+    practice = current_practice()
     done = medicine_service.set_checklist(
         session, practice, request.form.getlist("item"), all_done=bool(form.all_done.data)
     )
@@ -143,13 +138,14 @@ def record_discharge(client_id: int, session_id: int):
         except Rejected as rejected:
             show_problems(form, rejected)
         else:
+            detail = f"session={session.id},outcome={discharge.outcome}"
             return _saved(
                 "discharge.record",
                 _("Discharge recorded."),
                 session,
                 "discharge",
                 discharge,
-                detail=f"session={session.id},outcome={discharge.outcome}",
+                detail,
             )
     return _session_page(client, session, 400, discharge_form=form)
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Row, Select, select
+from sqlalchemy import ColumnElement, Row, Select, select
 from sqlalchemy.orm import joinedload, load_only
 
 from tracker.domain import adverse_events as rules
@@ -23,6 +24,9 @@ from tracker.models.base import utcnow
 from tracker.services import Rejected
 from tracker.services import clients as client_service
 from tracker.settings import setting
+
+# The order of every list of events but a session's: latest onset first.
+NEWEST_FIRST = (AdverseEvent.onset_at.desc(), AdverseEvent.id.desc())
 
 
 class AdverseEventRejected(Rejected):
@@ -99,28 +103,26 @@ def session_choices(client: Client) -> list[Row]:
     )
 
 
-def for_session(session: TherapySession) -> list[AdverseEvent]:
-    """The session's events in order of onset, with who recorded them (one query)."""
+def _in_full(condition: ColumnElement[bool], *order: Any) -> list[AdverseEvent]:
+    """The events meeting ``condition`` in full, with who recorded them (one query)."""
     return list(
         db.session.scalars(
             select(AdverseEvent)
-            .where(AdverseEvent.session_id == session.id)
+            .where(condition)
             .options(joinedload(AdverseEvent.recorded_by))
-            .order_by(AdverseEvent.onset_at, AdverseEvent.id)
+            .order_by(*order)
         )
     )
+
+
+def for_session(session: TherapySession) -> list[AdverseEvent]:
+    """The session's events in order of onset, with who recorded them (one query)."""
+    return _in_full(AdverseEvent.session_id == session.id, AdverseEvent.onset_at, AdverseEvent.id)
 
 
 def full_for_client(client: Client) -> list[AdverseEvent]:
     """The client's events in full, newest first, with who recorded them (one query)."""
-    return list(
-        db.session.scalars(
-            select(AdverseEvent)
-            .where(AdverseEvent.client_id == client.id)
-            .options(joinedload(AdverseEvent.recorded_by))
-            .order_by(AdverseEvent.onset_at.desc(), AdverseEvent.id.desc())
-        )
-    )
+    return _in_full(AdverseEvent.client_id == client.id, *NEWEST_FIRST)
 
 
 def for_client(client: Client) -> list[Row]:
@@ -137,7 +139,7 @@ def for_client(client: Client) -> list[Row]:
                 AdverseEvent.outcome,
             )
             .where(AdverseEvent.client_id == client.id)
-            .order_by(AdverseEvent.onset_at.desc(), AdverseEvent.id.desc())
+            .order_by(*NEWEST_FIRST)
         )
     )
 
@@ -179,7 +181,7 @@ def practice_query(
             ),
             joinedload(AdverseEvent.client).load_only(Client.preferred_name),
         )
-        .order_by(AdverseEvent.onset_at.desc(), AdverseEvent.id.desc())
+        .order_by(*NEWEST_FIRST)
     )
     if event_type:
         query = query.where(AdverseEvent.event_type == event_type)
