@@ -199,24 +199,13 @@ def practice_page(
     zone_name: str,
     page: int,
     *,
-    event_type: str = "",
-    severity: str = "",
     start: date | None = None,
     end: date | None = None,
+    **filters: str,
 ) -> Pagination:
-    """One page of ``practice_query``, with onsets from day ``start`` to day ``end``
-    (both included, in the practice's zone ``zone_name``)."""
+    """One page of ``practice_query`` under its ``filters`` (type, severity), with onsets
+    from day ``start`` to day ``end`` (both included, in the practice's zone ``zone_name``)."""
     onset_from, onset_before = day_bounds(start, end, zone_name)
-    return db.paginate(
-        practice_query(
-            actor,
-            event_type=event_type,
-            severity=severity,
-            onset_from=onset_from,
-            onset_before=onset_before,
-        ),
-        page=page,
-        per_page=setting("ADVERSE_EVENT_PAGE_SIZE"),
-        error_out=False,
-        count=True,
-    )
+    query = practice_query(actor, onset_from=onset_from, onset_before=onset_before, **filters)
+    per_page = setting("ADVERSE_EVENT_PAGE_SIZE")
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)

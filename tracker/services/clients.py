@@ -98,13 +98,9 @@ def caseload_page(
     actor: User, page: int, *, search: str = "", status: str = "", sort: str = "name"
 ) -> Pagination:
     """One page of the actor's caseload (``caseload_query``), with the number of pages."""
-    return db.paginate(
-        caseload_query(actor, search=search, status=status, sort=sort),
-        page=page,
-        per_page=setting("CASELOAD_PAGE_SIZE"),
-        error_out=False,
-        count=True,
-    )
+    query = caseload_query(actor, search=search, status=status, sort=sort)
+    per_page = setting("CASELOAD_PAGE_SIZE")
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
 def active_caseload_ids(actor: User) -> list[int]:
