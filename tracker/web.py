@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import abort, flash, redirect, request
 from flask.typing import ResponseReturnValue
@@ -16,14 +16,31 @@ from tracker.domain.clock import utc_to_local
 from tracker.services import Forbidden, NotFound, Rejected
 from tracker.services import audit as audit_service
 
+if TYPE_CHECKING:
+    from tracker.models import Practice
 
-def practice_today() -> date:
-    """Today in the signed-in person's practice time zone."""
+
+def current_practice() -> Practice:
+    """The signed-in person's practice (from the session's identity map after the first call)."""
     from tracker.extensions import db
     from tracker.models import Practice
 
-    practice = db.session.get(Practice, current_user.practice_id)
-    return utc_to_local(datetime.now(UTC), practice.timezone).date()
+    return db.session.get(Practice, current_user.practice_id)
+
+
+def practice_today() -> date:
+    """Today in the signed-in person's practice time zone."""
+    return utc_to_local(datetime.now(UTC), current_practice().timezone).date()
+
+
+def requested_page() -> int:
+    """The page of a list the request asks for (``?page=``; 1 when missing or unreadable)."""
+    return request.args.get("page", 1, type=int)
+
+
+def filter_args() -> dict[str, str]:
+    """The request's filters that are set, without the page: what a list's page links keep."""
+    return {name: value for name, value in request.args.items() if name != "page" and value}
 
 
 def client_ip() -> str | None:
@@ -56,6 +73,17 @@ def finish_write(
     record_view(action, **fields)
     flash(message, category)
     return redirect(to)
+
+
+def audit_fields(record: Any, client_id: int | None, detail: str = "") -> dict[str, Any]:
+    """The audit fields of an event about one record (of the client ``client_id``): the
+    record named by its table and id, as the audit trail names record types."""
+    return {
+        "record_type": record.__tablename__,
+        "record_id": record.id,
+        "client_id": client_id,
+        "detail": detail,
+    }
 
 
 def show_problems(form: Any, rejected: Rejected) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,19 +16,13 @@ from tracker.domain.adverse_events import (
     SEVERITY_LABELS,
     TYPE_LABELS,
 )
-from tracker.forms.fields import ClockTimeField, choices
-
-
-def _optional_int(value: str | int | None) -> int | None:
-    if value in (None, ""):
-        return None
-    return int(value)
+from tracker.forms.fields import ClockTimeField, choices, optional_int
 
 
 class AdverseEventForm(FlaskForm):
     session_id = SelectField(
         _l("Session"),
-        coerce=_optional_int,
+        coerce=optional_int,
         validators=[Optional()],
         description=_l("The session during or after which it happened, if any."),
     )
@@ -102,3 +98,12 @@ class AdverseEventFilterForm(FlaskForm):
     def validate_end(self, field: DateField) -> None:
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_("The end cannot be before the start."))
+
+    def criteria(self) -> dict[str, Any]:
+        """The chosen filters, as ``adverse_events.practice_page`` takes them."""
+        return {
+            "event_type": self.event_type.data or "",
+            "severity": self.severity.data or "",
+            "start": self.start.data,
+            "end": self.end.data,
+        }

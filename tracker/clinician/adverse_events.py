@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -16,14 +16,21 @@ from tracker.domain import adverse_events as rules
 from tracker.domain.clock import local_to_utc, utc_to_local
 from tracker.domain.policy import can_record_adverse_event
 from tracker.domain.sessions import PHASE_LABELS
-from tracker.extensions import db
-from tracker.forms.fields import problem_text
 from tracker.i18n import format_local_datetime
-from tracker.models import Practice, TherapySession
-from tracker.models.base import utcnow
+from tracker.models import AdverseEvent, Practice, TherapySession
+from tracker.services import Rejected
 from tracker.services import adverse_events as event_service
 from tracker.services import clients as client_service
-from tracker.web import audit, translate_service_errors
+from tracker.web import (
+    audit_fields,
+    current_practice,
+    filter_args,
+    finish_write,
+    record_view,
+    requested_page,
+    show_problems,
+    translate_service_errors,
+)
 
 LABELS = {
     "type": rules.TYPE_LABELS,
@@ -32,10 +39,6 @@ LABELS = {
 }
 # Problems of the service by the form field that shows them.
 FIELD_OF = {"onset_at": "onset_date"}
-
-
-def _practice() -> Practice:
-    return db.session.get(Practice, current_user.practice_id)
 
 
 def session_form(session: TherapySession, practice: Practice) -> AdverseEventForm:
@@ -79,42 +82,48 @@ def _prefill(form: AdverseEventForm, practice: Practice) -> None:
         form.session_id.data = int(session_id)
 
 
-def _saved_url(client_id: int, session_id: int | None) -> str:
-    if session_id is None:
-        return url_for("clinician.list_sessions", client_id=client_id) + "#adverse-events"
-    return (
-        url_for("clinician.show_session", client_id=client_id, session_id=session_id)
-        + "#adverse-events"
+def _saved_url(event: AdverseEvent) -> str:
+    """Back to the event's session, or to the client's course when it has none."""
+    if event.session_id is None:
+        return url_for(
+            "clinician.list_sessions", client_id=event.client_id, _anchor="adverse-events"
+        )
+    return url_for(
+        "clinician.show_session",
+        client_id=event.client_id,
+        session_id=event.session_id,
+        _anchor="adverse-events",
     )
+
+
+def _show_problems(form: AdverseEventForm, rejected: Rejected) -> None:
+    """The service's problems beside the form's fields (the onset beside its date)."""
+    problems = {FIELD_OF.get(name, name): problem for name, problem in rejected.problems.items()}
+    show_problems(form, Rejected(problems))
 
 
 @bp.route("/clients/<int:client_id>/adverse-events/new", methods=["GET", "POST"])
 @translate_service_errors
 def new_adverse_event(client_id: int):
     client = client_service.get_client(current_user, client_id, can_record_adverse_event)
-    practice = _practice()
+    practice = current_practice()
     form = AdverseEventForm(sessions=_session_choices(client, practice))
     if request.method == "GET":
         _prefill(form, practice)
     elif form.validate_on_submit():
+        data = _event_data(form, practice)
         try:
-            event = event_service.record(
-                client, current_user, practice, _event_data(form, practice), utcnow()
-            )
-        except event_service.AdverseEventRejected as rejected:
-            for name, problem in rejected.problems.items():
-                form[FIELD_OF.get(name, name)].errors.append(problem_text(problem))
+            event = event_service.record(client, current_user, practice, data)
+        except Rejected as rejected:
+            _show_problems(form, rejected)
         else:
-            audit(
+            detail = f"session={event.session_id or ''},severity={event.severity}"
+            return finish_write(
                 "adverse_event.create",
-                record_type="adverse_event",
-                record_id=event.id,
-                client_id=client.id,
-                detail=f"session={event.session_id or ''},severity={event.severity}",
+                _("Adverse event recorded."),
+                _saved_url(event),
+                **audit_fields(event, client.id, detail),
             )
-            db.session.commit()
-            flash(_("Adverse event recorded."), "success")
-            return redirect(_saved_url(client.id, event.session_id))
     return render_template(
         "clinician/adverse_events/form.html", client=client, form=form, tz=practice.timezone
     ), (400 if form.errors else 200)
@@ -125,20 +134,13 @@ def new_adverse_event(client_id: int):
 def client_adverse_events(client_id: int):
     client = client_service.get_client(current_user, client_id)
     events = event_service.full_for_client(client)
-    audit(
-        "adverse_event.list",
-        record_type="client",
-        record_id=client.id,
-        client_id=client.id,
-        detail=f"rows={len(events)}",
-    )
-    db.session.commit()
+    record_view("adverse_event.list", **audit_fields(client, client.id, f"rows={len(events)}"))
     return render_template(
         "clinician/adverse_events/client.html",
         client=client,
         adverse_events=events,
         ae_labels=LABELS,
-        tz=_practice().timezone,
+        tz=current_practice().timezone,
         may_record=can_record_adverse_event(current_user, client),
     )
 
@@ -147,27 +149,11 @@ def client_adverse_events(client_id: int):
 def adverse_events():
     filters = AdverseEventFilterForm(request.args)
     valid = filters.validate()
-    practice = _practice()
-    onset_from, onset_before = event_service.day_bounds(
-        filters.start.data if valid else None,
-        filters.end.data if valid else None,
-        practice.timezone,
+    practice = current_practice()
+    page = event_service.practice_page(
+        current_user, practice.timezone, requested_page(), **(filters.criteria() if valid else {})
     )
-    query = event_service.practice_query(
-        current_user,
-        event_type=(filters.event_type.data or "") if valid else "",
-        severity=(filters.severity.data or "") if valid else "",
-        onset_from=onset_from,
-        onset_before=onset_before,
-    )
-    page = db.paginate(
-        query,
-        per_page=current_app.config["ADVERSE_EVENT_PAGE_SIZE"],
-        error_out=False,
-        count=True,
-    )
-    audit("adverse_event.list", detail=f"practice,page={page.page},rows={len(page.items)}")
-    db.session.commit()
+    record_view("adverse_event.list", detail=f"practice,page={page.page},rows={len(page.items)}")
     return render_template(
         "clinician/adverse_events/list.html",
         page=page,
@@ -175,5 +161,5 @@ def adverse_events():
         tz=practice.timezone,
         labels=LABELS,
         serious=rules.SERIOUS,
-        query_args={k: v for k, v in request.args.items() if k != "page" and v},
+        query_args=filter_args(),
     ), (200 if valid else 400)

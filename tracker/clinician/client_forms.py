@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -37,6 +39,13 @@ from tracker.domain.clients import (
     SCREENING_DECISION_LABELS,
 )
 from tracker.forms.fields import BoundedIntegerField, FiniteDecimalField, choices, not_in_future
+
+
+class _Values:
+    """``values()``: what was entered, by field name, as the service takes it."""
+
+    def values(self) -> dict[str, Any]:
+        return {name: value for name, value in self.data.items() if name != "csrf_token"}
 
 
 def plausible_birth_date(form, field) -> None:
@@ -80,7 +89,7 @@ class ClientForm(FlaskForm):
         self.status.choices = choices(CLIENT_STATUS_LABELS)
 
 
-class ScreeningForm(FlaskForm):
+class ScreeningForm(_Values, FlaskForm):
     screened_on = DateField(_l("Screening date"), validators=[InputRequired(), not_in_future])
     weight_kg = FiniteDecimalField(
         _l("Weight (kg)"),
@@ -125,12 +134,17 @@ class ScreeningForm(FlaskForm):
     def contraindication_fields(self) -> list:
         return [getattr(self, key) for key in CONTRAINDICATIONS]
 
+    def fill(self, values: Mapping[str, Any]) -> None:
+        """Start the form from ``values`` (field name: value)."""
+        for name, value in values.items():
+            self[name].data = value
+
 
 for _key, _label in CONTRAINDICATIONS.items():
     setattr(ScreeningForm, _key, BooleanField(_l(_label)))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(_Values, FlaskForm):
     kind = SelectField(_l("Consent"), validators=[DataRequired()])
     version = StringField(
         _l("Form version"),
@@ -172,3 +186,11 @@ class CaseloadFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.status.choices = choices(CLIENT_STATUS_LABELS, blank=_("All statuses"))
         self.sort.choices = choices(CASELOAD_SORTS)
+
+    def criteria(self) -> dict[str, str]:
+        """The chosen filters, as ``clients.caseload_page`` takes them."""
+        return {
+            "search": self.q.data or "",
+            "status": self.status.data or "",
+            "sort": self.sort.data or "name",
+        }

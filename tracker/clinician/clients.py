@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -37,17 +37,24 @@ from tracker.domain.policy import (
 )
 from tracker.domain.readiness import CLEARANCE_LABELS
 from tracker.domain.sessions import MODALITY_SHORT_LABELS, PHASE_LABELS
-from tracker.extensions import db
-from tracker.forms.fields import problem_text
-from tracker.models import Practice
 from tracker.models.base import utcnow
+from tracker.services import Rejected, invitations, planning
 from tracker.services import alerts as alert_service
 from tracker.services import clients as client_service
 from tracker.services import homework as homework_service
-from tracker.services import invitations, planning
 from tracker.services import measures as measure_service
 from tracker.services import medicine as medicine_service
-from tracker.web import audit, practice_today, translate_service_errors
+from tracker.web import (
+    audit_fields,
+    current_practice,
+    filter_args,
+    finish_write,
+    practice_today,
+    record_view,
+    requested_page,
+    show_problems,
+    translate_service_errors,
+)
 
 LABELS = {
     "status": CLIENT_STATUS_LABELS,
@@ -68,15 +75,7 @@ def caseload():
     filters = CaseloadFilterForm(request.args)
     if not filters.validate():
         filters = CaseloadFilterForm(formdata=None)
-    query = client_service.caseload_query(
-        current_user,
-        search=filters.q.data or "",
-        status=filters.status.data or "",
-        sort=filters.sort.data or "name",
-    )
-    page = db.paginate(
-        query, per_page=current_app.config["CASELOAD_PAGE_SIZE"], error_out=False, count=True
-    )
+    page = client_service.caseload_page(current_user, requested_page(), **filters.criteria())
     alerts = measure_service.open_alerts_for(current_user)
     return render_template(
         "clinician/clients/caseload.html",
@@ -89,7 +88,7 @@ def caseload():
         escalation=alert_service.escalation_outlook(current_user.practice_id) if alerts else None,
         mail_configured=mail.mail_configured(),
         acknowledge_form=AcknowledgeAlertForm(formdata=None),
-        query_args={k: v for k, v in request.args.items() if k != "page" and v},
+        query_args=filter_args(),
     )
 
 
@@ -100,10 +99,7 @@ def new_client():
     form = ClientForm()
     if form.validate_on_submit():
         client = client_service.create_client(current_user, form.data)
-        audit("client.create", record_type="client", record_id=client.id, client_id=client.id)
-        db.session.commit()
-        flash(_("Client added to your caseload."), "success")
-        return redirect(url_for("clinician.show_client", client_id=client.id))
+        return _saved("client.create", _("Client added to your caseload."), client, client)
     return render_template("clinician/clients/form.html", form=form, client=None), (
         400 if form.errors else 200
     )
@@ -121,7 +117,7 @@ def _render_record(client, status: int = 200, **forms):
     items = homework_service.assignments(client)
     views = homework_service.assignment_views(items, practice_today())
     screenings = client_service.screenings(client)
-    practice = db.session.get(Practice, client.practice_id)
+    practice = current_practice()
     page = render_template(
         "clinician/clients/show.html",
         client=client,
@@ -152,16 +148,18 @@ def _render_record(client, status: int = 200, **forms):
     return page, status
 
 
-def _back_to_record(client, anchor: str):
-    return redirect(url_for("clinician.show_client", client_id=client.id, _anchor=anchor))
+def _saved(action: str, message: str, client, record, anchor: str | None = None, detail: str = ""):
+    """The end of a change on the client's record: audit it, commit, confirm, and go
+    back to the record (at ``anchor``, the part that changed)."""
+    to = url_for("clinician.show_client", client_id=client.id, _anchor=anchor)
+    return finish_write(action, message, to, **audit_fields(record, client.id, detail))
 
 
 @bp.route("/clients/<int:client_id>")
 @translate_service_errors
 def show_client(client_id: int):
     client = client_service.get_client(current_user, client_id)
-    audit("client.view", record_type="client", record_id=client.id, client_id=client.id)
-    db.session.commit()
+    record_view("client.view", **audit_fields(client, client.id))
     return _render_record(client)
 
 
@@ -171,17 +169,8 @@ def edit_client(client_id: int):
     client = client_service.get_client(current_user, client_id, can_edit_client)
     form = ClientForm(obj=client)
     if form.validate_on_submit():
-        changed = client_service.apply_client_fields(client, form.data)
-        audit(
-            "client.update",
-            record_type="client",
-            record_id=client.id,
-            client_id=client.id,
-            detail=",".join(changed),
-        )
-        db.session.commit()
-        flash(_("Client record saved."), "success")
-        return redirect(url_for("clinician.show_client", client_id=client.id))
+        changed = ",".join(client_service.apply_client_fields(client, form.data))
+        return _saved("client.update", _("Client record saved."), client, client, None, changed)
     return render_template("clinician/clients/form.html", form=form, client=client), (
         400 if form.errors else 200
     )
@@ -192,41 +181,22 @@ def edit_client(client_id: int):
 def new_screening(client_id: int):
     client = client_service.get_client(current_user, client_id, can_record_screening)
     form = ScreeningForm()
-    prescriber = can_clear_for_ketamine(current_user, client)
     if request.method == "GET":
-        _prefill_screening(form, client, prescriber)
+        form.fill(client_service.new_screening_values(client, current_user))
     elif form.validate_on_submit():
-        data = {name: value for name, value in form.data.items() if name != "csrf_token"}
         try:
-            screening = client_service.record_screening(client, current_user, data)
-        except client_service.ScreeningRejected as rejected:
-            for name, problem in rejected.problems.items():
-                form[name].errors.append(problem_text(problem))
+            screening = client_service.record_screening(client, current_user, form.values())
+        except Rejected as rejected:
+            show_problems(form, rejected)
         else:
-            audit(
-                "screening.create",
-                record_type="medical_screening",
-                record_id=screening.id,
-                client_id=client.id,
-                detail=f"decision={screening.decision}",
+            detail = f"decision={screening.decision}"
+            return _saved(
+                "screening.create", _("Screening recorded."), client, screening, None, detail
             )
-            db.session.commit()
-            flash(_("Screening recorded."), "success")
-            return redirect(url_for("clinician.show_client", client_id=client.id))
+    prescriber = can_clear_for_ketamine(current_user, client)
     return render_template(
         "clinician/clients/screening.html", form=form, client=client, prescriber=prescriber
     ), (400 if form.errors else 200)
-
-
-def _prefill_screening(form: ScreeningForm, client, prescriber: bool) -> None:
-    """The prescriber reviews the newest screening: its answers come pre-filled, and
-    the review's own items (decision, blood pressure, reviews) start empty."""
-    form.decision.data = "pending"
-    newest = client_service.screenings(client)[:1]
-    if not (prescriber and newest):
-        return
-    for name in ("weight_kg", "medications", "allergies", "notes", *CONTRAINDICATIONS):
-        form[name].data = getattr(newest[0], name)
 
 
 @bp.route("/clients/<int:client_id>/consents", methods=["POST"])
@@ -234,25 +204,17 @@ def _prefill_screening(form: ScreeningForm, client, prescriber: bool) -> None:
 def add_consent(client_id: int):
     client = client_service.get_client(current_user, client_id, can_manage_consents)
     form = ConsentForm()
-    if not form.validate_on_submit():
-        return _render_record(client, 400, consent_form=form)
-    consent = client_service.record_consent(
-        client,
-        current_user,
-        kind=form.kind.data,
-        version=form.version.data,
-        given_on=form.given_on.data,
-    )
-    audit(
-        "consent.create",
-        record_type="consent",
-        record_id=consent.id,
-        client_id=client.id,
-        detail=f"kind={consent.kind}",
-    )
-    db.session.commit()
-    flash(_("Consent recorded."), "success")
-    return _back_to_record(client, "consents")
+    if form.validate_on_submit():
+        consent = client_service.record_consent(client, current_user, **form.values())
+        return _saved(
+            "consent.create",
+            _("Consent recorded."),
+            client,
+            consent,
+            "consents",
+            f"kind={consent.kind}",
+        )
+    return _render_record(client, 400, consent_form=form)
 
 
 @bp.route("/clients/<int:client_id>/consents/<int:consent_id>/revoke", methods=["POST"])
@@ -265,19 +227,13 @@ def revoke_consent(client_id: int, consent_id: int):
             consent = client_service.revoke_consent(
                 client, current_user, consent_id, form.revoked_on.data
             )
-        except client_service.Rejected as rejected:
-            form.revoked_on.errors.append(problem_text(rejected.problem))
+        except Rejected as rejected:
+            show_problems(form, rejected)
         else:
-            audit(
-                "consent.revoke",
-                record_type="consent",
-                record_id=consent.id,
-                client_id=client.id,
-                detail=f"kind={consent.kind}",
+            message = _("Consent marked as revoked.")
+            return _saved(
+                "consent.revoke", message, client, consent, "consents", f"kind={consent.kind}"
             )
-            db.session.commit()
-            flash(_("Consent marked as revoked."), "success")
-            return _back_to_record(client, "consents")
     return _render_record(client, 400, revoke_form=form, revoke_consent_id=consent_id)
 
 
@@ -286,21 +242,13 @@ def revoke_consent(client_id: int, consent_id: int):
 def add_care_team_member(client_id: int):
     client = client_service.get_client(current_user, client_id, can_manage_care_team)
     form = CareTeamForm(candidates=client_service.care_team_candidates(client))
-    if not form.validate_on_submit():
-        return _render_record(client, 400, care_team_form=form)
-    member = client_service.add_care_team_member(
-        client, form.user_id.data, form.role.data, current_user
-    )
-    audit(
-        "care_team.add",
-        record_type="care_team_member",
-        record_id=member.id,
-        client_id=client.id,
-        detail=f"user={member.user_id},role={member.role}",
-    )
-    db.session.commit()
-    flash(_("Care team updated."), "success")
-    return _back_to_record(client, "care-team")
+    if form.validate_on_submit():
+        member = client_service.add_care_team_member(
+            client, form.user_id.data, form.role.data, current_user
+        )
+        detail = f"user={member.user_id},role={member.role}"
+        return _saved("care_team.add", _("Care team updated."), client, member, "care-team", detail)
+    return _render_record(client, 400, care_team_form=form)
 
 
 @bp.route("/clients/<int:client_id>/care-team/<int:member_id>/remove", methods=["POST"])
@@ -308,13 +256,5 @@ def add_care_team_member(client_id: int):
 def remove_care_team_member(client_id: int, member_id: int):
     client = client_service.get_client(current_user, client_id, can_manage_care_team)
     member = client_service.remove_care_team_member(client, member_id)
-    audit(
-        "care_team.remove",
-        record_type="care_team_member",
-        record_id=member_id,
-        client_id=client.id,
-        detail=f"user={member.user_id}",
-    )
-    db.session.commit()
-    flash(_("Care team updated."), "success")
-    return _back_to_record(client, "care-team")
+    detail = f"user={member.user_id}"
+    return _saved("care_team.remove", _("Care team updated."), client, member, "care-team", detail)

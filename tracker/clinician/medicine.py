@@ -3,7 +3,10 @@ place, the discharge, and the prescriber's retrospective reason for a dose."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,19 +18,21 @@ from tracker.clinician.session_forms import (
     NoteForm,
     RetroReasonForm,
 )
-from tracker.clinician.sessions import (
-    _apply_problems,
-    _practice,
-    _record_saved,
-    _session_page,
-)
+from tracker.clinician.sessions import _session_page, session_url
 from tracker.domain.clock import NonexistentLocalTime
 from tracker.domain.policy import can_document_sessions, can_record_dosing
-from tracker.forms.fields import problem_text
+from tracker.models import Practice, TherapySession
+from tracker.services import Rejected
 from tracker.services import clients as client_service
 from tracker.services import medicine as medicine_service
 from tracker.services import sessions as session_service
-from tracker.web import translate_service_errors
+from tracker.web import (
+    audit_fields,
+    current_practice,
+    finish_write,
+    show_problems,
+    translate_service_errors,
+)
 
 SESSION = "/clients/<int:client_id>/sessions/<int:session_id>"
 
@@ -40,26 +45,52 @@ def _draft(client_id: int, session_id: int, allowed):
     return client, session
 
 
+def _saved(
+    action: str,
+    message: str,
+    session: TherapySession,
+    anchor: str,
+    record: Any = None,
+    detail: str = "",
+) -> ResponseReturnValue:
+    """The end of a change to part of the session: audit the changed ``record`` (the
+    session itself unless given), commit, confirm, and go back to that part of the page."""
+    record = record if record is not None else session
+    detail = detail or f"session={session.id}"
+    to = f"{session_url(session)}#{anchor}"
+    return finish_write(action, message, to, **audit_fields(record, session.client_id, detail))
+
+
 @bp.route(f"{SESSION}/checklist", methods=["POST"])
 @translate_service_errors
 def save_checklist(client_id: int, session_id: int):
-    client, session = _draft(client_id, session_id, can_record_dosing)
-    practice = _practice()
+    _client, session = _draft(client_id, session_id, can_record_dosing)
     form = ChecklistForm()
     if not form.validate_on_submit():
         abort(400)
-    items = practice.checklist_items
-    ticked = list(items) if form.all_done.data else request.form.getlist("item")
-    done = medicine_service.set_checklist(session, practice, ticked)
-    return _record_saved(
+    practice = current_practice()
+    done = medicine_service.set_checklist(
+        session, practice, request.form.getlist("item"), all_done=bool(form.all_done.data)
+    )
+    total = len(practice.checklist_items)
+    return _saved(
         "checklist.update",
-        "therapy_session",
-        session.id,
-        client,
+        _("Checklist saved: %(done)s of %(total)s done.", done=len(done), total=total),
         session,
-        _("Checklist saved: %(done)s of %(total)s done.", done=len(done), total=len(items)),
         "readiness",
-        detail=f"done={len(done)}/{len(items)}",
+        detail=f"done={len(done)}/{total}",
+    )
+
+
+def _keep_for_saving_again(form: NoteForm, current: TherapySession) -> None:
+    """Someone saved the note meanwhile: keep the typed text, and let the next save
+    replace the version now stored."""
+    form.version.data = str(current.version)
+    form.version.errors.append(
+        _(
+            "Someone saved this note after you opened it. Your text is kept here; "
+            "read the saved version, then save again to replace it."
+        )
     )
 
 
@@ -69,69 +100,52 @@ def save_note(client_id: int, session_id: int):
     client, session = _draft(client_id, session_id, can_document_sessions)
     form = NoteForm()
     if form.validate_on_submit():
-        data = {name: getattr(session, name) for name in session_service.SESSION_FIELDS}
-        data["suicide_screen"] = form.suicide_screen.data
-        data["risk_follow_up"] = form.risk_follow_up.data
         try:
-            changed = session_service.update_session(
-                session,
-                data,
-                form.note_text(session.note_format),
-                expected_version=int(form.version.data or 0),
+            changed = medicine_service.update_note(
+                session, form.data, form.note_text(session.note_format), int(form.version.data)
             )
         except session_service.StaleEditError as stale:
-            form.version.data = str(stale.current.version)
-            form.version.errors.append(
-                _(
-                    "Someone saved this note after you opened it. Your text is kept here; "
-                    "read the saved version, then save again to replace it."
-                )
-            )
+            _keep_for_saving_again(form, stale.current)
             return _session_page(client, stale.current, 409, note_form=form)
         except session_service.SessionRejected as rejected:
-            _apply_problems(form, rejected.problems)
+            show_problems(form, rejected)
         else:
-            return _record_saved(
-                "session.update",
-                "therapy_session",
-                session.id,
-                client,
-                session,
-                _("Note saved."),
-                "note",
-                detail=",".join(changed),
-            )
+            detail = ",".join(changed)
+            return _saved("session.update", _("Note saved."), session, "note", detail=detail)
     return _session_page(client, session, 400, note_form=form)
+
+
+def _discharge_data(form: DischargeForm, session: TherapySession, practice: Practice) -> dict:
+    """The form's values with the time it gives (else now) as an instant of the session."""
+    try:
+        at = local_moment(session, practice, form.discharged_time.data or local_now(practice))
+    except NonexistentLocalTime as gap:
+        raise Rejected(gap.problem, "discharged_time") from None
+    return {**form.data, "discharged_at": at}
 
 
 @bp.route(f"{SESSION}/discharge", methods=["POST"])
 @translate_service_errors
 def record_discharge(client_id: int, session_id: int):
     client, session = _draft(client_id, session_id, can_record_dosing)
-    practice = _practice()
+    practice = current_practice()
     form = DischargeForm()
     form.outcome.choices = list(medicine_service.DISCHARGE_OUTCOMES.items())
     if form.validate_on_submit():
-        data = dict(form.data)
         try:
-            data["discharged_at"] = local_moment(
-                session, practice, form.discharged_time.data or local_now(practice)
-            )
+            data = _discharge_data(form, session, practice)
             discharge = medicine_service.record_discharge(session, practice, current_user, data)
-        except NonexistentLocalTime as gap:
-            form.discharged_time.errors.append(problem_text(gap.problem))
-        except medicine_service.MedicineRejected as rejected:
-            _apply_problems(form, rejected.problems)
+        except Rejected as rejected:
+            show_problems(form, rejected)
         else:
-            return _record_saved(
+            detail = f"session={session.id},outcome={discharge.outcome}"
+            return _saved(
                 "discharge.record",
-                "session_discharge",
-                discharge.id,
-                client,
-                session,
                 _("Discharge recorded."),
+                session,
                 "discharge",
-                detail=f"session={session.id},outcome={discharge.outcome}",
+                discharge,
+                detail,
             )
     return _session_page(client, session, 400, discharge_form=form)
 
@@ -141,20 +155,13 @@ def record_discharge(client_id: int, session_id: int):
 def explain_dose(client_id: int, session_id: int, dose_id: int):
     client, session = _draft(client_id, session_id, can_record_dosing)
     form = RetroReasonForm()
-    if not form.validate_on_submit():
-        return _session_page(client, session, 400, retro_form=form)
-    try:
-        dose = medicine_service.explain_retrospectively(
-            session, _practice(), current_user, dose_id, form.reason.data
-        )
-    except PermissionError:
-        abort(403)
-    return _record_saved(
-        "administration.explain",
-        "ketamine_administration",
-        dose.id,
-        client,
-        session,
-        _("Reason recorded."),
-        "dosing",
-    )
+    if form.validate_on_submit():
+        try:
+            dose = medicine_service.explain_retrospectively(
+                session, current_practice(), current_user, dose_id, form.reason.data
+            )
+        except Rejected as rejected:
+            show_problems(form, rejected)
+        else:
+            return _saved("administration.explain", _("Reason recorded."), session, "dosing", dose)
+    return _session_page(client, session, 400, retro_form=form)

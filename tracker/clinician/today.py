@@ -15,10 +15,9 @@ from tracker.domain import today as today_rules
 from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.domain.policy import can_administer_practice
 from tracker.domain.scoring import FLAG_LABELS
-from tracker.extensions import db
-from tracker.models import Practice
 from tracker.models.base import utcnow
 from tracker.services import today as today_service
+from tracker.web import current_practice
 
 LABELS = {
     "modality": session_rules.MODALITY_SHORT_LABELS,
@@ -35,7 +34,7 @@ def _ago(elapsed: timedelta) -> str:
 
 @bp.route("/today")
 def today():
-    practice = db.session.get(Practice, current_user.practice_id)
+    practice = current_practice()
     now = utcnow()
     if can_administer_practice(current_user):
         return render_template(

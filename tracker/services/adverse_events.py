@@ -7,10 +7,12 @@ The rows never change (see ``tracker.models.adverse_event``); who may record one
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Row, Select, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, Row, Select, select
 from sqlalchemy.orm import joinedload, load_only
 
 from tracker.domain import adverse_events as rules
@@ -18,15 +20,17 @@ from tracker.domain.clock import local_to_utc
 from tracker.domain.messages import N_, Problem
 from tracker.extensions import db
 from tracker.models import AdverseEvent, Client, Practice, TherapySession, User
+from tracker.models.base import utcnow
+from tracker.services import Rejected
 from tracker.services import clients as client_service
+from tracker.settings import setting
+
+# The order of every list of events but a session's: latest onset first.
+NEWEST_FIRST = (AdverseEvent.onset_at.desc(), AdverseEvent.id.desc())
 
 
-class AdverseEventRejected(ValueError):
+class AdverseEventRejected(Rejected):
     """Input that breaks a rule; ``problems`` maps the fields of ``EventData`` to messages."""
-
-    def __init__(self, problems: dict[str, Problem]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -51,10 +55,16 @@ def _client_session(client: Client, session_id: int) -> TherapySession | None:
 
 
 def record(
-    client: Client, actor: User, practice: Practice, data: EventData, now: datetime
+    client: Client,
+    actor: User,
+    practice: Practice,
+    data: EventData,
+    now: datetime | None = None,
 ) -> AdverseEvent:
     """Store a new adverse event of ``client`` (signed sessions included), else raise
-    ``AdverseEventRejected`` with every problem found."""
+    ``AdverseEventRejected`` with every problem found. ``now`` is the time of recording
+    (the onset cannot be after it), the present unless given."""
+    now = now or utcnow()
     problems = rules.vocabulary_problems(data.event_type, data.severity, data.outcome)
     session = None
     if data.session_id is not None:
@@ -70,19 +80,12 @@ def record(
         problems["onset_at"] = onset
     if problems:
         raise AdverseEventRejected(problems)
-    event = AdverseEvent(
-        client_id=client.id,
-        session_id=session.id if session else None,
-        event_type=data.event_type,
-        severity=data.severity,
-        onset_at=data.onset_at,
-        action_taken=data.action_taken.strip(),
-        outcome=data.outcome,
-        outcome_note=data.outcome_note.strip() or None,
-        prescriber_informed=data.prescriber_informed,
-        description=data.description.strip() or None,
-        recorded_by_id=actor.id,
-    )
+    # Text is stored trimmed, and text left empty as no text (NULL).
+    values = {
+        name: (value.strip() or None) if isinstance(value, str) else value
+        for name, value in asdict(data).items()
+    }
+    event = AdverseEvent(client_id=client.id, recorded_by_id=actor.id, **values)
     db.session.add(event)
     db.session.flush()
     return event
@@ -100,28 +103,26 @@ def session_choices(client: Client) -> list[Row]:
     )
 
 
-def for_session(session: TherapySession) -> list[AdverseEvent]:
-    """The session's events in order of onset, with who recorded them (one query)."""
+def _in_full(condition: ColumnElement[bool], *order: Any) -> list[AdverseEvent]:
+    """The events meeting ``condition`` in full, with who recorded them (one query)."""
     return list(
         db.session.scalars(
             select(AdverseEvent)
-            .where(AdverseEvent.session_id == session.id)
+            .where(condition)
             .options(joinedload(AdverseEvent.recorded_by))
-            .order_by(AdverseEvent.onset_at, AdverseEvent.id)
+            .order_by(*order)
         )
     )
+
+
+def for_session(session: TherapySession) -> list[AdverseEvent]:
+    """The session's events in order of onset, with who recorded them (one query)."""
+    return _in_full(AdverseEvent.session_id == session.id, AdverseEvent.onset_at, AdverseEvent.id)
 
 
 def full_for_client(client: Client) -> list[AdverseEvent]:
     """The client's events in full, newest first, with who recorded them (one query)."""
-    return list(
-        db.session.scalars(
-            select(AdverseEvent)
-            .where(AdverseEvent.client_id == client.id)
-            .options(joinedload(AdverseEvent.recorded_by))
-            .order_by(AdverseEvent.onset_at.desc(), AdverseEvent.id.desc())
-        )
-    )
+    return _in_full(AdverseEvent.client_id == client.id, *NEWEST_FIRST)
 
 
 def for_client(client: Client) -> list[Row]:
@@ -138,7 +139,7 @@ def for_client(client: Client) -> list[Row]:
                 AdverseEvent.outcome,
             )
             .where(AdverseEvent.client_id == client.id)
-            .order_by(AdverseEvent.onset_at.desc(), AdverseEvent.id.desc())
+            .order_by(*NEWEST_FIRST)
         )
     )
 
@@ -180,7 +181,7 @@ def practice_query(
             ),
             joinedload(AdverseEvent.client).load_only(Client.preferred_name),
         )
-        .order_by(AdverseEvent.onset_at.desc(), AdverseEvent.id.desc())
+        .order_by(*NEWEST_FIRST)
     )
     if event_type:
         query = query.where(AdverseEvent.event_type == event_type)
@@ -191,3 +192,20 @@ def practice_query(
     if onset_before is not None:
         query = query.where(AdverseEvent.onset_at < onset_before)
     return query
+
+
+def practice_page(
+    actor: User,
+    zone_name: str,
+    page: int,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    **filters: str,
+) -> Pagination:
+    """One page of ``practice_query`` under its ``filters`` (type, severity), with onsets
+    from day ``start`` to day ``end`` (both included, in the practice's zone ``zone_name``)."""
+    onset_from, onset_before = day_bounds(start, end, zone_name)
+    query = practice_query(actor, onset_from=onset_from, onset_before=onset_before, **filters)
+    per_page = setting("ADVERSE_EVENT_PAGE_SIZE")
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)

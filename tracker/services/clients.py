@@ -6,10 +6,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from tracker.domain.clients import (
+    CONTRAINDICATIONS,
     ClientStatus,
     ScreeningDecision,
     clearance_problem,
@@ -17,7 +19,6 @@ from tracker.domain.clients import (
     flagged_contraindications,
     revocation_problem,
 )
-from tracker.domain.messages import Problem
 from tracker.domain.policy import (
     can_be_on_care_team,
     can_clear_for_ketamine,
@@ -26,7 +27,8 @@ from tracker.domain.policy import (
 from tracker.extensions import db
 from tracker.models import CareTeamMember, Client, Consent, MedicalScreening, User
 from tracker.models.base import utcnow
-from tracker.services import Forbidden, NotFound
+from tracker.services import Forbidden, NotFound, Rejected
+from tracker.settings import setting
 
 CLIENT_FIELDS = (
     "preferred_name",
@@ -43,14 +45,6 @@ CLIENT_FIELDS = (
     "referral_source",
     "presenting_concerns",
 )
-
-
-class Rejected(ValueError):
-    """The input breaks a domain rule; ``problem`` says which, for the form."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
 
 
 def _visible_to(actor: User):
@@ -98,6 +92,15 @@ def caseload_query(
         "recent": (Client.updated_at.desc(), Client.id),
     }.get(sort, (func.lower(Client.preferred_name), Client.id))
     return query.order_by(*order)
+
+
+def caseload_page(
+    actor: User, page: int, *, search: str = "", status: str = "", sort: str = "name"
+) -> Pagination:
+    """One page of the actor's caseload (``caseload_query``), with the number of pages."""
+    query = caseload_query(actor, search=search, status=status, sort=sort)
+    per_page = setting("CASELOAD_PAGE_SIZE")
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
 def active_caseload_ids(actor: User) -> list[int]:
@@ -227,12 +230,23 @@ def screenings(client: Client) -> list[MedicalScreening]:
     )
 
 
-class ScreeningRejected(ValueError):
+# What a prescriber's review carries over from the newest screening: the client's
+# answers. The review's own items (decision, blood pressure, reviews) start empty.
+REVIEWED_ANSWERS = ("weight_kg", "medications", "allergies", "notes", *CONTRAINDICATIONS)
+
+
+class ScreeningRejected(Rejected):
     """Field problems of a screening: ``problems`` maps form fields to messages."""
 
-    def __init__(self, problems: dict[str, Problem]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
+
+def new_screening_values(client: Client, actor: User) -> dict[str, Any]:
+    """What a new screening starts with: pending; a prescriber reviewing the newest
+    screening starts from its answers."""
+    values: dict[str, Any] = {"decision": ScreeningDecision.PENDING}
+    newest = screenings(client)[:1]
+    if newest and can_clear_for_ketamine(actor, client):
+        values.update({name: getattr(newest[0], name) for name in REVIEWED_ANSWERS})
+    return values
 
 
 def record_screening(
@@ -305,7 +319,7 @@ def revoke_consent(client: Client, actor: User, consent_id: int, revoked_on: dat
         raise Forbidden(consent_id)
     problem = revocation_problem(consent.given_on, revoked_on)
     if problem:
-        raise Rejected(problem)
+        raise Rejected(problem, "revoked_on")
     consent.revoked_on = revoked_on
     consent.revoked_by_id = actor.id
     return consent

@@ -32,16 +32,18 @@ from tracker.models import (
     User,
 )
 from tracker.models.base import utcnow
-from tracker.services import NotFound
+from tracker.services import Forbidden, NotFound, Rejected
 
 
-class MedicineRejected(ValueError):
-    """A discharge or a reason that breaks a rule; ``problems`` maps fields to messages."""
+class MedicineRejected(Rejected):
+    """A discharge or a reason that breaks a rule; ``problems`` maps fields to messages,
+    ``findings`` are the unmet discharge criteria behind them."""
 
-    def __init__(self, problems: dict[str, Problem], findings: list[readiness.Finding]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
-        self.findings = findings
+    def __init__(
+        self, problems: dict[str, Problem], findings: list[readiness.Finding] | None = None
+    ) -> None:
+        super().__init__(problems)
+        self.findings = findings or []
 
 
 def newest_screening(client: Client, on: date | None = None) -> MedicalScreening | None:
@@ -182,11 +184,11 @@ def explain_retrospectively(
     if dose is None:
         raise NotFound(dose_id)
     if not can_override_readiness(actor, session.client):
-        raise PermissionError("only the prescriber explains an override")
+        raise Forbidden("only the prescriber explains an override")
     missing = unexplained_findings(session, practice).get(dose.id, [])
     text = reason.strip()
     if not text:
-        raise MedicineRejected({"reason": Problem(N_("Give the reason."))}, [])
+        raise MedicineRejected({"reason": Problem(N_("Give the reason."))})
     codes = {*filter(None, dose.retro_findings.split(",")), *(f.code for f in missing)}
     dose.retro_findings = ",".join(sorted(codes))
     dose.retro_reason = f"{dose.retro_reason}\n\n{text}" if dose.retro_reason else text
@@ -196,13 +198,30 @@ def explain_retrospectively(
     return dose
 
 
-def set_checklist(session: TherapySession, practice: Practice, ticked: list[str]) -> list[str]:
-    """Store which of the practice's checklist items are done (unknown keys are dropped)."""
+def set_checklist(
+    session: TherapySession, practice: Practice, ticked: list[str], *, all_done: bool = False
+) -> list[str]:
+    """Store which of the practice's checklist items are done (unknown keys are dropped;
+    ``all_done`` ticks every item)."""
     items = practice.checklist_items
-    keep = [key for key in items if key in set(ticked)]
+    wanted = set(items) if all_done else set(ticked)
+    keep = [key for key in items if key in wanted]
     session.checklist_done = json.dumps(keep)
     db.session.flush()
     return keep
+
+
+def update_note(
+    session: TherapySession, data: dict[str, Any], note: dict[str, str], expected_version: int
+) -> list[str]:
+    """Save the note edited on the medicine-session page: its sections and, of ``data``,
+    the risk screen; the session's other details stay as they are. Refused as
+    ``sessions.update_session`` refuses; returns the names of what changed."""
+    from tracker.services import sessions as session_service  # which imports this module
+
+    fields = {name: getattr(session, name) for name in session_service.SESSION_FIELDS}
+    fields.update(suicide_screen=data["suicide_screen"], risk_follow_up=data["risk_follow_up"])
+    return session_service.update_session(session, fields, note, expected_version)
 
 
 # --- discharge ----------------------------------------------------------------------

@@ -7,10 +7,10 @@ import json
 from typing import Any
 
 from tracker.domain import crisis, readiness
-from tracker.domain.messages import Problem
 from tracker.domain.vitals import VitalsThresholds, threshold_problems
 from tracker.extensions import db
 from tracker.models import Practice
+from tracker.services import Rejected
 
 THRESHOLD_FIELDS = (
     "hold_systolic",
@@ -38,10 +38,8 @@ TEXT_FIELDS = (
 )
 
 
-class SettingsRejected(ValueError):
-    def __init__(self, problems: dict[str, Problem]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
+class SettingsRejected(Rejected):
+    """Settings that break a rule; ``problems`` maps the settings form's fields to messages."""
 
 
 def checklist_text(practice: Practice) -> str:

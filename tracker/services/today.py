@@ -14,8 +14,10 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import wraps
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
 
 from tracker.domain import today as rules
 from tracker.domain.clients import ClientStatus
@@ -54,6 +56,8 @@ from tracker.models import (
 from tracker.services import measures as measure_service
 from tracker.services.clients import visible_client_ids
 from tracker.services.sessions import not_voided
+
+T = TypeVar("T")
 
 # --- the entries ------------------------------------------------------------------
 
@@ -272,11 +276,26 @@ def _day_start(day: date, practice: Practice) -> datetime:
     return local_to_utc(day, time(0, 0), practice.timezone)
 
 
+def _on_days(column: Any, first: date, end: date, practice: Practice) -> ColumnElement[bool]:
+    """SQL condition: the instant ``column`` falls on a day from ``first`` up to (not
+    including) ``end``, in the practice's time."""
+    return and_(column >= _day_start(first, practice), column < _day_start(end, practice))
+
+
+def _none_without_clients(build: Callable[..., list[T]]) -> Callable[..., list[T]]:
+    """A list over no clients is empty, without asking the database."""
+
+    @wraps(build)
+    def built(client_ids: Sequence[int], *args: Any) -> list[T]:
+        return build(client_ids, *args) if client_ids else []
+
+    return built
+
+
+@_none_without_clients
 def open_alerts(client_ids: Sequence[int]) -> list[AlertItem]:
     """Safety alerts not acknowledged yet, urgent ones first, then oldest first (one
     query)."""
-    if not client_ids:
-        return []
     rows = db.session.execute(
         select(
             SafetyAlert.id,
@@ -291,10 +310,9 @@ def open_alerts(client_ids: Sequence[int]) -> list[AlertItem]:
     return [AlertItem(row.id, row.client_id, row.kind, row.urgent, row.created_at) for row in rows]
 
 
+@_none_without_clients
 def planned_today(client_ids: Sequence[int], practice: Practice, today: date) -> list[PlannedItem]:
     """Sessions planned for today (practice time), started or not, by time (one query)."""
-    if not client_ids:
-        return []
     rows = db.session.execute(
         select(
             PlannedSession.id,
@@ -307,21 +325,19 @@ def planned_today(client_ids: Sequence[int], practice: Practice, today: date) ->
         )
         .where(
             PlannedSession.client_id.in_(client_ids),
-            PlannedSession.starts_at >= _day_start(today, practice),
-            PlannedSession.starts_at < _day_start(today + timedelta(days=1), practice),
+            _on_days(PlannedSession.starts_at, today, today + timedelta(days=1), practice),
         )
         .order_by(PlannedSession.starts_at, PlannedSession.id)
     )
     return [PlannedItem(*row) for row in rows]
 
 
+@_none_without_clients
 def unsigned_drafts(client_ids: Sequence[int], now: datetime) -> list[DraftItem]:
     """Draft notes of sessions that have begun, oldest first, with their age (one query).
 
     A draft dated in the future is not listed: it cannot be signed before it happens.
     """
-    if not client_ids:
-        return []
     rows = db.session.execute(
         select(
             TherapySession.id,
@@ -348,21 +364,19 @@ def unsigned_drafts(client_ids: Sequence[int], now: datetime) -> list[DraftItem]
     return items
 
 
+@_none_without_clients
 def integration_due_for(
     client_ids: Sequence[int], practice: Practice, today: date
 ) -> list[IntegrationItem]:
     """Medicine sessions of the last 7 days with no integration session yet, with the
     days left and any integration session planned in time (two queries)."""
-    if not client_ids:
-        return []
     first_day = today - timedelta(days=INTEGRATION_WINDOW_DAYS)
-    after_window = _day_start(today + timedelta(days=INTEGRATION_WINDOW_DAYS + 1), practice)
+    after_window = today + timedelta(days=INTEGRATION_WINDOW_DAYS + 1)
     sessions = db.session.execute(
         select(TherapySession.client_id, TherapySession.starts_at, TherapySession.phase).where(
             TherapySession.client_id.in_(client_ids),
             TherapySession.phase.in_([Phase.MEDICINE, Phase.INTEGRATION]),
-            TherapySession.starts_at >= _day_start(first_day, practice),
-            TherapySession.starts_at < after_window,
+            _on_days(TherapySession.starts_at, first_day, after_window, practice),
             not_voided(),
         )
     )
@@ -378,8 +392,7 @@ def integration_due_for(
             PlannedSession.client_id.in_(client_ids),
             PlannedSession.phase == Phase.INTEGRATION,
             PlannedSession.session_id.is_(None),
-            PlannedSession.starts_at >= _day_start(today, practice),
-            PlannedSession.starts_at < after_window,
+            _on_days(PlannedSession.starts_at, today, after_window, practice),
         )
         .order_by(PlannedSession.starts_at)
     ):
@@ -416,11 +429,10 @@ def overdue_questionnaires(
     return sorted(items, key=lambda item: (item.due_on, item.client_id, item.assignment_id))
 
 
+@_none_without_clients
 def low_adherence(client_ids: Sequence[int], today: date) -> list[AdherenceItem]:
     """Clients whose homework adherence over the last 14 days is below 50 %, lowest
     first (two queries)."""
-    if not client_ids:
-        return []
     since = rules.adherence_window_start(today)
     assignments = db.session.execute(
         select(
