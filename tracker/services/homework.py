@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.domain import homework as rules
+from tracker.domain.homework_library import STARTER_LIBRARY
 from tracker.domain.messages import N_, Problem
 from tracker.extensions import db
-from tracker.homework_library import STARTER_LIBRARY
 from tracker.models import (
     Client,
     HomeworkAssignment,
