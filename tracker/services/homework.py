@@ -23,13 +23,11 @@ from tracker.models import (
     Practice,
     User,
 )
-from tracker.services import NotFound
+from tracker.services import NotFound, Rejected
 
 
-class HomeworkRejected(ValueError):
-    def __init__(self, problems: dict[str, Problem]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
+class HomeworkRejected(Rejected):
+    """Homework whose schedule, goal or completion breaks a rule (problems by field)."""
 
 
 # --- library -------------------------------------------------------------------------
@@ -216,6 +214,11 @@ def assignment_views(items: list[HomeworkAssignment], today: date) -> list[Assig
             )
         )
     return views
+
+
+def assignment_view(assignment: HomeworkAssignment, today: date) -> AssignmentView:
+    """One assignment with its adherence and next day due."""
+    return assignment_views([assignment], today)[0]
 
 
 @dataclass(frozen=True)

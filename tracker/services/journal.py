@@ -39,15 +39,17 @@ def get_own_entry(client: Client, author: User, entry_id: int) -> JournalEntry:
 def write(
     client: Client, author: User, *, title: str | None, body: str, visibility: str
 ) -> JournalEntry:
-    entry = JournalEntry(
-        client_id=client.id,
-        author_id=author.id,
-        title=(title or "").strip() or None,
-        body=body.strip(),
-        visibility=PRIVATE,
-    )
-    set_visibility(entry, visibility)
+    """A new entry by the client's portal account, private unless shared."""
+    entry = JournalEntry(client_id=client.id, author_id=author.id, visibility=PRIVATE)
     db.session.add(entry)
+    return edit(entry, title=title, body=body, visibility=visibility)
+
+
+def edit(entry: JournalEntry, *, title: str | None, body: str, visibility: str) -> JournalEntry:
+    """Change the author's own entry: its title, text and who may read it."""
+    entry.title = (title or "").strip() or None
+    entry.body = body.strip()
+    set_visibility(entry, visibility)
     db.session.flush()
     return entry
 
