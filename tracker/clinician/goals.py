@@ -7,13 +7,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.clinician import bp
+from tracker.clinician.family_forms import GoalLinkForm
 from tracker.clinician.goal_forms import GoalForm, RatingForm
 from tracker.domain import goals as goal_rules
+from tracker.domain.genogram import RESILIENCE_EVENT_LABELS, TRAUMA_EVENT_LABELS
 from tracker.domain.goals import COMPARISON_LABELS
 from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.domain.policy import can_manage_goals_and_homework
 from tracker.models import Client, IntegrationGoal
 from tracker.services import clients as client_service
+from tracker.services import family as family_service
 from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
 from tracker.web import (
@@ -103,10 +106,6 @@ def _family_context(client: Client, goal: IntegrationGoal) -> dict:
     """Links of a family-patterns goal to people or events of the genogram."""
     if goal.domain != "family_patterns":
         return {"family_links": [], "family_link_form": None}
-    from tracker.clinician.family_forms import GoalLinkForm
-    from tracker.domain.genogram import RESILIENCE_EVENT_LABELS, TRAUMA_EVENT_LABELS
-    from tracker.services import family as family_service
-
     family = family_service.load(client)
     members = {m.id: m for m in family.members}
     events = {e.id: e for e in family.events}
