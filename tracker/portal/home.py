@@ -38,9 +38,10 @@ LABELS = {
 def own_practice() -> Practice:
     """The signed-in client's practice, loaded once a request: every portal page shows
     its crisis numbers, and pages read its time zone."""
-    if "practice" not in g:
-        g.practice = portal_service.practice_of(current_user)
-    return g.practice
+    practice = g.get("portal_practice")
+    if practice is None or practice.id != current_user.practice_id:
+        practice = g.portal_practice = portal_service.practice_of(current_user)
+    return practice
 
 
 def own_client_record() -> Client:
