@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -94,6 +94,11 @@ def show_problems(form: Any, rejected: Rejected) -> None:
     for name, problem in rejected.problems.items():
         errors = form[name].errors if name and name in form else form.form_errors
         errors.append(problem_text(problem))
+
+
+def form_page(template_name: str, form: Any, /, **context: Any) -> ResponseReturnValue:
+    """A page with a form: 400 when the submitted form has errors, else 200."""
+    return render_template(template_name, form=form, **context), (400 if form.errors else 200)
 
 
 def translate_service_errors(view: Callable) -> Callable:

@@ -302,6 +302,25 @@ def test_quick_entry_refuses_a_parent_born_after_the_client(therapist, world):
     assert counts()["FamilyMember"] == 0  # not even the client node
 
 
+def test_quick_entry_shows_every_problem_of_the_family_at_once(therapist, world):
+    # the client is born in 1985: the father and his father are both born too late
+    response = post(
+        therapist,
+        family_url(world, "/quick"),
+        quick(
+            father={"name": "Emeka", "birth_year": "1990"},
+            paternal_grandfather={"birth_year": "2000"},
+        ),
+    )
+
+    assert response.status_code == 400
+    assert field_error(text(response), "father-birth_year") == (
+        "father is recorded as a parent of client but was born later. "
+        "paternal grandfather is recorded as a parent of father but was born later."
+    )
+    assert counts()["FamilyMember"] == 0
+
+
 def test_quick_entry_refuses_a_death_before_birth(therapist, world):
     response = post(
         therapist,

@@ -29,9 +29,9 @@ from tests.session_factories import (
     selected,
     textarea,
 )
+from tracker.domain.homework_library import STARTER_LIBRARY
 from tracker.domain.policy import Role
 from tracker.extensions import db
-from tracker.homework_library import STARTER_LIBRARY
 from tracker.models import (
     GoalRating,
     HomeworkAssignment,

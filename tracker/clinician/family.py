@@ -9,6 +9,7 @@ from flask_login import current_user
 from tracker.clinician import bp
 from tracker.clinician.family_forms import (
     EventForm,
+    GoalLinkForm,
     MemberForm,
     ParentLinkForm,
     PartnershipForm,
@@ -16,12 +17,14 @@ from tracker.clinician.family_forms import (
     RelationshipForm,
 )
 from tracker.domain import genogram as rules
-from tracker.domain.policy import can_edit_client
+from tracker.domain.policy import can_edit_client, can_manage_goals_and_homework
 from tracker.extensions import db
 from tracker.forms.fields import problem_text
 from tracker.services import clients as client_service
 from tracker.services import family as family_service
-from tracker.web import audit, translate_service_errors
+from tracker.services import goals as goal_service
+from tracker.services.family import FamilyRejected
+from tracker.web import finish_write, form_page, record_view, translate_service_errors
 
 LABELS = {
     "sex": rules.SEX_LABELS,
@@ -74,23 +77,25 @@ def _page(client, status=200, **forms):
 @translate_service_errors
 def family_history(client_id: int):
     client = client_service.get_client(current_user, client_id)
-    audit("family.view", record_type="client", record_id=client.id, client_id=client.id)
-    db.session.commit()
+    record_view("family.view", record_type="client", record_id=client.id, client_id=client.id)
     return _page(client)
 
 
 def _saved(client, action: str, message: str, record_id: int | None = None):
-    audit(action, record_type="family", record_id=record_id, client_id=client.id)
-    db.session.commit()
-    flash(message, "success")
-    return redirect(_family_url(client))
+    """The end of a change to the family history: back to its page."""
+    fields = {"record_type": "family", "record_id": record_id, "client_id": client.id}
+    return finish_write(action, message, _family_url(client), **fields)
 
 
-def _refused(client, form, rejected, field: str, key: str):
+def _refuse(field, rejected: FamilyRejected) -> None:
+    """Undo what the refused change touched, and show every problem the family rules
+    found beside the one field they concern."""
     db.session.rollback()
-    target = form[rejected.field] if rejected.field in form else form[field]
-    for problem in rejected.problems:
-        target.errors.append(problem_text(problem))
+    field.errors.extend(problem_text(problem) for problem in rejected.found)
+
+
+def _refused(client, form, rejected: FamilyRejected, key: str):
+    _refuse(form[rejected.field], rejected)
     return _page(client, 400, **{key: form})
 
 
@@ -104,14 +109,11 @@ def quick_family(client_id: int):
     entries = {role: form[role].data for role in QuickFamilyForm.ROLES}
     try:
         created = family_service.quick_entry(client, entries)
-    except family_service.FamilyRejected as rejected:
+    except FamilyRejected as rejected:
         # the message goes next to the year (or, if no year is typed, the name) of the
         # person it concerns
         person = form[rejected.field].form
-        target = "birth_year" if person.birth_year.data else "name"
-        db.session.rollback()
-        for problem in rejected.problems:
-            person[target].errors.append(problem_text(problem))
+        _refuse(person.birth_year if person.birth_year.data else person.name, rejected)
         return _page(client, 400, quick_form=form)
     return _saved(
         client,
@@ -136,8 +138,8 @@ def add_family_member(client_id: int):
             anchor_id=form.anchor_id.data,
             link_kind=form.link_kind.data or "biological",
         )
-    except family_service.FamilyRejected as rejected:
-        return _refused(client, form, rejected, "relation", "member_form")
+    except FamilyRejected as rejected:
+        return _refused(client, form, rejected, "member_form")
     return _saved(client, "family.member_add", _("Person added."), member.id)
 
 
@@ -150,17 +152,13 @@ def edit_family_member(client_id: int, member_id: int):
     if form.validate_on_submit():
         try:
             family_service.update_member(client, member, form.data)
-        except family_service.FamilyRejected as rejected:
-            db.session.rollback()
-            for problem in rejected.problems:
-                form.birth_year.errors.append(problem_text(problem))
+        except FamilyRejected as rejected:
+            _refuse(form[rejected.field], rejected)
         else:
             return _saved(client, "family.member_update", _("Person saved."), member.id)
     elif not form.is_submitted():
         form.conditions.data = member.condition_keys
-    return render_template(
-        "clinician/family/member.html", client=client, form=form, member=member
-    ), (400 if form.errors else 200)
+    return form_page("clinician/family/member.html", form, client=client, member=member)
 
 
 @bp.route("/clients/<int:client_id>/family/members/<int:member_id>/delete", methods=["POST"])
@@ -170,7 +168,7 @@ def delete_family_member(client_id: int, member_id: int):
     member = family_service.get_member(client, member_id)
     try:
         family_service.delete_member(client, member)
-    except family_service.FamilyRejected:
+    except FamilyRejected:
         flash(_("The client cannot be removed from their own genogram."), "error")
         return redirect(_family_url(client))
     return _saved(client, "family.member_delete", _("Person removed."), member_id)
@@ -182,7 +180,6 @@ def _add_part(
     form_key: str,
     fields: tuple[str, ...],
     add,
-    error_field: str,
     action: str,
     message: str,
 ):
@@ -193,8 +190,8 @@ def _add_part(
         return _page(client, 400, **{form_key: form})
     try:
         row = add(client, {name: form[name].data for name in fields})
-    except family_service.FamilyRejected as rejected:
-        return _refused(client, form, rejected, error_field, form_key)
+    except FamilyRejected as rejected:
+        return _refused(client, form, rejected, form_key)
     return _saved(client, action, message, row.id)
 
 
@@ -207,7 +204,6 @@ def add_family_parent_link(client_id: int):
         "parent_link_form",
         ("parent_id", "child_id", "kind"),
         family_service.add_parent_link,
-        "child_id",
         "family.parent_link_add",
         _("Parent recorded."),
     )
@@ -222,7 +218,6 @@ def add_family_partnership(client_id: int):
         "partnership_form",
         ("a_id", "b_id", "kind", "start_year", "end_year"),
         family_service.add_partnership,
-        "b_id",
         "family.partnership_add",
         _("Partnership added."),
     )
@@ -237,7 +232,6 @@ def add_family_relationship(client_id: int):
         "relationship_form",
         ("a_id", "b_id", "quality"),
         family_service.add_relationship,
-        "b_id",
         "family.relationship_add",
         _("Relationship added."),
     )
@@ -257,8 +251,8 @@ def add_family_event(client_id: int):
     data["branch"] = form.branch.data or None
     try:
         row = family_service.add_event(client, data)
-    except family_service.FamilyRejected as rejected:
-        return _refused(client, form, rejected, "kind", "event_form")
+    except FamilyRejected as rejected:
+        return _refused(client, form, rejected, "event_form")
     return _saved(client, "family.event_add", _("Event added."), row.id)
 
 
@@ -278,10 +272,6 @@ def delete_family_part(client_id: int, part: str, part_id: int):
 @bp.route("/clients/<int:client_id>/goals/<int:goal_id>/family-links", methods=["POST"])
 @translate_service_errors
 def link_goal_to_family(client_id: int, goal_id: int):
-    from tracker.clinician.family_forms import GoalLinkForm
-    from tracker.domain.policy import can_manage_goals_and_homework
-    from tracker.services import goals as goal_service
-
     client = client_service.get_client(current_user, client_id, can_manage_goals_and_homework)
     goal = goal_service.get_goal(client, goal_id)
     family = family_service.load(client)
@@ -291,20 +281,11 @@ def link_goal_to_family(client_id: int, goal_id: int):
         flash(_("Choose a person or an event of the family history."), "error")
         return redirect(goal_url)
     try:
-        link = family_service.link_goal(
-            client, goal, member_id=form.member_id.data, event_id=form.event_id.data
-        )
-    except family_service.FamilyRejected as rejected:
-        for problem in rejected.problems:
+        link = family_service.link_goal(client, goal, **form.link())
+    except FamilyRejected as rejected:
+        for problem in rejected.found:
             flash(problem_text(problem), "error")
         return redirect(goal_url)
-    audit(
-        "goal.family_link",
-        record_type="integration_goal",
-        record_id=goal.id,
-        client_id=client.id,
-        detail=f"link={link.id}",
-    )
-    db.session.commit()
-    flash(_("Linked to the family history."), "success")
-    return redirect(goal_url)
+    fields = {"record_type": "integration_goal", "record_id": goal.id, "client_id": client.id}
+    message = _("Linked to the family history.")
+    return finish_write("goal.family_link", message, goal_url, **fields, detail=f"link={link.id}")

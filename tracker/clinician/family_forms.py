@@ -213,3 +213,7 @@ class GoalLinkForm(FlaskForm):
             SelectChoice(str(e.id), f"{e.kind.replace('_', ' ')} {e.start_year or ''}".strip())
             for e in events
         ]
+
+    def link(self) -> dict:
+        """The person or event as the family service takes them."""
+        return {"member_id": self.member_id.data, "event_id": self.event_id.data}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -28,6 +30,7 @@ from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.domain.scoring import TOTAL_RANGE
 from tracker.forms.fields import BoundedIntegerField, choices, optional_int
 from tracker.forms.goals import GoalFields, rating_choices
+from tracker.services.goals import RatingSession
 
 
 class GoalForm(GoalFields, FlaskForm):
@@ -86,7 +89,24 @@ class RatingForm(FlaskForm):
     )
     session_id = SelectField(_l("From the session"), coerce=optional_int, validators=[Optional()])
 
-    def __init__(self, *args, sessions=(), **kwargs) -> None:
+    def __init__(self, *args, sessions: Iterable[RatingSession] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.value.choices = rating_choices(_("Choose…"))
-        self.session_id.choices = [SelectChoice("", _("— not tied to a session —")), *sessions]
+        self.session_id.choices = [
+            SelectChoice("", _("— not tied to a session —")),
+            *[
+                SelectChoice(
+                    str(session.id),
+                    session.day.isoformat() + " · " + session.phase.replace("_", " "),
+                )
+                for session in sessions
+            ],
+        ]
+
+    def rating(self) -> dict:
+        """The rating as the goals service takes it."""
+        return {
+            "value": self.value.data,
+            "comment": self.comment.data,
+            "session_id": self.session_id.data,
+        }

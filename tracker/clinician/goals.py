@@ -2,30 +2,42 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from tracker.clinician import bp
+from tracker.clinician.family_forms import GoalLinkForm
 from tracker.clinician.goal_forms import GoalForm, RatingForm
 from tracker.domain import goals as goal_rules
-from tracker.domain.clock import utc_to_local
+from tracker.domain.genogram import RESILIENCE_EVENT_LABELS, TRAUMA_EVENT_LABELS
 from tracker.domain.goals import COMPARISON_LABELS
 from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.domain.policy import can_manage_goals_and_homework
-from tracker.extensions import db
-from tracker.models import Practice
+from tracker.models import Client, IntegrationGoal
 from tracker.services import clients as client_service
+from tracker.services import family as family_service
 from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
-from tracker.web import audit, practice_today, translate_service_errors
+from tracker.web import (
+    finish_write,
+    form_page,
+    practice_today,
+    record_view,
+    translate_service_errors,
+)
 
 LABELS = {"domain": goal_rules.DOMAIN_LABELS, "status": goal_rules.STATUS_LABELS}
 
 
-def _goal_url(goal) -> str:
+def _goal_url(goal: IntegrationGoal) -> str:
     return url_for("clinician.show_goal", client_id=goal.client_id, goal_id=goal.id)
+
+
+def _goal_saved(action: str, message: str, client: Client, goal: IntegrationGoal, **detail):
+    """The end of a change to a goal: back to the goal's page."""
+    fields = {"record_type": "integration_goal", "record_id": goal.id, "client_id": client.id}
+    return finish_write(action, message, _goal_url(goal), **fields, **detail)
 
 
 @bp.route("/clients/<int:client_id>/goals")
@@ -33,8 +45,7 @@ def _goal_url(goal) -> str:
 def list_goals(client_id: int):
     client = client_service.get_client(current_user, client_id)
     goals = goal_service.goals_for_client(client)
-    audit("goal.list", record_type="client", record_id=client.id, client_id=client.id)
-    db.session.commit()
+    record_view("goal.list", record_type="client", record_id=client.id, client_id=client.id)
     return render_template(
         "clinician/goals/list.html",
         client=client,
@@ -52,13 +63,8 @@ def new_goal(client_id: int):
     form = GoalForm()
     if form.validate_on_submit():
         goal = goal_service.create_goal(client, current_user, form.data, practice_today())
-        audit("goal.create", record_type="integration_goal", record_id=goal.id, client_id=client.id)
-        db.session.commit()
-        flash(_("Goal added."), "success")
-        return redirect(_goal_url(goal))
-    return render_template("clinician/goals/form.html", client=client, form=form, goal=None), (
-        400 if form.errors else 200
-    )
+        return _goal_saved("goal.create", _("Goal added."), client, goal)
+    return form_page("clinician/goals/form.html", form, client=client, goal=None)
 
 
 @bp.route("/clients/<int:client_id>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
@@ -69,38 +75,11 @@ def edit_goal(client_id: int, goal_id: int):
     form = GoalForm(obj=goal)
     if form.validate_on_submit():
         changed = goal_service.apply_goal_fields(goal, form.data, practice_today())
-        audit(
-            "goal.update",
-            record_type="integration_goal",
-            record_id=goal.id,
-            client_id=client.id,
-            detail=",".join(changed),
-        )
-        db.session.commit()
-        flash(_("Goal saved."), "success")
-        return redirect(_goal_url(goal))
-    return render_template("clinician/goals/form.html", client=client, form=form, goal=goal), (
-        400 if form.errors else 200
-    )
+        return _goal_saved("goal.update", _("Goal saved."), client, goal, detail=",".join(changed))
+    return form_page("clinician/goals/form.html", form, client=client, goal=goal)
 
 
-def _rating_form(goal, formdata=None):
-    practice = db.session.get(Practice, current_user.practice_id)
-    sessions = [
-        SelectChoice(
-            str(session.id),
-            utc_to_local(session.starts_at, practice.timezone).date().isoformat()
-            + " · "
-            + session.phase.replace("_", " "),
-        )
-        for session in goal_service.sessions_for_rating(goal)
-    ]
-    if formdata is None:
-        return RatingForm(formdata=None, sessions=sessions)
-    return RatingForm(sessions=sessions)
-
-
-def _goal_page(client, goal, rating_form, status=200):
+def _goal_page(client: Client, goal: IntegrationGoal, rating_form: RatingForm, status=200):
     return (
         render_template(
             "clinician/goals/show.html",
@@ -123,14 +102,10 @@ def _goal_page(client, goal, rating_form, status=200):
     )
 
 
-def _family_context(client, goal) -> dict:
+def _family_context(client: Client, goal: IntegrationGoal) -> dict:
     """Links of a family-patterns goal to people or events of the genogram."""
     if goal.domain != "family_patterns":
         return {"family_links": [], "family_link_form": None}
-    from tracker.clinician.family_forms import GoalLinkForm
-    from tracker.domain.genogram import RESILIENCE_EVENT_LABELS, TRAUMA_EVENT_LABELS
-    from tracker.services import family as family_service
-
     family = family_service.load(client)
     members = {m.id: m for m in family.members}
     events = {e.id: e for e in family.events}
@@ -155,9 +130,9 @@ def _family_context(client, goal) -> dict:
 def show_goal(client_id: int, goal_id: int):
     client = client_service.get_client(current_user, client_id)
     goal = goal_service.get_goal(client, goal_id)
-    audit("goal.view", record_type="integration_goal", record_id=goal.id, client_id=client.id)
-    db.session.commit()
-    return _goal_page(client, goal, _rating_form(goal))
+    record_view("goal.view", record_type="integration_goal", record_id=goal.id, client_id=client.id)
+    form = RatingForm(formdata=None, sessions=goal_service.rating_sessions(client))
+    return _goal_page(client, goal, form)
 
 
 @bp.route("/clients/<int:client_id>/goals/<int:goal_id>/ratings", methods=["POST"])
@@ -165,19 +140,17 @@ def show_goal(client_id: int, goal_id: int):
 def rate_goal(client_id: int, goal_id: int):
     client = client_service.get_client(current_user, client_id, can_manage_goals_and_homework)
     goal = goal_service.get_goal(client, goal_id)
-    form = _rating_form(goal, formdata=True)
+    form = RatingForm(sessions=goal_service.rating_sessions(client))
     if not form.validate_on_submit():
         return _goal_page(client, goal, form, 400)
     rating = goal_service.add_rating(
-        goal,
-        current_user,
-        value=form.value.data,
-        comment=form.comment.data,
-        rated_on=practice_today(),
-        by_client=False,
-        session_id=form.session_id.data,
+        goal, current_user, **form.rating(), rated_on=practice_today(), by_client=False
     )
-    audit("goal.rate", record_type="goal_rating", record_id=rating.id, client_id=client.id)
-    db.session.commit()
-    flash(_("Rating added."), "success")
-    return redirect(_goal_url(goal))
+    return finish_write(
+        "goal.rate",
+        _("Rating added."),
+        _goal_url(goal),
+        record_type="goal_rating",
+        record_id=rating.id,
+        client_id=client.id,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,13 +10,19 @@ from tracker.clinician import bp
 from tracker.clinician.homework_forms import AssignmentForm, TemplateForm
 from tracker.domain import homework as rules
 from tracker.domain.policy import can_manage_goals_and_homework, can_manage_homework_library
-from tracker.extensions import db
-from tracker.forms.fields import problem_text
-from tracker.models import HomeworkTemplate
+from tracker.models import Client, HomeworkAssignment, HomeworkTemplate
+from tracker.services import Rejected
 from tracker.services import clients as client_service
 from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
-from tracker.web import audit, practice_today, translate_service_errors
+from tracker.web import (
+    finish_write,
+    form_page,
+    practice_today,
+    record_view,
+    show_problems,
+    translate_service_errors,
+)
 
 LABELS = {
     "category": rules.CATEGORY_LABELS,
@@ -39,27 +45,30 @@ def homework_library():
     )
 
 
-def _save_template(template: HomeworkTemplate, form: TemplateForm, action: str):
+def _template_form(template: HomeworkTemplate | None, action: str):
+    """The library practice's form; saving it returns to the library."""
+    form = TemplateForm(obj=template)
+    if not form.validate_on_submit():
+        return form_page("clinician/homework/template_form.html", form, template=template)
+    template = template or HomeworkTemplate(
+        practice_id=current_user.practice_id, created_by_id=current_user.id
+    )
     changed = homework_service.save_template(template, form.data)
-    audit(action, record_type="homework_template", record_id=template.id, detail=",".join(changed))
-    db.session.commit()
-    flash(_("Practice saved to the library."), "success")
-    return redirect(url_for("clinician.homework_library"))
+    return finish_write(
+        action,
+        _("Practice saved to the library."),
+        url_for("clinician.homework_library"),
+        record_type="homework_template",
+        record_id=template.id,
+        detail=",".join(changed),
+    )
 
 
 @bp.route("/homework/new", methods=["GET", "POST"])
 def new_template():
     if not can_manage_homework_library(current_user):
         abort(403)
-    form = TemplateForm()
-    if form.validate_on_submit():
-        template = HomeworkTemplate(
-            practice_id=current_user.practice_id, created_by_id=current_user.id
-        )
-        return _save_template(template, form, "homework_template.create")
-    return render_template("clinician/homework/template_form.html", form=form, template=None), (
-        400 if form.errors else 200
-    )
+    return _template_form(None, "homework_template.create")
 
 
 @bp.route("/homework/<int:template_id>/edit", methods=["GET", "POST"])
@@ -68,15 +77,20 @@ def edit_template(template_id: int):
     if not can_manage_homework_library(current_user):
         abort(403)
     template = homework_service.get_template(current_user.practice_id, template_id)
-    form = TemplateForm(obj=template)
-    if form.validate_on_submit():
-        return _save_template(template, form, "homework_template.update")
-    return render_template("clinician/homework/template_form.html", form=form, template=template), (
-        400 if form.errors else 200
-    )
+    return _template_form(template, "homework_template.update")
 
 
 # --- a client's homework -------------------------------------------------------------
+
+
+def _homework_url(client: Client) -> str:
+    return url_for("clinician.client_homework", client_id=client.id)
+
+
+def _assignment_saved(action: str, message: str, client: Client, assignment: HomeworkAssignment):
+    """The end of a change to an assignment: back to the client's homework."""
+    fields = {"record_type": "homework_assignment", "record_id": assignment.id}
+    return finish_write(action, message, _homework_url(client), **fields, client_id=client.id)
 
 
 @bp.route("/clients/<int:client_id>/homework")
@@ -86,8 +100,7 @@ def client_homework(client_id: int):
     today = practice_today()
     items = homework_service.assignments(client)
     views = homework_service.assignment_views(items, today)
-    audit("homework.list", record_type="client", record_id=client.id, client_id=client.id)
-    db.session.commit()
+    record_view("homework.list", record_type="client", record_id=client.id, client_id=client.id)
     return render_template(
         "clinician/homework/client.html",
         client=client,
@@ -105,42 +118,23 @@ def assign_homework(client_id: int):
     client = client_service.get_client(current_user, client_id, can_manage_goals_and_homework)
     form = AssignmentForm(goals=goal_service.goal_titles(client))
     if request.method == "GET":
-        form.start_date.data = practice_today()
         template_id = request.args.get("template", type=int)
-        if template_id:
-            template = homework_service.get_template(client.practice_id, template_id)
-            form.template_id.data = str(template.id)
-            form.title.data = template.title
-            form.instructions.data = template.instructions
-            form.recurrence.data = template.suggested_recurrence
-        goal_id = request.args.get("goal", type=int)
-        if goal_id:
-            form.goal_id.data = goal_id
+        template = (
+            homework_service.get_template(client.practice_id, template_id) if template_id else None
+        )
+        form.start_from(practice_today(), template, request.args.get("goal", type=int))
     elif form.validate_on_submit():
-        data = dict(form.data)
-        data["template_id"] = int(form.template_id.data) if form.template_id.data else None
         try:
-            assignment = homework_service.assign(client, current_user, data)
-        except homework_service.HomeworkRejected as rejected:
-            for name, problem in rejected.problems.items():
-                form[name].errors.append(problem_text(problem))
+            assignment = homework_service.assign(client, current_user, form.assignment())
+        except Rejected as rejected:
+            show_problems(form, rejected)
         else:
-            audit(
-                "homework.assign",
-                record_type="homework_assignment",
-                record_id=assignment.id,
-                client_id=client.id,
-            )
-            db.session.commit()
-            flash(_("Homework assigned. The client sees it in the portal."), "success")
-            return redirect(url_for("clinician.client_homework", client_id=client.id))
-    return render_template(
-        "clinician/homework/assign.html",
-        client=client,
-        form=form,
-        templates=homework_service.templates(client.practice_id),
-        labels=LABELS,
-    ), (400 if form.errors else 200)
+            message = _("Homework assigned. The client sees it in the portal.")
+            return _assignment_saved("homework.assign", message, client, assignment)
+    templates = homework_service.templates(client.practice_id)
+    return form_page(
+        "clinician/homework/assign.html", form, client=client, templates=templates, labels=LABELS
+    )
 
 
 @bp.route("/clients/<int:client_id>/homework/<int:assignment_id>/stop", methods=["POST"])
@@ -149,12 +143,5 @@ def stop_homework(client_id: int, assignment_id: int):
     client = client_service.get_client(current_user, client_id, can_manage_goals_and_homework)
     assignment = homework_service.get_assignment(client, assignment_id)
     homework_service.stop(assignment, practice_today())
-    audit(
-        "homework.stop",
-        record_type="homework_assignment",
-        record_id=assignment.id,
-        client_id=client.id,
-    )
-    db.session.commit()
-    flash(_("Homework stopped. Its history stays."), "success")
-    return redirect(url_for("clinician.client_homework", client_id=client.id))
+    message = _("Homework stopped. Its history stays.")
+    return _assignment_saved("homework.stop", message, client, assignment)

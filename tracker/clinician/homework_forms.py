@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,6 +25,7 @@ from wtforms.validators import (
 
 from tracker.domain.homework import CATEGORY_LABELS, RECURRENCE_LABELS, WEEKDAY_LABELS
 from tracker.forms.fields import MultiCheckboxField, choices, optional_int
+from tracker.models import HomeworkTemplate
 
 
 class TemplateForm(FlaskForm):
@@ -74,3 +77,22 @@ class AssignmentForm(FlaskForm):
         self.weekdays.choices = [
             SelectChoice(str(day), _(label)) for day, label in WEEKDAY_LABELS.items()
         ]
+
+    def start_from(
+        self, today: date, template: HomeworkTemplate | None = None, goal_id: int | None = None
+    ) -> None:
+        """A fresh form: starting today, filled from a library practice and serving a
+        goal when the page was opened from them."""
+        self.start_date.data = today
+        if template is not None:
+            self.template_id.data = str(template.id)
+            self.title.data = template.title
+            self.instructions.data = template.instructions
+            self.recurrence.data = template.suggested_recurrence
+        if goal_id:
+            self.goal_id.data = goal_id
+
+    def assignment(self) -> dict:
+        """The assignment as the homework service takes it."""
+        template_id = int(self.template_id.data) if self.template_id.data else None
+        return {**self.data, "template_id": template_id}

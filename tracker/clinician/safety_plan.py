@@ -19,21 +19,17 @@ from tracker.services import audit as audit_service
 from tracker.services import clients as client_service
 from tracker.services import safety_plan as plan_service
 from tracker.settings import user_locale
-from tracker.web import audit, translate_service_errors
+from tracker.web import finish_write, record_view, translate_service_errors
 
 
 def _plan_url(client) -> str:
     return url_for("clinician.safety_plan", client_id=client.id)
 
 
-def _audit_view(client, row, detail: str) -> None:
-    audit(
-        "safety_plan.view",
-        record_type="safety_plan_version",
-        record_id=row.id,
-        client_id=client.id,
-        detail=detail,
-    )
+def _page(template: str, client, status: int = 200, **context):
+    """A page of the plan; its times are shown in the practice's zone."""
+    tz = db.session.get(Practice, client.practice_id).timezone
+    return render_template(template, client=client, tz=tz, **context), status
 
 
 @bp.route("/clients/<int:client_id>/safety-plan")
@@ -42,26 +38,45 @@ def safety_plan(client_id: int):
     client = client_service.get_client(current_user, client_id)
     current = plan_service.latest_version(client)
     if current is not None:
-        _audit_view(client, current, f"version={current.version}")
-        db.session.commit()
-    return render_template(
+        record_view("safety_plan.view", **plan_service.audit_fields(current))
+    return _page(
         "clinician/safety_plan/show.html",
-        client=client,
+        client,
         plan=plan_service.view_of(current) if current else None,
         history=plan_service.version_history(client),
         may_edit=can_edit_safety_plan(current_user, client),
-        tz=db.session.get(Practice, client.practice_id).timezone,
     )
 
 
 def _form_page(client, form, status=200, conflict=None):
-    return render_template(
-        "clinician/safety_plan/form.html",
-        client=client,
-        form=form,
-        conflict=plan_service.view_of(conflict) if conflict else None,
-        tz=db.session.get(Practice, client.practice_id).timezone,
-    ), status
+    conflict = plan_service.view_of(conflict) if conflict else None
+    return _page("clinician/safety_plan/form.html", client, status, form=form, conflict=conflict)
+
+
+def _open_form(client):
+    """The form on the newest version's text (opening it is a read of the plan)."""
+    current = plan_service.latest_version(client)
+    if current is None:
+        return _form_page(client, SafetyPlanForm(data={"version": "0"}))
+    record_view("safety_plan.view", **plan_service.audit_fields(current, "form=edit"))
+    return _form_page(
+        client, SafetyPlanForm(data={**current.texts, "version": str(current.version)})
+    )
+
+
+def _conflict(client, form, current):
+    """Someone saved after the form was opened: keep the typed text, show theirs (409)."""
+    form.version.data = str(current.version if current else 0)
+    flash(
+        _(
+            "Someone saved the plan after you opened it. Your text is kept below; compare "
+            "it with the saved version and save again to make yours the newest version."
+        ),
+        "warning",
+    )
+    if current is not None:
+        record_view("safety_plan.view", **plan_service.audit_fields(current, "form=conflict"))
+    return _form_page(client, form, 409, conflict=current)
 
 
 @bp.route("/clients/<int:client_id>/safety-plan/edit", methods=["GET", "POST"])
@@ -69,14 +84,7 @@ def _form_page(client, form, status=200, conflict=None):
 def edit_safety_plan(client_id: int):
     client = client_service.get_client(current_user, client_id, can_edit_safety_plan)
     if request.method == "GET":
-        current = plan_service.latest_version(client)
-        if current is None:
-            return _form_page(client, SafetyPlanForm(data={"version": "0"}))
-        _audit_view(client, current, "form=edit")
-        db.session.commit()
-        return _form_page(
-            client, SafetyPlanForm(data={**current.texts, "version": str(current.version)})
-        )
+        return _open_form(client)
     form = SafetyPlanForm()
     if not form.validate_on_submit():
         return _form_page(client, form, 400)
@@ -85,31 +93,17 @@ def edit_safety_plan(client_id: int):
             client, current_user, form.texts(), expected_version=int(form.version.data)
         )
     except plan_service.StalePlanError as stale:
-        form.version.data = str(stale.current.version if stale.current else 0)
-        flash(
-            _(
-                "Someone saved the plan after you opened it. Your text is kept below; compare "
-                "it with the saved version and save again to make yours the newest version."
-            ),
-            "warning",
-        )
-        if stale.current is not None:
-            _audit_view(client, stale.current, "form=conflict")
-        db.session.commit()
-        return _form_page(client, form, 409, conflict=stale.current)
+        return _conflict(client, form, stale.current)
     if row is None:
         flash(_("Nothing changed, so no new version was saved."), "info")
         return redirect(_plan_url(client))
-    audit(
+    detail = audit_service.name_list([f"version={row.version}", *changed])
+    return finish_write(
         "safety_plan.update",
-        record_type="safety_plan_version",
-        record_id=row.id,
-        client_id=client.id,
-        detail=audit_service.name_list([f"version={row.version}", *changed]),
+        _("Safety plan saved as version %(number)s.", number=row.version),
+        _plan_url(client),
+        **plan_service.audit_fields(row, detail),
     )
-    db.session.commit()
-    flash(_("Safety plan saved as version %(number)s.", number=row.version), "success")
-    return redirect(_plan_url(client))
 
 
 @bp.route("/clients/<int:client_id>/safety-plan/versions/<int:version>")
@@ -117,15 +111,13 @@ def edit_safety_plan(client_id: int):
 def show_safety_plan_version(client_id: int, version: int):
     client = client_service.get_client(current_user, client_id)
     row = plan_service.get_version(client, version)
-    _audit_view(client, row, f"version={row.version}")
-    db.session.commit()
+    record_view("safety_plan.view", **plan_service.audit_fields(row))
     latest = plan_service.latest_version(client)
-    return render_template(
+    return _page(
         "clinician/safety_plan/version.html",
-        client=client,
+        client,
         plan=plan_service.view_of(row),
         is_latest=latest is not None and latest.id == row.id,
-        tz=db.session.get(Practice, client.practice_id).timezone,
     )
 
 
@@ -146,11 +138,5 @@ def safety_plan_card(client_id: int):
         flash(_("The card could not be made just now. Please try again."), "warning")
         return redirect(_plan_url(client))
     return recorded_download(
-        card.content,
-        card.filename,
-        "safety_plan.download",
-        record_type="safety_plan_version",
-        record_id=row.id,
-        client_id=client.id,
-        detail=f"version={row.version}",
+        card.content, card.filename, "safety_plan.download", **plan_service.audit_fields(row)
     )

@@ -10,6 +10,7 @@ from tracker.domain.icalendar import CalendarEvent, write_calendar
 from tracker.domain.sessions import MODALITY_SHORT_LABELS
 from tracker.extensions import db, limiter
 from tracker.feeds import bp
+from tracker.models import PlannedSession
 from tracker.models.base import utcnow
 from tracker.services import calendar_feeds
 from tracker.settings import user_locale
@@ -28,6 +29,24 @@ def _feed_key() -> str:
     return "calendar-feed:" + calendar_feeds.secret_hash(request.view_args.get("secret", ""))
 
 
+def _events(plans: list[PlannedSession], host: str) -> list[CalendarEvent]:
+    """The plans as calendar events, in the current locale: client number and modality."""
+    return [
+        CalendarEvent(
+            uid=f"planned-session-{plan.id}@{host}",
+            stamp=plan.updated_at,
+            start=plan.starts_at,
+            end=plan.ends_at,
+            summary=_(
+                "Client no. %(number)s · %(modality)s",
+                number=plan.client_id,
+                modality=_(MODALITY_SHORT_LABELS[plan.modality]),
+            ),
+        )
+        for plan in plans
+    ]
+
+
 @bp.route("/calendar/<secret>.ics")
 @limiter.limit(lambda: current_app.config["CALENDAR_FEED_LIMIT_PER_ADDRESS"], deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["CALENDAR_FEED_LIMIT_PER_FEED"], key_func=_feed_key)
@@ -38,22 +57,8 @@ def calendar(secret: str):
     now = utcnow()
     owner = feed.user
     plans = calendar_feeds.planned_for(owner, now)
-    host = request.host.split(":")[0]
     with force_locale(user_locale(owner)):
-        events = [
-            CalendarEvent(
-                uid=f"planned-session-{plan.id}@{host}",
-                stamp=plan.updated_at,
-                start=plan.starts_at,
-                end=plan.ends_at,
-                summary=_(
-                    "Client no. %(number)s · %(modality)s",
-                    number=plan.client_id,
-                    modality=_(MODALITY_SHORT_LABELS[plan.modality]),
-                ),
-            )
-            for plan in plans
-        ]
+        events = _events(plans, request.host.split(":")[0])
         body = write_calendar(events, name=_("Planned sessions"), product=PRODUCT)
     calendar_feeds.mark_fetched(feed, now)
     db.session.commit()

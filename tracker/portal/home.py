@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, g, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from tracker.domain import goals as goal_rules
 from tracker.domain import homework as homework_rules
-from tracker.domain.clock import utc_to_local
 from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.domain.journal import VISIBILITY_LABELS
-from tracker.domain.policy import is_portal_owner
-from tracker.extensions import db
-from tracker.forms.fields import problem_text
-from tracker.models import Client, Practice
+from tracker.models import Client, JournalEntry, Practice
 from tracker.portal import bp
 from tracker.portal.home_forms import ClientGoalForm, ClientRatingForm, CompleteForm, JournalForm
+from tracker.services import Rejected
 from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
 from tracker.services import journal as journal_service
-from tracker.services import measures as measure_service
-from tracker.services import safety_plan as safety_plan_service
-from tracker.web import audit, practice_today, translate_service_errors
+from tracker.services import portal as portal_service
+from tracker.web import (
+    finish_write,
+    form_page,
+    practice_today,
+    show_problems,
+    translate_service_errors,
+)
 
 LABELS = {
     "domain": goal_rules.DOMAIN_LABELS,
@@ -35,21 +35,26 @@ LABELS = {
 }
 
 
-def _linked_client() -> Client | None:
-    """The client record linked to the signed-in portal account, if any."""
-    return db.session.scalar(
-        select(Client)
-        .where(Client.portal_user_id == current_user.id)
-        .options(joinedload(Client.primary_therapist))
-    )
+def own_practice() -> Practice:
+    """The signed-in client's practice, loaded once a request: every portal page shows
+    its crisis numbers, and pages read its time zone."""
+    practice = g.get("portal_practice")
+    if practice is None or practice.id != current_user.practice_id:
+        practice = g.portal_practice = portal_service.practice_of(current_user)
+    return practice
 
 
 def own_client_record() -> Client:
     """The client record of the signed-in portal account (404 when none is linked)."""
-    client = _linked_client()
-    if client is None or not is_portal_owner(current_user, client):
+    client = portal_service.own_client(current_user)
+    if client is None:
         abort(404)
     return client
+
+
+def _audit_fields(client: Client, record_type: str, record_id: int) -> dict:
+    """The audit event's fields of a record the client wrote."""
+    return {"record_type": record_type, "record_id": record_id, "client_id": client.id}
 
 
 @bp.context_processor
@@ -62,34 +67,33 @@ def crisis_numbers() -> dict:
     """The crisis box that opens every portal page (portal/base.html)."""
     if not current_user.is_authenticated:
         return {}
-    return {"crisis": db.session.get(Practice, current_user.practice_id).crisis_box}
+    return {"crisis": own_practice().crisis_box}
 
 
 @bp.route("/")
 def home():
-    client = _linked_client()
+    client = portal_service.linked_client(current_user)
     if client is None:
         return render_template("portal/home.html", client=None)
     today = practice_today()
-    items = homework_service.assignments(client)
-    goals = [g for g in goal_service.goals_for_client(client) if g.status in ("active", "paused")]
-    practice = db.session.get(Practice, client.practice_id)
-    plan = safety_plan_service.latest_version(client)
+    page = portal_service.home_page(client, own_practice(), today)
     return render_template(
         "portal/home.html",
         client=client,
-        plan=safety_plan_service.view_of(plan) if plan else None,
-        plan_saved_on=utc_to_local(plan.created_at, practice.timezone).date() if plan else None,
         today=today,
-        due_measures=measure_service.due_assignments(client, practice, today),
         instruments=ITEM_INSTRUMENTS,
-        week=homework_service.week_plan(items, today),
-        goals=goals,
         complete_form=CompleteForm(formdata=None),
+        **vars(page),  # the plan, questionnaires due, this week's homework, open goals
     )
 
 
 # --- homework ------------------------------------------------------------------------
+
+
+def _homework_page(client: Client, view: homework_service.AssignmentView, today, form, status=200):
+    return render_template(
+        "portal/homework.html", client=client, view=view, today=today, form=form
+    ), status
 
 
 @bp.route("/homework/<int:assignment_id>")
@@ -98,14 +102,9 @@ def show_homework(assignment_id: int):
     client = own_client_record()
     assignment = homework_service.get_assignment(client, assignment_id)
     today = practice_today()
-    (view,) = homework_service.assignment_views([assignment], today)
-    return render_template(
-        "portal/homework.html",
-        client=client,
-        view=view,
-        today=today,
-        form=CompleteForm(formdata=None, occurrence=view.next_due or today),
-    )
+    view = homework_service.assignment_view(assignment, today)
+    form = CompleteForm(formdata=None, occurrence=view.next_due or today)
+    return _homework_page(client, view, today, form)
 
 
 @bp.route("/homework/<int:assignment_id>/done", methods=["POST"])
@@ -117,29 +116,18 @@ def complete_homework(assignment_id: int):
     form = CompleteForm()
     if form.validate_on_submit():
         try:
-            entry = homework_service.complete(
-                assignment,
-                form.occurrence.data,
-                reflection=form.reflection.data,
-                shared=form.shared.data,
-                today=today,
-            )
-        except homework_service.HomeworkRejected as rejected:
-            form.occurrence.errors.append(problem_text(rejected.problems["occurrence"]))
+            entry = homework_service.complete(assignment, **form.completion(), today=today)
+        except Rejected as rejected:
+            show_problems(form, rejected)
         else:
-            audit(
+            return finish_write(
                 "homework.complete",
-                record_type="homework_entry",
-                record_id=entry.id,
-                client_id=client.id,
+                _("Well done. It is marked as done."),
+                url_for("portal.home"),
+                **_audit_fields(client, "homework_entry", entry.id),
             )
-            db.session.commit()
-            flash(_("Well done. It is marked as done."), "success")
-            return redirect(url_for("portal.home"))
-    (view,) = homework_service.assignment_views([assignment], today)
-    return render_template(
-        "portal/homework.html", client=client, view=view, today=today, form=form
-    ), 400
+    view = homework_service.assignment_view(assignment, today)
+    return _homework_page(client, view, today, form, 400)
 
 
 # --- goals ---------------------------------------------------------------------------
@@ -153,24 +141,16 @@ def show_goal(goal_id: int):
     form = ClientRatingForm()
     if form.validate_on_submit():
         rating = goal_service.add_rating(
-            goal,
-            current_user,
-            value=form.value.data,
-            comment=form.comment.data,
-            rated_on=practice_today(),
-            by_client=True,
+            goal, current_user, **form.rating(), rated_on=practice_today(), by_client=True
         )
-        audit("goal.rate", record_type="goal_rating", record_id=rating.id, client_id=client.id)
-        db.session.commit()
-        flash(_("Thank you. Your rating is saved."), "success")
-        return redirect(url_for("portal.show_goal", goal_id=goal.id))
-    return render_template(
-        "portal/goal.html",
-        client=client,
-        goal=goal,
-        chart=goal_service.chart_for(goal),
-        form=form,
-    ), (400 if form.errors else 200)
+        return finish_write(
+            "goal.rate",
+            _("Thank you. Your rating is saved."),
+            url_for("portal.show_goal", goal_id=goal.id),
+            **_audit_fields(client, "goal_rating", rating.id),
+        )
+    chart = goal_service.chart_for(goal)
+    return form_page("portal/goal.html", form, client=client, goal=goal, chart=chart)
 
 
 @bp.route("/goals/new", methods=["GET", "POST"])
@@ -180,16 +160,21 @@ def new_goal():
     if form.validate_on_submit():
         data = {**form.data, "status": "active"}
         goal = goal_service.create_goal(client, current_user, data, practice_today())
-        audit("goal.create", record_type="integration_goal", record_id=goal.id, client_id=client.id)
-        db.session.commit()
-        flash(_("Your goal is saved. Your therapist will see it too."), "success")
-        return redirect(url_for("portal.show_goal", goal_id=goal.id))
-    return render_template("portal/goal_form.html", client=client, form=form), (
-        400 if form.errors else 200
-    )
+        return finish_write(
+            "goal.create",
+            _("Your goal is saved. Your therapist will see it too."),
+            url_for("portal.show_goal", goal_id=goal.id),
+            **_audit_fields(client, "integration_goal", goal.id),
+        )
+    return form_page("portal/goal_form.html", form, client=client)
 
 
 # --- journal -------------------------------------------------------------------------
+
+
+def _journal_saved(action: str, message: str, client: Client, entry: JournalEntry):
+    fields = _audit_fields(client, "journal_entry", entry.id)
+    return finish_write(action, message, url_for("portal.journal"), **fields)
 
 
 @bp.route("/journal", methods=["GET", "POST"])
@@ -197,28 +182,10 @@ def journal():
     client = own_client_record()
     form = JournalForm()
     if form.validate_on_submit():
-        entry = journal_service.write(
-            client,
-            current_user,
-            title=form.title.data,
-            body=form.body.data,
-            visibility=form.visibility.data,
-        )
-        audit(
-            "journal.create",
-            record_type="journal_entry",
-            record_id=entry.id,
-            client_id=client.id,
-        )
-        db.session.commit()
-        flash(_("Saved to your journal."), "success")
-        return redirect(url_for("portal.journal"))
-    return render_template(
-        "portal/journal.html",
-        client=client,
-        form=form,
-        entries=journal_service.own_entries(client, current_user),
-    ), (400 if form.errors else 200)
+        entry = journal_service.write(client, current_user, **form.entry())
+        return _journal_saved("journal.create", _("Saved to your journal."), client, entry)
+    entries = journal_service.own_entries(client, current_user)
+    return form_page("portal/journal.html", form, client=client, entries=entries)
 
 
 @bp.route("/journal/<int:entry_id>", methods=["GET", "POST"])
@@ -228,18 +195,6 @@ def edit_journal_entry(entry_id: int):
     entry = journal_service.get_own_entry(client, current_user, entry_id)
     form = JournalForm(obj=entry)
     if form.validate_on_submit():
-        entry.title = (form.title.data or "").strip() or None
-        entry.body = form.body.data.strip()
-        journal_service.set_visibility(entry, form.visibility.data)
-        audit(
-            "journal.update",
-            record_type="journal_entry",
-            record_id=entry.id,
-            client_id=client.id,
-        )
-        db.session.commit()
-        flash(_("Journal entry saved."), "success")
-        return redirect(url_for("portal.journal"))
-    return render_template("portal/journal_entry.html", client=client, form=form, entry=entry), (
-        400 if form.errors else 200
-    )
+        journal_service.edit(entry, **form.entry())
+        return _journal_saved("journal.update", _("Journal entry saved."), client, entry)
+    return form_page("portal/journal_entry.html", form, client=client, entry=entry)

@@ -30,6 +30,14 @@ class CompleteForm(FlaskForm):
     # Private unless the client chooses to share: it is their reflection.
     shared = BooleanField(_l("Share this reflection with my therapist"), default=False)
 
+    def completion(self) -> dict:
+        """The completion as the homework service takes it."""
+        return {
+            "occurrence": self.occurrence.data,
+            "reflection": self.reflection.data,
+            "shared": self.shared.data,
+        }
+
 
 class ClientRatingForm(FlaskForm):
     value = SelectField(
@@ -45,6 +53,10 @@ class ClientRatingForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.value.choices = rating_choices(_("Choose…"))
+
+    def rating(self) -> dict:
+        """The rating as the goals service takes it."""
+        return {"value": self.value.data, "comment": self.comment.data}
 
 
 class ClientGoalForm(GoalFields, FlaskForm):
@@ -63,3 +75,11 @@ class JournalForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.visibility.choices = choices(VISIBILITY_LABELS)
+
+    def entry(self) -> dict:
+        """The entry as the journal service takes it."""
+        return {
+            "title": self.title.data,
+            "body": self.body.data,
+            "visibility": self.visibility.data,
+        }

@@ -10,7 +10,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from tracker.domain.reminders import QuietHours, ReminderSettings
 from tracker.forms.fields import ClockTimeField
+from tracker.services.reminders import Choice
 
 
 class ReminderForm(FlaskForm):
@@ -37,3 +39,19 @@ class ReminderForm(FlaskForm):
             "No reminder is sent in between. A time you chose in them waits until they end."
         ),
     )
+
+    def show(self, choice: Choice) -> None:
+        """Fill the form with the client's current choice."""
+        self.enabled.data = choice.enabled
+        self.send_at.data = choice.settings.at
+        self.timezone.data = choice.settings.zone_name
+        self.quiet_start.data = choice.settings.quiet.start
+        self.quiet_end.data = choice.settings.quiet.end
+
+    def settings(self) -> ReminderSettings:
+        """The typed times and zone as the reminder rules take them."""
+        return ReminderSettings(
+            at=self.send_at.data,
+            zone_name=self.timezone.data,
+            quiet=QuietHours(self.quiet_start.data, self.quiet_end.data),
+        )

@@ -2,55 +2,38 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import url_for
 from flask_babel import gettext as _
 
-from tracker.domain.reminders import COMMON_ZONES, QuietHours, ReminderSettings
-from tracker.extensions import db
-from tracker.forms.fields import problem_text
-from tracker.models import Practice
+from tracker.domain.reminders import COMMON_ZONES
 from tracker.portal import bp
-from tracker.portal.home import own_client_record
+from tracker.portal.home import own_client_record, own_practice
 from tracker.portal.reminder_forms import ReminderForm
+from tracker.services import Rejected
 from tracker.services import reminders as reminder_service
-from tracker.web import audit
+from tracker.web import finish_write, form_page, show_problems
 
 
 @bp.route("/reminders", methods=["GET", "POST"])
 def reminders():
     client = own_client_record()
-    practice = db.session.get(Practice, client.practice_id)
     form = ReminderForm()
     if not form.is_submitted():
-        choice = reminder_service.current_choice(client, practice)
-        form.enabled.data = choice.enabled
-        form.send_at.data = choice.settings.at
-        form.timezone.data = choice.settings.zone_name
-        form.quiet_start.data = choice.settings.quiet.start
-        form.quiet_end.data = choice.settings.quiet.end
+        form.show(reminder_service.current_choice(client, own_practice()))
     elif form.validate():
-        settings = ReminderSettings(
-            at=form.send_at.data,
-            zone_name=form.timezone.data,
-            quiet=QuietHours(form.quiet_start.data, form.quiet_end.data),
-        )
         try:
             stored = reminder_service.save_choice(
-                client, enabled=form.enabled.data, settings=settings
+                client, enabled=form.enabled.data, settings=form.settings()
             )
-        except reminder_service.ReminderRejected as rejected:
-            for name, problem in rejected.problems.items():
-                form[name].errors.append(problem_text(problem))
+        except Rejected as rejected:
+            show_problems(form, rejected)
         else:
-            audit(
+            return finish_write(
                 "reminders.on" if stored.enabled else "reminders.off",
+                _("Your reminder settings are saved."),
+                url_for("portal.reminders"),
                 record_type="reminder_preference",
                 record_id=stored.id,
                 client_id=client.id,
             )
-            db.session.commit()
-            flash(_("Your reminder settings are saved."), "success")
-            return redirect(url_for("portal.reminders"))
-    return render_template("portal/reminders.html", client=client, form=form, zones=COMMON_ZONES), (
-        400 if form.errors else 200
-    )
+    return form_page("portal/reminders.html", form, client=client, zones=COMMON_ZONES)

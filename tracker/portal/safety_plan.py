@@ -14,7 +14,7 @@ from tracker.printing.pdf import RenderError
 from tracker.printing.safety_plan_card import render_card
 from tracker.responses import pdf_response
 from tracker.services import safety_plan as plan_service
-from tracker.web import audit
+from tracker.web import record_view
 
 
 @bp.route("/safety-plan/card.pdf")
@@ -30,12 +30,5 @@ def safety_plan_card():
     except RenderError:
         flash(_("Your card could not be made just now. Please try again in a moment."), "warning")
         return redirect(url_for("portal.home"))
-    audit(
-        "safety_plan.download",
-        record_type="safety_plan_version",
-        record_id=row.id,
-        client_id=client.id,
-        detail=f"version={row.version}",
-    )
-    db.session.commit()
+    record_view("safety_plan.download", **plan_service.audit_fields(row))
     return pdf_response(card.content, card.filename)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,14 +22,21 @@ from tracker.models import (
     IntegrationGoal,
     MeasureResponse,
 )
-from tracker.services import NotFound
+from tracker.services import FORM, NotFound, Rejected
 
 
-class FamilyRejected(ValueError):
-    def __init__(self, problems: list[Problem], field: str = "relation") -> None:
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
+class FamilyRejected(Rejected):
+    """A change the family rules refuse, beside the one field it concerns (``FORM``: the
+    change as a whole).
+
+    ``problems`` holds the first problem found; the whole-family check may find more
+    than one at once, so ``found`` keeps them all, shown together beside ``field``.
+    """
+
+    def __init__(self, found: Problem | Sequence[Problem], field: str = FORM) -> None:
+        self.found = (found,) if isinstance(found, Problem) else tuple(found)
         self.field = field
+        super().__init__(self.found[0], field)
 
 
 @dataclass
@@ -156,12 +164,11 @@ def _apply(member: FamilyMember, data: dict[str, Any]) -> None:
         member.deceased = True
 
 
-def _check(family: Family, extra_links: list[rules.ParentLink] = ()) -> None:
-    problems = rules.family_problems(
-        family.people, family.parent_links + list(extra_links), family.partner_links
-    )
+def _check(family: Family, field: str) -> None:
+    """Refuse a family the genogram rules find impossible (every problem beside ``field``)."""
+    problems = rules.family_problems(family.people, family.parent_links, family.partner_links)
     if problems:
-        raise FamilyRejected(problems)
+        raise FamilyRejected(problems, field)
 
 
 def ensure_client_node(client: Client, family: Family) -> FamilyMember:
@@ -194,9 +201,7 @@ def add_member(
     links = list(family.parent_links)
     if relation != "none":
         if anchor_id is None or anchor_id not in {m.id for m in family.members}:
-            raise FamilyRejected(
-                [Problem(N_("Choose who this person is related to."))], "anchor_id"
-            )
+            raise FamilyRejected(Problem(N_("Choose who this person is related to.")), "anchor_id")
         if relation == "parent_of":
             links.append(rules.ParentLink(-1, anchor_id, link_kind))
         elif relation == "child_of":
@@ -226,12 +231,12 @@ def add_member(
 
 def update_member(client: Client, member: FamilyMember, data: dict[str, Any]) -> None:
     _apply(member, data)
-    _check(load(client))
+    _check(load(client), "birth_year")
 
 
 def delete_member(client: Client, member: FamilyMember) -> None:
     if member.is_client:
-        raise FamilyRejected([Problem(N_("The client cannot be removed from their own genogram."))])
+        raise FamilyRejected(Problem(N_("The client cannot be removed from their own genogram.")))
     for model, columns in (
         (FamilyParentLink, ("parent_id", "child_id")),
         (FamilyPartnership, ("a_id", "b_id")),
@@ -286,7 +291,7 @@ def quick_entry(client: Client, entries: dict[str, dict[str, Any]]) -> list[Fami
     """
     typed = [key for key, _, _ in QUICK_ROLES if _typed(entries.get(key) or {})]
     if not typed:
-        raise FamilyRejected([Problem(N_("Fill in at least one person."))], "mother")
+        raise FamilyRejected(Problem(N_("Fill in at least one person.")), "mother")
     family = load(client)
     role_of_label = {label: key for key, label, _ in QUICK_ROLES}
     present = {
@@ -298,7 +303,7 @@ def quick_entry(client: Client, entries: dict[str, dict[str, Any]]) -> list[Fami
         if key in present:
             who = {"who": present[key].relationship_label}
             problem = Problem(N_("%(who)s is already in the family history: edit them there."), who)
-            raise FamilyRejected([problem], key)
+            raise FamilyRejected(problem, key)
 
     # The would-be family, checked first: new people get ids below zero (-1: a client
     # node that does not exist yet).
@@ -359,13 +364,24 @@ def quick_entry(client: Client, entries: dict[str, dict[str, Any]]) -> list[Fami
     return list(new.values())
 
 
-def add_partnership(client: Client, data: dict[str, Any]) -> FamilyPartnership:
+def _two_people(client: Client, data: dict[str, Any], same: Problem) -> None:
+    """Both people (``a_id``, ``b_id``) are of this client's family, and not one person."""
     for key in ("a_id", "b_id"):
         get_member(client, data[key])
     if data["a_id"] == data["b_id"]:
-        raise FamilyRejected([Problem(N_("A person cannot be their own partner."))], "b_id")
+        raise FamilyRejected(same, "b_id")
+
+
+def _years_in_order(data: dict[str, Any]) -> None:
+    """A span of years does not end before it starts."""
     if data.get("end_year") and data.get("start_year") and data["end_year"] < data["start_year"]:
-        raise FamilyRejected([Problem(N_("The end year is before the start year."))], "end_year")
+        raise FamilyRejected(Problem(N_("The end year is before the start year.")), "end_year")
+
+
+def add_partnership(client: Client, data: dict[str, Any]) -> FamilyPartnership:
+    """Record that two people of the family are (or were) partners."""
+    _two_people(client, data, Problem(N_("A person cannot be their own partner.")))
+    _years_in_order(data)
     partnership = FamilyPartnership(client_id=client.id, **data)
     db.session.add(partnership)
     db.session.flush()
@@ -383,14 +399,12 @@ def add_parent_link(client: Client, data: dict[str, Any]) -> FamilyParentLink:
         link.parent_id == data["parent_id"] and link.child_id == data["child_id"]
         for link in family.links
     ):
-        raise FamilyRejected([Problem(N_("This parent is already recorded."))], "child_id")
+        raise FamilyRejected(Problem(N_("This parent is already recorded.")), "child_id")
     link = rules.ParentLink(data["parent_id"], data["child_id"], data["kind"])
     if rules.would_create_cycle(family.parent_links, link.parent_id, link.child_id):
         names = {m.id: m.relationship_label for m in family.members}
-        raise FamilyRejected(
-            [Problem(N_("%(who)s would be their own ancestor."), {"who": names[link.parent_id]})],
-            "parent_id",
-        )
+        who = {"who": names[link.parent_id]}
+        raise FamilyRejected(Problem(N_("%(who)s would be their own ancestor."), who), "parent_id")
     problems = rules.family_problems(
         family.people, [*family.parent_links, link], family.partner_links
     )
@@ -403,10 +417,8 @@ def add_parent_link(client: Client, data: dict[str, Any]) -> FamilyParentLink:
 
 
 def add_relationship(client: Client, data: dict[str, Any]) -> FamilyRelationship:
-    for key in ("a_id", "b_id"):
-        get_member(client, data[key])
-    if data["a_id"] == data["b_id"]:
-        raise FamilyRejected([Problem(N_("Choose two different people."))], "b_id")
+    """Record the quality of the relationship between two people of the family."""
+    _two_people(client, data, Problem(N_("Choose two different people.")))
     relationship = FamilyRelationship(client_id=client.id, **data)
     db.session.add(relationship)
     db.session.flush()
@@ -417,11 +429,8 @@ def add_event(client: Client, data: dict[str, Any]) -> FamilyEvent:
     if data.get("member_id") is not None:
         get_member(client, data["member_id"])
     elif not data.get("branch"):
-        raise FamilyRejected(
-            [Problem(N_("Choose a person or a branch of the family."))], "member_id"
-        )
-    if data.get("end_year") and data.get("start_year") and data["end_year"] < data["start_year"]:
-        raise FamilyRejected([Problem(N_("The end year is before the start year."))], "end_year")
+        raise FamilyRejected(Problem(N_("Choose a person or a branch of the family.")), "member_id")
+    _years_in_order(data)
     event = FamilyEvent(client_id=client.id, **data)
     event.resilience = event.kind in rules.RESILIENCE_EVENT_LABELS
     db.session.add(event)
@@ -473,10 +482,10 @@ def link_goal(
         if event is None or event.client_id != client.id:
             raise NotFound(event_id)
     if member_id is None and event_id is None:
-        raise FamilyRejected([Problem(N_("Choose a person or an event."))], "member_id")
+        raise FamilyRejected(Problem(N_("Choose a person or an event.")), "member_id")
     if goal.domain != "family_patterns":
         raise FamilyRejected(
-            [Problem(N_("Only goals about family patterns link to the family history."))]
+            Problem(N_("Only goals about family patterns link to the family history."))
         )
     for existing in goal_links(goal):
         if (existing.member_id, existing.event_id) == (member_id, event_id):

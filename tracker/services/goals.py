@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker.domain.clock import utc_to_local
 from tracker.domain.goals import RatingPoint, TrajectoryChart, trajectory_chart
 from tracker.extensions import db
 from tracker.models import (
@@ -15,6 +17,7 @@ from tracker.models import (
     GoalRating,
     HomeworkAssignment,
     IntegrationGoal,
+    Practice,
     TherapySession,
     User,
 )
@@ -33,6 +36,9 @@ GOAL_FIELDS = (
 )
 
 
+OPEN_STATUSES = ("active", "paused")
+
+
 def goals_for_client(client: Client) -> list[IntegrationGoal]:
     """The client's goals, active first, each with its ratings (two queries)."""
     order = {"active": 0, "paused": 1, "achieved": 2, "released": 3}
@@ -45,6 +51,11 @@ def goals_for_client(client: Client) -> list[IntegrationGoal]:
         )
     )
     return sorted(goals, key=lambda goal: order.get(goal.status, 9))
+
+
+def open_goals(client: Client) -> list[IntegrationGoal]:
+    """The client's active and paused goals, active first, with their ratings."""
+    return [goal for goal in goals_for_client(client) if goal.status in OPEN_STATUSES]
 
 
 def get_goal(client: Client, goal_id: int) -> IntegrationGoal:
@@ -114,14 +125,36 @@ def add_rating(
 
 def sessions_for_rating(goal: IntegrationGoal) -> list[TherapySession]:
     """The client's sessions, newest first, to tie a therapist's rating to."""
+    return _sessions_to_rate(goal.client_id)
+
+
+def _sessions_to_rate(client_id: int) -> list[TherapySession]:
     return list(
         db.session.scalars(
             select(TherapySession)
-            .where(TherapySession.client_id == goal.client_id)
+            .where(TherapySession.client_id == client_id)
             .order_by(TherapySession.starts_at.desc())
             .limit(50)
         )
     )
+
+
+@dataclass(frozen=True)
+class RatingSession:
+    """A session a therapist's rating can be tied to, by its day in the practice's zone."""
+
+    id: int
+    day: date
+    phase: str
+
+
+def rating_sessions(client: Client) -> list[RatingSession]:
+    """The sessions of ``sessions_for_rating`` with their local days, for the rating form."""
+    zone = db.session.get(Practice, client.practice_id).timezone
+    return [
+        RatingSession(session.id, utc_to_local(session.starts_at, zone).date(), session.phase)
+        for session in _sessions_to_rate(client.id)
+    ]
 
 
 def linked_sessions(goal: IntegrationGoal) -> list[TherapySession]:
@@ -168,7 +201,7 @@ def goal_titles(client: Client) -> list[IntegrationGoal]:
             select(IntegrationGoal)
             .where(
                 IntegrationGoal.client_id == client.id,
-                IntegrationGoal.status.in_(["active", "paused"]),
+                IntegrationGoal.status.in_(OPEN_STATUSES),
             )
             .options(joinedload(IntegrationGoal.created_by))
             .order_by(IntegrationGoal.id)

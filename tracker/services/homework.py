@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.domain import homework as rules
+from tracker.domain.homework_library import STARTER_LIBRARY
 from tracker.domain.messages import N_, Problem
 from tracker.extensions import db
-from tracker.homework_library import STARTER_LIBRARY
 from tracker.models import (
     Client,
     HomeworkAssignment,
@@ -24,13 +24,11 @@ from tracker.models import (
     User,
 )
 from tracker.models.base import utcnow
-from tracker.services import NotFound
+from tracker.services import NotFound, Rejected
 
 
-class HomeworkRejected(ValueError):
-    def __init__(self, problems: dict[str, Problem]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
+class HomeworkRejected(Rejected):
+    """Homework whose schedule, goal or completion breaks a rule (problems by field)."""
 
 
 # --- library -------------------------------------------------------------------------
@@ -221,6 +219,11 @@ def assignment_views(items: list[HomeworkAssignment], today: date) -> list[Assig
             )
         )
     return views
+
+
+def assignment_view(assignment: HomeworkAssignment, today: date) -> AssignmentView:
+    """One assignment with its adherence and next day due."""
+    return assignment_views([assignment], today)[0]
 
 
 @dataclass(frozen=True)

@@ -47,18 +47,28 @@ def write(
     visibility: str,
     now: datetime | None = None,
 ) -> JournalEntry:
-    """A new entry by ``author``, written (and shared, if so) at ``now``."""
+    """A new entry by the client's portal account, private unless shared; written (and
+    shared, if so) at ``now``."""
     now = now or utcnow()
     entry = JournalEntry(
-        client_id=client.id,
-        author_id=author.id,
-        title=(title or "").strip() or None,
-        body=body.strip(),
-        visibility=PRIVATE,
-        created_at=now,
+        client_id=client.id, author_id=author.id, visibility=PRIVATE, created_at=now
     )
-    set_visibility(entry, visibility, now)
     db.session.add(entry)
+    return edit(entry, title=title, body=body, visibility=visibility, now=now)
+
+
+def edit(
+    entry: JournalEntry,
+    *,
+    title: str | None,
+    body: str,
+    visibility: str,
+    now: datetime | None = None,
+) -> JournalEntry:
+    """Change the author's own entry: its title, text and who may read it."""
+    entry.title = (title or "").strip() or None
+    entry.body = body.strip()
+    set_visibility(entry, visibility, now)
     db.session.flush()
     return entry
 

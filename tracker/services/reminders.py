@@ -34,8 +34,8 @@ from tracker.models import (
     ReminderPreference,
     User,
 )
+from tracker.services import Rejected, outbox
 from tracker.services import measures as measure_service
-from tracker.services import outbox
 from tracker.settings import user_locale
 
 log = logging.getLogger(__name__)
@@ -44,10 +44,8 @@ UNSUBSCRIBE_SALT = "tracker.reminders.unsubscribe"
 OUTBOX_KIND = message_kinds.CLIENT_REMINDER
 
 
-class ReminderRejected(ValueError):
-    def __init__(self, problems: dict[str, Problem]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
+class ReminderRejected(Rejected):
+    """A reminder choice with an unknown time zone or empty quiet hours (by field)."""
 
 
 # --- the client's choice -------------------------------------------------------------

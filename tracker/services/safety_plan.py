@@ -57,6 +57,17 @@ def get_version(client: Client, version: int) -> SafetyPlanVersion:
     return found
 
 
+def audit_fields(row: SafetyPlanVersion, detail: str | None = None) -> dict[str, object]:
+    """How the audit trail names a version: its record, client and number (``detail``
+    says more where the number is not the point)."""
+    return {
+        "record_type": "safety_plan_version",
+        "record_id": row.id,
+        "client_id": row.client_id,
+        "detail": detail or f"version={row.version}",
+    }
+
+
 def view_of(row: SafetyPlanVersion) -> rules.PlanView:
     """The version as plain data for templates and the card."""
     return rules.plan_view(row.version, row.created_at, row.created_by.name, row.texts)
