@@ -17,6 +17,7 @@ from tracker.clinician.session_forms import (
 )
 from tracker.clinician.sessions import (
     _apply_problems,
+    _draft,
     _practice,
     _record_saved,
     _session_page,
@@ -24,20 +25,11 @@ from tracker.clinician.sessions import (
 from tracker.domain.clock import NonexistentLocalTime
 from tracker.domain.policy import can_document_sessions, can_record_dosing
 from tracker.forms.fields import problem_text
-from tracker.services import clients as client_service
 from tracker.services import medicine as medicine_service
 from tracker.services import sessions as session_service
 from tracker.web import translate_service_errors
 
 SESSION = "/clients/<int:client_id>/sessions/<int:session_id>"
-
-
-def _draft(client_id: int, session_id: int, allowed):
-    client = client_service.get_client(current_user, client_id, allowed)
-    session = session_service.get_session(client, session_id)
-    if session.is_signed:
-        abort(409)
-    return client, session
 
 
 @bp.route(f"{SESSION}/checklist", methods=["POST"])
