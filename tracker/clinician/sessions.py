@@ -10,8 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from tracker.clinician import bp
-from tracker.clinician import dose_entry as medicine_views
+from tracker.clinician import bp, dose_entry
 from tracker.clinician.adverse_events import LABELS as ADVERSE_EVENT_LABELS
 from tracker.clinician.adverse_events import session_form as adverse_event_session_form
 from tracker.clinician.session_forms import (
@@ -197,7 +196,7 @@ def _render_timeline(client, practice: Practice, filters, timeline):
         course_by_id={entry.session.id: entry for entry in timeline.course.entries},
         overrides=timeline.overrides,
         discharges=timeline.discharges,
-        codes_text=medicine_views.codes_text,
+        codes_text=dose_entry.codes_text,
         discharge_labels=medicine_service.DISCHARGE_OUTCOMES,
         tz=practice.timezone,
         labels=LABELS,
@@ -354,9 +353,7 @@ def _session_page(client, session, status=200, **forms):
     if dosing_session and not session.is_signed:
         panel = medicine_service.medicine_panel(session, practice, utcnow())
         if may["dose"] and "administration_form" not in forms:
-            forms["administration_form"] = medicine_views.prefilled_dose_form(
-                client, session, practice
-            )
+            forms["administration_form"] = dose_entry.prefilled_dose_form(client, session, practice)
         forms.setdefault("checklist_form", ChecklistForm(formdata=None))
         forms.setdefault("discharge_form", DischargeForm(formdata=None))
         forms.setdefault("retro_form", RetroReasonForm(formdata=None))
@@ -369,7 +366,7 @@ def _session_page(client, session, status=200, **forms):
     forms.setdefault("addendum_form", AddendumForm(formdata=None))
     forms.setdefault("sign_form", SignForm(formdata=None, version=session.version))
     if panel and may["document"] and "note_form" not in forms:
-        forms["note_form"] = medicine_views.filled_note_form(session)
+        forms["note_form"] = dose_entry.filled_note_form(session)
     forms.setdefault("adverse_event_form", adverse_event_session_form(session, practice))
     _add_sign_and_void_panels(client, session, forms, practice, panel)
     return (
@@ -388,10 +385,8 @@ def _session_page(client, session, status=200, **forms):
             may=may,
             adverse_events=adverse_event_service.for_session(session),
             ae_labels=ADVERSE_EVENT_LABELS,
-            finding_text=lambda finding: medicine_views.finding_text(
-                finding, practice.checklist_items
-            ),
-            codes_text=medicine_views.codes_text,
+            finding_text=lambda finding: dose_entry.finding_text(finding, practice.checklist_items),
+            codes_text=dose_entry.codes_text,
             readiness_labels={"clearance": readiness.CLEARANCE_LABELS},
             discharge_labels=medicine_service.DISCHARGE_OUTCOMES,
             note_field_name=note_field_name,
@@ -521,13 +516,13 @@ def add_addendum(client_id: int, session_id: int):
 def add_administration(client_id: int, session_id: int):
     client, session = _draft(client_id, session_id, can_record_dosing)
     practice = _practice()
-    form = AdministrationForm(prescribers=medicine_views.prescriber_choices(client))
+    form = AdministrationForm(prescribers=dose_entry.prescriber_choices(client))
     if form.validate_on_submit():
         typed = session_service.DoseRequest.from_values(form.data)
         try:
             dose = session_service.add_administration(session, practice, current_user, typed)
         except session_service.DoseNeedsConfirmation as needed:
-            medicine_views.explain_confirmation(form, needed, practice)
+            dose_entry.explain_confirmation(form, needed, practice)
         except Rejected as rejected:
             show_problems(form, rejected)
         else:
@@ -547,11 +542,11 @@ def add_vitals(client_id: int, session_id: int):
     practice = _practice()
     form = VitalsForm()
     if form.validate_on_submit():
-        readings = medicine_views.typed_readings(form, session, practice)
+        readings = dose_entry.typed_readings(form, session, practice)
         try:
             created = session_service.add_vitals(session, current_user, readings, practice)
         except session_service.ReadingsRejected as rejected:
-            medicine_views.show_reading_problems(form, rejected)
+            dose_entry.show_reading_problems(form, rejected)
         else:
             message = _("Vitals recorded.")
             detail = f"rows={len(created)}"
