@@ -38,6 +38,7 @@ from tracker.domain.policy import (
     can_override_readiness,
     can_record_adverse_event,
     can_record_dosing,
+    can_view_client,
     can_void_session,
 )
 from tracker.extensions import db
@@ -154,10 +155,16 @@ def _apply_problems(form, problems) -> None:
     show_problems(form, Rejected(problems))
 
 
-def _draft(client_id: int, session_id: int, allowed):
-    """The client's draft session, for the actor ``allowed``; a signed one is a 409."""
+def _client_session(client_id: int, session_id: int, allowed=can_view_client):
+    """The client and one of their sessions, loaded for the actor as the policy allows
+    (someone else's is a 404; ``allowed`` refused is a 403)."""
     client = client_service.get_client(current_user, client_id, allowed)
-    session = session_service.get_session(client, session_id)
+    return client, session_service.get_session(client, session_id)
+
+
+def _draft(client_id: int, session_id: int, allowed):
+    """``_client_session`` of a draft: a signed session is a 409."""
+    client, session = _client_session(client_id, session_id, allowed)
     if session.is_signed:
         abort(409)
     return client, session
@@ -281,8 +288,7 @@ def _prefill_new(form: SessionForm, client) -> None:
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @translate_service_errors
 def edit_session(client_id: int, session_id: int):
-    client = client_service.get_client(current_user, client_id, can_document_sessions)
-    session = session_service.get_session(client, session_id)
+    client, session = _client_session(client_id, session_id, can_document_sessions)
     if session.is_signed:
         message = _("This note is signed and can no longer change. Add an addendum instead.")
         return _back_to_session(session, message)
@@ -415,8 +421,7 @@ def _earlier_choices(earlier, practice: Practice):
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>")
 @translate_service_errors
 def show_session(client_id: int, session_id: int):
-    client = client_service.get_client(current_user, client_id)
-    session = session_service.get_session(client, session_id)
+    client, session = _client_session(client_id, session_id)
     _session_viewed(session)
     return _session_page(client, session)
 
@@ -449,8 +454,7 @@ def _add_sign_and_void_panels(
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/sign", methods=["POST"])
 @translate_service_errors
 def sign_session(client_id: int, session_id: int):
-    client = client_service.get_client(current_user, client_id, can_document_sessions)
-    session = session_service.get_session(client, session_id)
+    client, session = _client_session(client_id, session_id, can_document_sessions)
     form = SignForm()
     if not form.validate_on_submit():
         abort(400)
@@ -475,8 +479,7 @@ def sign_session(client_id: int, session_id: int):
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/void", methods=["POST"])
 @translate_service_errors
 def void_session(client_id: int, session_id: int):
-    client = client_service.get_client(current_user, client_id)
-    session = session_service.get_session(client, session_id)
+    client, session = _client_session(client_id, session_id)
     try:
         session_service.check_voidable(client, session, current_user)
     except session_service.VoidRejected as rejected:
@@ -496,8 +499,7 @@ def void_session(client_id: int, session_id: int):
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/addenda", methods=["POST"])
 @translate_service_errors
 def add_addendum(client_id: int, session_id: int):
-    client = client_service.get_client(current_user, client_id, can_add_addendum)
-    session = session_service.get_session(client, session_id)
+    client, session = _client_session(client_id, session_id, can_add_addendum)
     form = AddendumForm()
     if not session.is_signed:
         return _back_to_session(session, _("Addenda are for signed notes; edit the draft instead."))
@@ -549,7 +551,7 @@ def add_vitals(client_id: int, session_id: int):
             dose_entry.show_reading_problems(form, rejected)
         else:
             message = _("Vitals recorded.")
-            detail = f"rows={len(created)}"
+            detail = f"rows={len(created)}"  # the readings are audited as one event of the session
             return _part_saved("vitals.create", session, client, session, message, "vitals", detail)
     return _session_page(client, session, 400, vitals_form=form)
 
@@ -588,8 +590,7 @@ PARTS = {
 @translate_service_errors
 def delete_session_part(client_id: int, session_id: int, part: str, part_id: int):
     model, action, allowed = PARTS[part]
-    client = client_service.get_client(current_user, client_id, allowed)
-    session = session_service.get_session(client, session_id)
+    client, session = _client_session(client_id, session_id, allowed)
     try:  # CSRFProtect has already checked the token of this POST
         removed = session_service.delete_part(session, model, part_id)
     except session_service.SignedSessionError:
