@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from tracker.domain.dosing import USUAL_RANGES, Route, check_dose, mg_per_kg
+from tracker.domain.dosing import USUAL_RANGES, Route, check_dose, mg_per_kg, weight_is_fresh
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 END = START + timedelta(hours=3)
@@ -227,3 +227,10 @@ def test_a_further_dose_past_the_routes_usual_range_needs_confirming():
     # another route's earlier doses are the caller's to leave out; a total within the
     # range needs nothing
     assert check_dose(**common, earlier_mg_per_kg=Decimal("0.50")).needs_confirmation == []
+
+
+@pytest.mark.parametrize(
+    ("weighed_on", "fresh"), [(date(2026, 3, 17), True), (date(2026, 3, 16), False)]
+)
+def test_a_weight_pre_fills_a_dose_for_ninety_days(weighed_on, fresh):
+    assert weight_is_fresh(weighed_on, date(2026, 6, 15)) is fresh

@@ -3,68 +3,35 @@ readings typed with or without a time, and the messages a refused dose shows."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from tracker.clinician.session_forms import (
-    AdministrationForm,
-    NoteForm,
-    VitalsForm,
-    note_field_name,
-)
+from tracker.clinician.session_forms import AdministrationForm, NoteForm, VitalsForm
 from tracker.domain import readiness
-from tracker.domain import vitals as vital_rules
-from tracker.domain.clock import (
-    AmbiguousLocalTime,
-    NonexistentLocalTime,
-    local_to_utc_checked,
-    utc_to_local,
-)
+from tracker.domain import sessions as rules
+from tracker.domain.clock import utc_to_local
+from tracker.domain.vitals import Reading
 from tracker.forms.fields import problem_text
 from tracker.models import Client, Practice, TherapySession
 from tracker.models.base import utcnow
-from tracker.services import medicine as medicine_service
 from tracker.services import sessions as session_service
-
-# A screening weight older than this is not used for dosing: today's weight is asked.
-WEIGHT_FRESH_DAYS = 90
 
 
 def local_moment(session: TherapySession, practice: Practice, at: time | None) -> datetime | None:
-    """``at`` on the session's local day, as UTC; a time after midnight of a session
-    running past midnight is taken on the next day.
-
-    A time in the spring-forward gap raises ``NonexistentLocalTime`` (its ``problem``
-    goes next to the field). A time that happens twice (autumn) is the occurrence that
-    falls within the session, give or take an hour; the first if both do.
-    """
+    """``at``, typed on the session page, as UTC: on the session's day, or the next day
+    after midnight (``domain.sessions.session_moment``, which may raise
+    ``NonexistentLocalTime``)."""
     if at is None:
         return None
-    first_day = utc_to_local(session.starts_at, practice.timezone).date()
-    moment = _session_instant(session, first_day, at, practice.timezone)
-    if moment < session.starts_at - timedelta(hours=2):
-        moment = _session_instant(session, first_day + timedelta(days=1), at, practice.timezone)
-    return moment
-
-
-def _session_instant(session: TherapySession, day: date, at: time, zone_name: str) -> datetime:
-    try:
-        return local_to_utc_checked(day, at, zone_name)
-    except AmbiguousLocalTime as ambiguous:
-        inside = [
-            option.utc
-            for option in ambiguous.options
-            if medicine_service.within_session(session, option.utc)
-        ]
-        return (inside or [ambiguous.options[0].utc])[0]
+    return rules.session_moment(at, session.starts_at, session.ends_at, practice.timezone)
 
 
 def now_in_session(session: TherapySession) -> bool:
     """Whether the session is happening now (an hour either side counts)."""
-    return medicine_service.within_session(session, utcnow())
+    return rules.within_session(utcnow(), session.starts_at, session.ends_at)
 
 
 def local_now(practice: Practice) -> time:
@@ -81,54 +48,21 @@ def prescriber_choices(client: Client) -> list[SelectChoice]:
 def prefilled_dose_form(
     client: Client, session: TherapySession, practice: Practice
 ) -> AdministrationForm:
-    """A dose form with what can be known: the route and prescriber of the last dose
-    (or the team's only prescriber), a recent weight, and now as the time."""
+    """A dose form with what can be known (``session_service.dose_defaults``), and now
+    as the time of a session happening now."""
     form = AdministrationForm(formdata=None, prescribers=prescriber_choices(client))
-    previous = session.administrations[-1] if session.administrations else None
-    previous = previous or medicine_service.previous_dose(session)
-    prescribers = session_service.prescribers_of(client)
-    if previous is not None:
-        form.route.data = previous.route
-        form.prescriber_id.data = previous.prescriber_id
-    else:
-        form.route.data = "im"
-    if form.prescriber_id.data is None and len(prescribers) == 1:
-        form.prescriber_id.data = prescribers[0].user_id
-    if session.administrations:
-        form.weight_kg.data = session.administrations[-1].weight_kg
-    else:
-        weight = session_service.latest_weight(client)
-        if weight is not None:
-            weight_kg, weighed_on = weight
-            local_day = utc_to_local(session.starts_at, practice.timezone).date()
-            if (local_day - weighed_on).days <= WEIGHT_FRESH_DAYS:
-                form.weight_kg.data = weight_kg
-            else:
-                form.weight_kg.description = _(
-                    "The last weight on record is from %(day)s: weigh the client today.",
-                    day=format_date(weighed_on),
-                )
+    defaults = session_service.dose_defaults(session, practice)
+    form.route.data = defaults.route
+    form.prescriber_id.data = defaults.prescriber_id
+    form.weight_kg.data = defaults.weight_kg
+    if defaults.stale_weight_day is not None:
+        form.weight_kg.description = _(
+            "The last weight on record is from %(day)s: weigh the client today.",
+            day=format_date(defaults.stale_weight_day),
+        )
     if now_in_session(session):
-        form.given_time.data = local_now(practice)
+        form.given_at.data = local_now(practice)
     return form
-
-
-def dose_request(
-    form: AdministrationForm, session: TherapySession, practice: Practice
-) -> session_service.DoseRequest:
-    return session_service.DoseRequest(
-        route=form.route.data,
-        dose_mg=form.dose_mg.data,
-        weight_kg=form.weight_kg.data,
-        given_at=local_moment(session, practice, form.given_time.data),
-        lot_number=form.lot_number.data or "",
-        prescriber_id=form.prescriber_id.data,
-        adjuncts=form.adjuncts.data or "",
-        sitter=form.sitter.data or "",
-        unusual_confirmed=form.unusual_confirmed.data,
-        unusual_reason=form.unusual_reason.data or "",
-        override_reason=form.override_reason.data or "",
-    )
 
 
 def finding_text(finding: readiness.Finding, labels: dict[str, str] | None = None) -> str:
@@ -175,48 +109,27 @@ def explain_confirmation(
             )
 
 
-def vitals_rows(form: VitalsForm, session: TherapySession, practice: Practice):
-    """The filled rows as ``(taken_at, reading, note)``, or None with the errors on the form.
+def typed_readings(
+    form: VitalsForm, session: TherapySession, practice: Practice
+) -> list[tuple[time | None, Reading, str]]:
+    """The filled rows as ``add_vitals`` takes them: a single filled row without a time
+    is taken now (the "now" of a session happening now)."""
+    filled = form.filled_rows()
+    now = local_now(practice) if len(filled) == 1 and now_in_session(session) else None
+    return [(row.taken_at.data or now, row.reading(), row.note.data or "") for row in filled]
 
-    A single filled row without a time is taken now (the "now" of a live session).
-    """
-    earliest = session.starts_at - timedelta(hours=1)
-    latest = session.ends_at + timedelta(hours=1)
-    filled = [entry.form for entry in form.rows if not entry.form.is_empty()]
-    if not filled:
-        form.rows[0].form.systolic.errors.append(_("Enter at least one reading."))
-        return None
-    rows = []
-    for row in filled:
-        reading = vital_rules.Reading(
-            row.systolic.data, row.diastolic.data, row.heart_rate.data, row.spo2.data
-        )
-        for name, problem in vital_rules.reading_problems(reading).items():
-            row[name].errors.append(problem_text(problem))
-        at = row.taken_time.data
-        if at is None and len(filled) == 1 and now_in_session(session):
-            at = local_now(practice)
-        try:
-            taken_at = local_moment(session, practice, at)
-        except NonexistentLocalTime as gap:
-            row.taken_time.errors.append(problem_text(gap.problem))
-            continue
-        if taken_at is None:
-            row.taken_time.errors.append(_("Enter the time of the reading."))
-        elif not earliest <= taken_at <= latest:
-            row.taken_time.errors.append(_("The time must be within an hour of the session."))
-        if not row.errors:
-            rows.append((taken_at, reading, row.note.data or ""))
-    return rows if len(rows) == len(filled) else None
+
+def show_reading_problems(form: VitalsForm, rejected: session_service.ReadingsRejected) -> None:
+    """Put the problems of each refused reading beside the fields of its row."""
+    filled = form.filled_rows()
+    for n, problems in rejected.rows.items():
+        for name, problem in problems.items():
+            filled[n][name].errors.append(problem_text(problem))
 
 
 def filled_note_form(session: TherapySession) -> NoteForm:
     form = NoteForm(formdata=None)
-    form.version.data = str(session.version)
     form.suicide_screen.data = session.suicide_screen
     form.risk_follow_up.data = session.risk_follow_up
-    for key, text in session.note_sections_text.items():
-        name = note_field_name(session.note_format, key)
-        if name in form:
-            form[name].data = text
+    form.fill_note(session)
     return form

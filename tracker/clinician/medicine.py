@@ -18,12 +18,11 @@ from tracker.clinician.session_forms import (
     NoteForm,
     RetroReasonForm,
 )
-from tracker.clinician.sessions import _session_page, session_url
+from tracker.clinician.sessions import _draft, _session_page, session_url
 from tracker.domain.clock import NonexistentLocalTime
 from tracker.domain.policy import can_document_sessions, can_record_dosing
 from tracker.models import Practice, TherapySession
 from tracker.services import Rejected
-from tracker.services import clients as client_service
 from tracker.services import medicine as medicine_service
 from tracker.services import sessions as session_service
 from tracker.web import (
@@ -35,14 +34,6 @@ from tracker.web import (
 )
 
 SESSION = "/clients/<int:client_id>/sessions/<int:session_id>"
-
-
-def _draft(client_id: int, session_id: int, allowed):
-    client = client_service.get_client(current_user, client_id, allowed)
-    session = session_service.get_session(client, session_id)
-    if session.is_signed:
-        abort(409)
-    return client, session
 
 
 def _saved(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,23 +10,24 @@ from flask_login import current_user
 
 from tracker.clinician import bp
 from tracker.clinician.planning_forms import PlanForm
-from tracker.clinician.sessions import _checked_start, _fold_choices, session_url
+from tracker.clinician.sessions import session_url
 from tracker.domain import sessions as rules
 from tracker.domain.clock import utc_to_local
 from tracker.domain.policy import can_document_sessions
 from tracker.extensions import db
-from tracker.forms.fields import problem_text
 from tracker.i18n import format_local_datetime
 from tracker.models import Practice
 from tracker.models.base import utcnow
-from tracker.services import calendar_feeds, planning
+from tracker.services import Rejected, calendar_feeds, planning
 from tracker.services import clients as client_service
 from tracker.services import sessions as session_service
-from tracker.web import audit, translate_service_errors
-
-
-def _practice() -> Practice:
-    return db.session.get(Practice, current_user.practice_id)
+from tracker.web import (
+    audit,
+    current_practice,
+    finish_write,
+    show_problems,
+    translate_service_errors,
+)
 
 
 def _planned_url(client) -> str:
@@ -48,48 +49,32 @@ def _prefill(form: PlanForm, client, practice: Practice) -> None:
         form.phase.data = request.args["phase"]
 
 
-def _plan_data(form: PlanForm, starts_at: datetime) -> dict:
-    return {
-        "starts_at": starts_at,
-        "duration_minutes": form.duration_minutes.data,
-        "modality": form.modality.data,
-        "phase": form.phase.data,
-        "setting": form.setting.data,
-    }
-
-
 @bp.route("/clients/<int:client_id>/plans/new", methods=["GET", "POST"])
 @translate_service_errors
 def plan_session(client_id: int):
     client = client_service.get_client(current_user, client_id, can_document_sessions)
-    practice = _practice()
-    form = PlanForm()
+    practice = current_practice()
+    form = PlanForm(zone_name=practice.timezone)
     if request.method == "GET":
         _prefill(form, client, practice)
-    elif form.validate_on_submit() and (starts_at := _checked_start(form, practice)):
+    elif form.validate_on_submit():
+        data = form.values(planning.PLAN_FIELDS)
         try:
-            plan = planning.plan_session(
-                client, current_user, practice, _plan_data(form, starts_at), utcnow()
-            )
-        except planning.PlanRejected as rejected:
-            for name, problem in rejected.problems.items():
-                form[name].errors.append(problem_text(problem))
+            plan = planning.plan_session(client, current_user, practice, data, utcnow())
+        except Rejected as rejected:
+            show_problems(form, rejected)
         else:
-            audit(
+            when = format_local_datetime(plan.starts_at, practice.timezone)
+            return finish_write(
                 "planned_session.create",
+                _("Session planned for %(when)s.", when=when),
+                _planned_url(client),
                 record_type="planned_session",
                 record_id=plan.id,
                 client_id=client.id,
             )
-            db.session.commit()
-            when = format_local_datetime(plan.starts_at, practice.timezone)
-            flash(_("Session planned for %(when)s.", when=when), "success")
-            return redirect(_planned_url(client))
     return render_template(
-        "clinician/plans/form.html",
-        client=client,
-        form=form,
-        fold_choice=bool(_fold_choices(form, practice)),
+        "clinician/plans/form.html", client=client, form=form, fold_choice=form.offers_fold()
     ), (400 if form.errors else 200)
 
 
@@ -109,18 +94,22 @@ def start_planned_session(client_id: int, plan_id: int):
         return redirect(
             url_for("clinician.show_session", client_id=client.id, session_id=started.session_id)
         )
-    audit(
+    return finish_write(
         "session.create",
+        _("Session started as a draft: write the note."),
+        _where_the_note_is_written(session),
         record_type="therapy_session",
         record_id=session.id,
         client_id=client.id,
         detail=f"plan={plan.id}",
     )
-    db.session.commit()
-    flash(_("Session started as a draft: write the note."), "success")
+
+
+def _where_the_note_is_written(session) -> str:
+    """A medicine session's page has its note in place; any other note has its form."""
     if rules.is_dosing_session(session.modality, session.phase):
-        return redirect(session_url(session))  # the medicine page, with its note in place
-    return redirect(url_for("clinician.edit_session", client_id=client.id, session_id=session.id))
+        return session_url(session)
+    return url_for("clinician.edit_session", client_id=session.client_id, session_id=session.id)
 
 
 @bp.route("/clients/<int:client_id>/plans/<int:plan_id>/cancel", methods=["POST"])
@@ -134,15 +123,14 @@ def cancel_planned_session(client_id: int, plan_id: int):
         db.session.rollback()
         flash(_("This planned session has been started: it is a session now."), "info")
         return redirect(_planned_url(client))
-    audit(
+    return finish_write(
         "planned_session.cancel",
+        _("The planned session is cancelled."),
+        _planned_url(client),
         record_type="planned_session",
         record_id=plan_id,
         client_id=client.id,
     )
-    db.session.commit()
-    flash(_("The planned session is cancelled."), "success")
-    return redirect(_planned_url(client))
 
 
 # --- the calendar feed address ----------------------------------------------------
@@ -162,15 +150,20 @@ def calendar_feed():
         "clinician/plans/calendar_feed.html",
         feed=calendar_feeds.feed_of(current_user),
         address=address,
-        tz=_practice().timezone,
+        tz=current_practice().timezone,
     )
 
 
 @bp.route("/calendar-feed/revoke", methods=["POST"])
 def revoke_calendar_feed():
     feed_id = calendar_feeds.revoke_feed(current_user)
-    if feed_id is not None:
-        audit("calendar_feed.revoke", record_type="calendar_feed", record_id=feed_id)
-        db.session.commit()
-        flash(_("The feed address no longer works. Remove the calendar from your app."), "success")
-    return redirect(url_for("clinician.calendar_feed"))
+    to = url_for("clinician.calendar_feed")
+    if feed_id is None:
+        return redirect(to)
+    return finish_write(
+        "calendar_feed.revoke",
+        _("The feed address no longer works. Remove the calendar from your app."),
+        to,
+        record_type="calendar_feed",
+        record_id=feed_id,
+    )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -34,6 +38,13 @@ from tracker.domain.brainspots import (
     METHOD_LABELS,
     SPOT_TYPE_LABELS,
 )
+from tracker.domain.clock import (
+    AmbiguousLocalTime,
+    NonexistentLocalTime,
+    fold_options,
+    local_to_utc_checked,
+    utc_to_local,
+)
 from tracker.domain.dosing import ROUTE_LABELS
 from tracker.domain.sessions import (
     MODALITY_LABELS,
@@ -43,7 +54,15 @@ from tracker.domain.sessions import (
     SETTING_LABELS,
     SUICIDE_SCREEN_LABELS,
 )
-from tracker.forms.fields import BoundedIntegerField, ClockTimeField, FiniteDecimalField, choices
+from tracker.domain.vitals import Reading
+from tracker.forms.fields import (
+    BoundedIntegerField,
+    ClockTimeField,
+    FiniteDecimalField,
+    choices,
+    optional_int,
+    problem_text,
+)
 
 NOTE_TEXT_MAX = 50_000
 
@@ -64,6 +83,14 @@ class NoteSections:
             for s in NOTE_FORMATS[note_format]
         }
 
+    def fill_note(self, session: Any) -> None:
+        """Show the saved note: the sections of its format, and its version."""
+        for key, text in session.note_sections_text.items():
+            field_name = note_field_name(session.note_format, key)
+            if field_name in self:
+                self[field_name].data = text
+        self.version.data = str(session.version)
+
 
 def add_note_fields(form_class: type, rows: int | None = None) -> None:
     """One text area per section of every note format (rows: a fixed height, else by
@@ -82,15 +109,27 @@ def add_note_fields(form_class: type, rows: int | None = None) -> None:
             )
 
 
+FOLD_LABELS = {
+    (0, True): _l("first %(time)s (summer time, %(zone)s)"),
+    (0, False): _l("first %(time)s (winter time, %(zone)s)"),
+    (1, True): _l("second %(time)s (summer time, %(zone)s)"),
+    (1, False): _l("second %(time)s (winter time, %(zone)s)"),
+}
+
+
 class SessionSlotForm(FlaskForm):
     """When a session is (or is planned to be), how long, and its kind: shared by the
     session form and the plan form, so a start is read (and the autumn's twice-happening
-    hour asked about) by the same code."""
+    hour asked about) by the same code.
+
+    ``zone_name`` is the practice's time zone, in which the start is typed; once the
+    form validates, ``starts_at`` is that start as UTC.
+    """
 
     session_date = DateField(_l("Date"), validators=[InputRequired()])
     start_time = ClockTimeField(_l("Start time"), validators=[InputRequired()])
     # Shown only when the start time happens twice (the night the clocks go back):
-    # which of the two is meant. Labels are set by the view (set_fold_options).
+    # which of the two is meant. Labels are set by ``offers_fold``.
     start_fold = RadioField(
         _l("Which start time is meant?"),
         choices=[SelectChoice("0", "0"), SelectChoice("1", "1")],
@@ -107,11 +146,69 @@ class SessionSlotForm(FlaskForm):
     phase = SelectField(_l("Phase"), validators=[DataRequired()])
     setting = SelectField(_l("Setting"), validators=[DataRequired()])
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, zone_name: str = "UTC", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.zone_name = zone_name
+        self.starts_at: datetime | None = None
         self.modality.choices = choices(MODALITY_LABELS)
         self.phase.choices = choices(PHASE_LABELS)
         self.setting.choices = choices(SETTING_LABELS)
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the form's own checks, then the start as one instant."""
+        return super().validate(extra_validators) and self.check_entries() and self._read_start()
+
+    def check_entries(self) -> bool:
+        """Checks across fields, with the messages beside them (none here)."""
+        return True
+
+    def _read_start(self) -> bool:
+        """The start as UTC; refused, with the message beside the field, when that local
+        time does not exist (clocks forward) or happens twice and the form has not said
+        which."""
+        fold = int(self.start_fold.data) if self.start_fold.data in ("0", "1") else None
+        try:
+            self.starts_at = local_to_utc_checked(
+                self.session_date.data, self.start_time.data, self.zone_name, fold
+            )
+        except NonexistentLocalTime as gap:
+            self.start_time.errors.append(problem_text(gap.problem))
+        except AmbiguousLocalTime as ambiguous:
+            self.start_fold.errors.append(problem_text(ambiguous.problem))
+        return self.starts_at is not None
+
+    def offers_fold(self) -> bool:
+        """Whether the typed start happens twice; if so, label the choice between the
+        two (the form then shows it)."""
+        if self.session_date.data is None or self.start_time.data is None:
+            return False
+        options = fold_options(self.session_date.data, self.start_time.data, self.zone_name)
+        if options is None:
+            return False
+        at = self.start_time.data.strftime("%H:%M")
+        self.start_fold.choices = [
+            SelectChoice(
+                str(o.fold),
+                str(FOLD_LABELS[o.fold, o.summer_time]) % {"time": at, "zone": o.abbreviation},
+            )
+            for o in options
+        ]
+        return True
+
+    def values(self, names: Iterable[str]) -> dict[str, Any]:
+        """The typed values of ``names`` (a service's fields), ``starts_at`` as UTC."""
+        return {name: self.starts_at if name == "starts_at" else self[name].data for name in names}
+
+    def fill_from(self, record: Any, names: Iterable[str]) -> None:
+        """Show a saved ``record``: its start in the practice's zone (and which one, if
+        that time happens twice), the rest of ``names`` as they are."""
+        local = utc_to_local(record.starts_at, self.zone_name)
+        self.session_date.data = local.date()
+        self.start_time.data = local.time().replace(second=0, microsecond=0)
+        self.start_fold.data = str(local.fold)
+        for name in names:
+            if name != "starts_at":
+                self[name].data = getattr(record, name)
 
 
 class SessionForm(NoteSections, SessionSlotForm):
@@ -156,6 +253,25 @@ class SessionForm(NoteSections, SessionSlotForm):
             if fmt != chosen and any((f.data or "").strip() for f in self.note_fields(fmt))
         ]
 
+    def check_entries(self) -> bool:
+        """Refuse a save that would drop text typed under another note format."""
+        stray = self.stray_note_formats()
+        if stray:
+            names = ", ".join(_(NOTE_FORMAT_LABELS[fmt]) for fmt in stray)
+            self.note_format.errors.append(
+                _(
+                    "Text was written under another note format (%(formats)s). Move it into "
+                    "this format's sections, or switch back, so nothing is lost.",
+                    formats=names,
+                )
+            )
+        return not stray
+
+    def fill_from(self, record: Any, names: Iterable[str]) -> None:
+        """Show a saved session: its fields, its note and its version."""
+        super().fill_from(record, names)
+        self.fill_note(record)
+
 
 add_note_fields(SessionForm)
 
@@ -191,7 +307,7 @@ class AddendumForm(FlaskForm):
     )
 
 
-def _optional_int(value: object) -> int | None:
+def _chosen_id(value: object) -> int | None:
     """A select's value as an id; blank (or not a number) is no choice."""
     try:
         return int(value) if value not in (None, "") else None
@@ -200,6 +316,8 @@ def _optional_int(value: object) -> int | None:
 
 
 class AdministrationForm(FlaskForm):
+    """A dose: its fields are ``DoseRequest``'s, which is built from them by name."""
+
     route = SelectField(_l("Route"), validators=[DataRequired()])
     dose_mg = FiniteDecimalField(_l("Dose (mg)"), places=2, digits=7, validators=[InputRequired()])
     weight_kg = FiniteDecimalField(
@@ -209,10 +327,11 @@ class AdministrationForm(FlaskForm):
         validators=[InputRequired()],
         description=_l("Pre-filled from the latest medical screening."),
     )
-    given_time = ClockTimeField(_l("Time given"), validators=[InputRequired()])
+    # A clock time, posted as ``given_time``; the service places it on the session's day.
+    given_at = ClockTimeField(_l("Time given"), name="given_time", validators=[InputRequired()])
     lot_number = StringField(_l("Lot number"), validators=[Optional(), Length(max=60)])
     prescriber_id = SelectField(
-        _l("Prescriber"), coerce=_optional_int, validate_choice=False, validators=[Optional()]
+        _l("Prescriber"), coerce=_chosen_id, validate_choice=False, validators=[Optional()]
     )
     adjuncts = TextAreaField(
         _l("Adjunct medications"),
@@ -291,7 +410,8 @@ class VitalRowForm(Form):
     """One row of the quick vitals entry; an entirely empty row is ignored. A single
     filled row without a time is taken now."""
 
-    taken_time = ClockTimeField(_l("Time"), validators=[Optional()])
+    # A clock time, posted as ``taken_time``; the service places it on the session's day.
+    taken_at = ClockTimeField(_l("Time"), name="taken_time", validators=[Optional()])
     systolic = BoundedIntegerField(_l("Systolic"), validators=[Optional()])
     diastolic = BoundedIntegerField(_l("Diastolic"), validators=[Optional()])
     heart_rate = BoundedIntegerField(_l("Heart rate"), validators=[Optional()])
@@ -301,12 +421,30 @@ class VitalRowForm(Form):
     def is_empty(self) -> bool:
         return all(field.data in (None, "") for field in self)
 
+    def reading(self) -> Reading:
+        return Reading(
+            self.systolic.data, self.diastolic.data, self.heart_rate.data, self.spo2.data
+        )
+
 
 VITAL_ROWS = 3
 
 
 class VitalsForm(FlaskForm):
     rows = FieldList(FormField(VitalRowForm), min_entries=VITAL_ROWS, max_entries=20)
+
+    def filled_rows(self) -> list[VitalRowForm]:
+        """The rows with anything typed in them (an empty row is ignored)."""
+        return [entry.form for entry in self.rows if not entry.form.is_empty()]
+
+    def validate(self, extra_validators=None) -> bool:
+        """The rows, and at least one of them filled."""
+        if not super().validate(extra_validators):
+            return False
+        if not self.filled_rows():
+            self.rows[0].form.systolic.errors.append(_("Enter at least one reading."))
+            return False
+        return True
 
 
 def _grid_choices() -> list[SelectChoice]:
@@ -315,12 +453,6 @@ def _grid_choices() -> list[SelectChoice]:
 
 def _suds_choices() -> list[SelectChoice]:
     return [SelectChoice("", _("—")), *[SelectChoice(str(v), str(v)) for v in range(11)]]
-
-
-def _optional_int(value: str | int | None) -> int | None:
-    if value in (None, ""):
-        return None
-    return int(value)
 
 
 class BrainspotForm(FlaskForm):
@@ -336,8 +468,8 @@ class BrainspotForm(FlaskForm):
     reflexes = TextAreaField(
         _l("Reflexes observed"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
     )
-    suds_start = SelectField(_l("SUDS at start"), coerce=_optional_int, validators=[Optional()])
-    suds_end = SelectField(_l("SUDS at end"), coerce=_optional_int, validators=[Optional()])
+    suds_start = SelectField(_l("SUDS at start"), coerce=optional_int, validators=[Optional()])
+    suds_end = SelectField(_l("SUDS at end"), coerce=optional_int, validators=[Optional()])
     body_location = StringField(_l("Body location"), validators=[Optional(), Length(max=300)])
     biolateral_sound = StringField(_l("BioLateral sound"), validators=[Optional(), Length(max=120)])
     minutes_since_dose = BoundedIntegerField(
@@ -345,7 +477,7 @@ class BrainspotForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=720)],
     )
     earlier_spot_id = SelectField(
-        _l("Same spot as in an earlier session"), coerce=_optional_int, validators=[Optional()]
+        _l("Same spot as in an earlier session"), coerce=optional_int, validators=[Optional()]
     )
 
     def __init__(self, *args, earlier=(), **kwargs) -> None:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from tracker.clinician import bp
-from tracker.clinician import dose_entry as medicine_views
+from tracker.clinician import bp, dose_entry
 from tracker.clinician.adverse_events import LABELS as ADVERSE_EVENT_LABELS
 from tracker.clinician.adverse_events import session_form as adverse_event_session_form
 from tracker.clinician.session_forms import (
@@ -33,31 +31,32 @@ from tracker.domain import brainspots as spot_rules
 from tracker.domain import dosing, readiness
 from tracker.domain import sessions as rules
 from tracker.domain import vitals as vital_rules
-from tracker.domain.clock import (
-    AmbiguousLocalTime,
-    FoldOption,
-    NonexistentLocalTime,
-    fold_options,
-    local_to_utc_checked,
-    utc_to_local,
-)
+from tracker.domain.clock import utc_to_local
 from tracker.domain.policy import (
     can_add_addendum,
     can_document_sessions,
     can_override_readiness,
     can_record_adverse_event,
     can_record_dosing,
+    can_view_client,
     can_void_session,
 )
-from tracker.extensions import db
 from tracker.forms.fields import problem_text
 from tracker.models import BrainspotRecord, KetamineAdministration, Practice, VitalSign
 from tracker.models.base import utcnow
+from tracker.services import Rejected
 from tracker.services import adverse_events as adverse_event_service
 from tracker.services import clients as client_service
 from tracker.services import medicine as medicine_service
 from tracker.services import sessions as session_service
-from tracker.web import audit, practice_today, translate_service_errors
+from tracker.web import (
+    current_practice,
+    finish_write,
+    practice_today,
+    record_view,
+    show_problems,
+    translate_service_errors,
+)
 
 LABELS = {
     "modality": rules.MODALITY_LABELS,
@@ -76,23 +75,37 @@ LABELS = {
 }
 
 
-def _practice() -> Practice:
-    return db.session.get(Practice, current_user.practice_id)
+def session_url(session, anchor: str = "") -> str:
+    return url_for(
+        "clinician.show_session",
+        client_id=session.client_id,
+        session_id=session.id,
+        _anchor=anchor or None,
+    )
 
 
-def _audit_session(action: str, client, session, detail: str = "") -> None:
-    audit(
-        action,
+def _session_viewed(session, detail: str = "") -> None:
+    """Audit that the note was opened (a view of clinical text), and commit."""
+    record_view(
+        "session.view",
         record_type="therapy_session",
         record_id=session.id,
-        client_id=client.id,
+        client_id=session.client_id,
         detail=detail,
     )
 
 
-def _apply_problems(form, problems) -> None:
-    for name, problem in problems.items():
-        form[name].errors.append(problem_text(problem))
+def _session_saved(action: str, message: str, session, detail: str = ""):
+    """The end of a write to the session itself: audit, commit, confirm, back to it."""
+    return finish_write(
+        action,
+        message,
+        session_url(session),
+        record_type="therapy_session",
+        record_id=session.id,
+        client_id=session.client_id,
+        detail=detail,
+    )
 
 
 def _record_saved(
@@ -106,16 +119,46 @@ def _record_saved(
     detail: str = "",
 ):
     """Audit a change to part of a session, commit, confirm, and go back to the session."""
-    audit(
+    return finish_write(
         action,
+        message,
+        session_url(session, anchor),
         record_type=record_type,
         record_id=record_id,
         client_id=client.id,
         detail=detail or f"session={session.id}",
     )
-    db.session.commit()
-    flash(message, "success")
-    return redirect(session_url(session) + (f"#{anchor}" if anchor else ""))
+
+
+def _part_saved(
+    action: str, part, client, session, message: str, anchor: str = "", detail: str = ""
+):
+    """``_record_saved`` for a part just written: its table names the audit's record
+    type (as it does in every audit event)."""
+    return _record_saved(
+        action, part.__tablename__, part.id, client, session, message, anchor, detail
+    )
+
+
+def _back_to_session(session, message: str, category: str = "info"):
+    """Nothing was done: say why on the session page."""
+    flash(message, category)
+    return redirect(session_url(session))
+
+
+def _client_session(client_id: int, session_id: int, allowed=can_view_client):
+    """The client and one of their sessions, loaded for the actor as the policy allows
+    (someone else's is a 404; ``allowed`` refused is a 403)."""
+    client = client_service.get_client(current_user, client_id, allowed)
+    return client, session_service.get_session(client, session_id)
+
+
+def _draft(client_id: int, session_id: int, allowed):
+    """``_client_session`` of a draft: a signed session is a 409."""
+    client, session = _client_session(client_id, session_id, allowed)
+    if session.is_signed:
+        abort(409)
+    return client, session
 
 
 # --- timeline and course -------------------------------------------------------------
@@ -125,31 +168,33 @@ def _record_saved(
 @translate_service_errors
 def list_sessions(client_id: int):
     client = client_service.get_client(current_user, client_id)
-    practice = _practice()
+    practice = current_practice()
     filters = TimelineFilterForm(request.args)
     if not filters.validate():
         filters = TimelineFilterForm(formdata=None)
-    page = db.paginate(
-        session_service.timeline_query(
-            client, modality=filters.modality.data or "", phase=filters.phase.data or ""
-        ),
-        per_page=current_app.config["TIMELINE_PAGE_SIZE"],
-        error_out=False,
+    timeline = session_service.timeline(
+        client,
+        practice,
+        practice_today(),
+        modality=filters.modality.data or "",
+        phase=filters.phase.data or "",
+        page=request.args.get("page", 1, type=int),
     )
-    course = session_service.course_view(client, practice, practice_today())
-    overrides, discharges = medicine_service.course_safety(client)
-    audit("session.list", record_type="client", record_id=client.id, client_id=client.id)
-    db.session.commit()
+    record_view("session.list", record_type="client", record_id=client.id, client_id=client.id)
+    return _render_timeline(client, practice, filters, timeline)
+
+
+def _render_timeline(client, practice: Practice, filters, timeline):
     return render_template(
         "clinician/sessions/timeline.html",
         client=client,
-        page=page,
+        page=timeline.page,
         filters=filters,
-        course=course,
-        course_by_id={entry.session.id: entry for entry in course.entries},
-        overrides=overrides,
-        discharges=discharges,
-        codes_text=medicine_views.codes_text,
+        course=timeline.course,
+        course_by_id={entry.session.id: entry for entry in timeline.course.entries},
+        overrides=timeline.overrides,
+        discharges=timeline.discharges,
+        codes_text=dose_entry.codes_text,
         discharge_labels=medicine_service.DISCHARGE_OUTCOMES,
         tz=practice.timezone,
         labels=LABELS,
@@ -164,82 +209,8 @@ def list_sessions(client_id: int):
 # --- create and edit -----------------------------------------------------------------
 
 
-def _session_data(form: SessionForm, starts_at: datetime) -> dict:
-    return {
-        "starts_at": starts_at,
-        "duration_minutes": form.duration_minutes.data,
-        "modality": form.modality.data,
-        "phase": form.phase.data,
-        "setting": form.setting.data,
-        "intention": form.intention.data,
-        "note_format": form.note_format.data,
-        "summary": form.summary.data,
-        "suicide_screen": form.suicide_screen.data,
-        "risk_follow_up": form.risk_follow_up.data,
-    }
-
-
-FOLD_LABELS = {
-    (0, True): _l("first %(time)s (summer time, %(zone)s)"),
-    (0, False): _l("first %(time)s (winter time, %(zone)s)"),
-    (1, True): _l("second %(time)s (summer time, %(zone)s)"),
-    (1, False): _l("second %(time)s (winter time, %(zone)s)"),
-}
-
-
-def _fold_choices(form: SessionForm, practice: Practice) -> tuple[FoldOption, ...]:
-    """When the typed start happens twice, label the choice between the two (and say
-    the form should show it); otherwise nothing to choose."""
-    if form.session_date.data is None or form.start_time.data is None:
-        return ()
-    options = fold_options(form.session_date.data, form.start_time.data, practice.timezone)
-    if options is None:
-        return ()
-    at = form.start_time.data.strftime("%H:%M")
-    form.start_fold.choices = [
-        SelectChoice(
-            str(o.fold),
-            str(FOLD_LABELS[o.fold, o.summer_time]) % {"time": at, "zone": o.abbreviation},
-        )
-        for o in options
-    ]
-    return options
-
-
-def _checked_start(form: SessionForm, practice: Practice) -> datetime | None:
-    """The start as UTC; ``None``, with the message next to the field, when that local
-    time does not exist (clocks forward) or happens twice and the form has not said which."""
-    fold = int(form.start_fold.data) if form.start_fold.data in ("0", "1") else None
-    try:
-        return local_to_utc_checked(
-            form.session_date.data, form.start_time.data, practice.timezone, fold
-        )
-    except NonexistentLocalTime as gap:
-        form.start_time.errors.append(problem_text(gap.problem))
-    except AmbiguousLocalTime as ambiguous:
-        form.start_fold.errors.append(problem_text(ambiguous.problem))
-    return None
-
-
-def _stray_text_refused(form: SessionForm) -> bool:
-    """Refuse a save that would drop text typed under another note format."""
-    stray = form.stray_note_formats()
-    if stray:
-        names = ", ".join(_(rules.NOTE_FORMAT_LABELS[fmt]) for fmt in stray)
-        form.note_format.errors.append(
-            _(
-                "Text was written under another note format (%(formats)s). Move it into "
-                "this format's sections, or switch back, so nothing is lost.",
-                formats=names,
-            )
-        )
-        return True
-    return False
-
-
 def _render_session_form(client, form, session=None, status=200, current=None):
     visible = {form.note_format.data or "soap", *form.stray_note_formats()}
-    practice = _practice()
     return (
         render_template(
             "clinician/sessions/form.html",
@@ -252,8 +223,8 @@ def _render_session_form(client, form, session=None, status=200, current=None):
                 if current
                 else []
             ),
-            tz=practice.timezone,
-            fold_choice=bool(_fold_choices(form, practice)),
+            tz=form.zone_name,
+            fold_choice=form.offers_fold(),
             visible_formats=visible,
             note_formats=rules.NOTE_FORMATS,
             labels=LABELS,
@@ -266,40 +237,28 @@ def _render_session_form(client, form, session=None, status=200, current=None):
 @translate_service_errors
 def new_session(client_id: int):
     client = client_service.get_client(current_user, client_id, can_document_sessions)
-    practice = _practice()
-    form = SessionForm()
+    form = SessionForm(zone_name=current_practice().timezone)
     if request.method == "GET":
-        _prefill_new(form, client, practice)
-        if request.args.get("from_last"):
-            # The form shows the previous session's intention: a view of clinical text.
-            last = session_service.last_session(client)
-            if last is not None:
-                _audit_session("session.view", client, last, "form=from_last")
-                db.session.commit()
-    elif (
-        form.validate_on_submit()
-        and not _stray_text_refused(form)
-        and (starts_at := _checked_start(form, practice))
-    ):
+        _prefill_new(form, client)
+    elif form.validate_on_submit():
         try:
             session = session_service.create_session(
                 client,
                 current_user,
-                _session_data(form, starts_at),
+                form.values(session_service.SESSION_FIELDS),
                 form.note_text(form.note_format.data),
             )
-        except session_service.SessionRejected as rejected:
-            _apply_problems(form, rejected.problems)
+        except Rejected as rejected:
+            show_problems(form, rejected)
         else:
-            _audit_session("session.create", client, session)
-            db.session.commit()
-            flash(_("Session saved as a draft."), "success")
-            return redirect(session_url(session))
+            return _session_saved("session.create", _("Session saved as a draft."), session)
     return _render_session_form(client, form, status=400 if form.errors else 200)
 
 
-def _prefill_new(form: SessionForm, client, practice: Practice) -> None:
-    now = utc_to_local(datetime.now().astimezone(), practice.timezone)
+def _prefill_new(form: SessionForm, client) -> None:
+    """Now, at the full hour, as the course proposes; "from the last note" carries what
+    the last session had (its intention is clinical text: showing it is a view)."""
+    now = utc_to_local(datetime.now().astimezone(), form.zone_name)
     form.session_date.data = now.date()
     form.start_time.data = time(now.hour, 0)
     form.duration_minutes.data = 60
@@ -312,91 +271,65 @@ def _prefill_new(form: SessionForm, client, practice: Practice) -> None:
             form[name].data = value
         if request.args.get("phase") in rules.PHASE_LABELS:
             form.phase.data = request.args["phase"]
-
-
-def session_url(session) -> str:
-    return url_for("clinician.show_session", client_id=session.client_id, session_id=session.id)
-
-
-def _fill_form_from(form: SessionForm, session, practice: Practice) -> None:
-    local = utc_to_local(session.starts_at, practice.timezone)
-    form.session_date.data = local.date()
-    form.start_time.data = local.time().replace(second=0, microsecond=0)
-    form.start_fold.data = str(local.fold)  # which one, if the time happens twice
-    for name in (
-        "duration_minutes",
-        "modality",
-        "phase",
-        "setting",
-        "intention",
-        "note_format",
-        "summary",
-        "suicide_screen",
-        "risk_follow_up",
-    ):
-        form[name].data = getattr(session, name)
-    for key, text in session.note_sections_text.items():
-        field_name = note_field_name(session.note_format, key)
-        if field_name in form:
-            form[field_name].data = text
-    form.version.data = str(session.version)
+        last = session_service.last_session(client)
+        if last is not None:
+            _session_viewed(last, "form=from_last")
 
 
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @translate_service_errors
 def edit_session(client_id: int, session_id: int):
-    client = client_service.get_client(current_user, client_id, can_document_sessions)
-    session = session_service.get_session(client, session_id)
+    client, session = _client_session(client_id, session_id, can_document_sessions)
     if session.is_signed:
-        flash(_("This note is signed and can no longer change. Add an addendum instead."), "info")
-        return redirect(session_url(session))
-    practice = _practice()
-    form = SessionForm()
+        message = _("This note is signed and can no longer change. Add an addendum instead.")
+        return _back_to_session(session, message)
+    form = SessionForm(zone_name=current_practice().timezone)
     if request.method == "GET":
-        _fill_form_from(form, session, practice)
-        # The edit form shows the whole note: opening it is a view of the record.
-        _audit_session("session.view", client, session, "form=edit")
-        db.session.commit()
-        return _render_session_form(client, form, session)
-    if (
-        form.validate_on_submit()
-        and not _stray_text_refused(form)
-        and (starts_at := _checked_start(form, practice))
-    ):
+        return _open_for_editing(client, form, session)
+    if form.validate_on_submit():
         try:
             changed = session_service.update_session(
                 session,
-                _session_data(form, starts_at),
+                form.values(session_service.SESSION_FIELDS),
                 form.note_text(form.note_format.data),
                 expected_version=int(form.version.data or 0),
             )
         except session_service.StaleEditError as stale:
-            form.version.data = str(stale.current.version)
-            flash(
-                _(
-                    "Someone saved this note after you opened it. Your text is kept below; "
-                    "compare it with the saved version and save again to replace it."
-                ),
-                "warning",
-            )
-            _audit_session("session.view", client, stale.current, "form=conflict")
-            db.session.commit()
-            return _render_session_form(client, form, session, 409, current=stale.current)
-        except session_service.SessionRejected as rejected:
-            _apply_problems(form, rejected.problems)
+            return _edit_conflict(client, form, session, stale.current)
+        except Rejected as rejected:
+            show_problems(form, rejected)
         else:
-            _audit_session("session.update", client, session, ",".join(changed))
-            db.session.commit()
-            flash(_("Draft saved."), "success")
-            return redirect(session_url(session))
+            return _session_saved("session.update", _("Draft saved."), session, ",".join(changed))
     return _render_session_form(client, form, session, 400 if form.errors else 200)
+
+
+def _open_for_editing(client, form: SessionForm, session):
+    """The edit form with the saved note: it shows the whole note, so opening it is a
+    view of the record."""
+    form.fill_from(session, session_service.SESSION_FIELDS)
+    _session_viewed(session, "form=edit")
+    return _render_session_form(client, form, session)
+
+
+def _edit_conflict(client, form: SessionForm, session, current):
+    """Someone saved the note meanwhile: keep the typed text beside the saved version."""
+    form.version.data = str(current.version)
+    flash(
+        _(
+            "Someone saved this note after you opened it. Your text is kept below; "
+            "compare it with the saved version and save again to replace it."
+        ),
+        "warning",
+    )
+    _session_viewed(current, "form=conflict")
+    return _render_session_form(client, form, session, 409, current=current)
 
 
 # --- the session page ----------------------------------------------------------------
 
 
 def _session_page(client, session, status=200, **forms):
-    practice = _practice()
+    practice = current_practice()
     thresholds = practice.vitals_thresholds
     flags = {
         vital.id: vital_rules.assess_reading(
@@ -417,9 +350,7 @@ def _session_page(client, session, status=200, **forms):
     if dosing_session and not session.is_signed:
         panel = medicine_service.medicine_panel(session, practice, utcnow())
         if may["dose"] and "administration_form" not in forms:
-            forms["administration_form"] = medicine_views.prefilled_dose_form(
-                client, session, practice
-            )
+            forms["administration_form"] = dose_entry.prefilled_dose_form(client, session, practice)
         forms.setdefault("checklist_form", ChecklistForm(formdata=None))
         forms.setdefault("discharge_form", DischargeForm(formdata=None))
         forms.setdefault("retro_form", RetroReasonForm(formdata=None))
@@ -432,7 +363,7 @@ def _session_page(client, session, status=200, **forms):
     forms.setdefault("addendum_form", AddendumForm(formdata=None))
     forms.setdefault("sign_form", SignForm(formdata=None, version=session.version))
     if panel and may["document"] and "note_form" not in forms:
-        forms["note_form"] = medicine_views.filled_note_form(session)
+        forms["note_form"] = dose_entry.filled_note_form(session)
     forms.setdefault("adverse_event_form", adverse_event_session_form(session, practice))
     _add_sign_and_void_panels(client, session, forms, practice, panel)
     return (
@@ -451,10 +382,8 @@ def _session_page(client, session, status=200, **forms):
             may=may,
             adverse_events=adverse_event_service.for_session(session),
             ae_labels=ADVERSE_EVENT_LABELS,
-            finding_text=lambda finding: medicine_views.finding_text(
-                finding, practice.checklist_items
-            ),
-            codes_text=medicine_views.codes_text,
+            finding_text=lambda finding: dose_entry.finding_text(finding, practice.checklist_items),
+            codes_text=dose_entry.codes_text,
             readiness_labels={"clearance": readiness.CLEARANCE_LABELS},
             discharge_labels=medicine_service.DISCHARGE_OUTCOMES,
             note_field_name=note_field_name,
@@ -483,10 +412,8 @@ def _earlier_choices(earlier, practice: Practice):
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>")
 @translate_service_errors
 def show_session(client_id: int, session_id: int):
-    client = client_service.get_client(current_user, client_id)
-    session = session_service.get_session(client, session_id)
-    _audit_session("session.view", client, session)
-    db.session.commit()
+    client, session = _client_session(client_id, session_id)
+    _session_viewed(session)
     return _session_page(client, session)
 
 
@@ -518,8 +445,7 @@ def _add_sign_and_void_panels(
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/sign", methods=["POST"])
 @translate_service_errors
 def sign_session(client_id: int, session_id: int):
-    client = client_service.get_client(current_user, client_id, can_document_sessions)
-    session = session_service.get_session(client, session_id)
+    client, session = _client_session(client_id, session_id, can_document_sessions)
     form = SignForm()
     if not form.validate_on_submit():
         abort(400)
@@ -527,64 +453,52 @@ def sign_session(client_id: int, session_id: int):
         message = _("Nothing was signed: check what will be locked, then choose “Sign and lock”.")
         return _session_page(client, session, 400, sign_open=True, sign_error=message)
     try:
-        session_service.sign_session(
-            session, current_user, int(form.version.data), practice=_practice()
-        )
+        version = int(form.version.data)
+        session_service.sign_session(session, current_user, version, practice=current_practice())
     except session_service.SignedSessionError:
-        flash(_("This note was already signed."), "info")
-        return redirect(session_url(session))
+        return _back_to_session(session, _("This note was already signed."))
     except session_service.StaleEditError:
-        flash(_("The note changed since you opened it. Read it again, then sign."), "warning")
-        return redirect(session_url(session))
+        message = _("The note changed since you opened it. Read it again, then sign.")
+        return _back_to_session(session, message, "warning")
     except session_service.SignRejected:
         message = _("The note was not signed. See why under “Sign the note…”.")
         return _session_page(client, session, 409, sign_open=True, sign_error=message)
-    _audit_session("session.sign", client, session)
-    db.session.commit()
-    flash(_("Note signed. It can no longer change; corrections go in addenda."), "success")
-    return redirect(session_url(session))
+    message = _("Note signed. It can no longer change; corrections go in addenda.")
+    return _session_saved("session.sign", message, session)
 
 
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/void", methods=["POST"])
 @translate_service_errors
 def void_session(client_id: int, session_id: int):
-    client = client_service.get_client(current_user, client_id)
-    session = session_service.get_session(client, session_id)
+    client, session = _client_session(client_id, session_id)
     try:
         session_service.check_voidable(client, session, current_user)
     except session_service.VoidRejected as rejected:
-        flash(problem_text(rejected.problem), "info")
-        return redirect(session_url(session))
+        return _back_to_session(session, problem_text(rejected.problem))
     form = VoidForm()
     if not form.validate_on_submit():
         return _session_page(client, session, 400, void_form=form)
     void = session_service.void_session(client, session, current_user, form.reason.data)
-    return _record_saved(
+    return _session_saved(
         "session.void",
-        "therapy_session",
-        session.id,
-        client,
-        session,
         _("Marked as entered in error. The note stays visible, struck through."),
-        detail=f"void={void.id}",
+        session,
+        f"void={void.id}",
     )
 
 
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/addenda", methods=["POST"])
 @translate_service_errors
 def add_addendum(client_id: int, session_id: int):
-    client = client_service.get_client(current_user, client_id, can_add_addendum)
-    session = session_service.get_session(client, session_id)
+    client, session = _client_session(client_id, session_id, can_add_addendum)
     form = AddendumForm()
     if not session.is_signed:
-        flash(_("Addenda are for signed notes; edit the draft instead."), "info")
-        return redirect(session_url(session))
+        return _back_to_session(session, _("Addenda are for signed notes; edit the draft instead."))
     if not form.validate_on_submit():
         return _session_page(client, session, 400, addendum_form=form)
     addendum = session_service.add_addendum(session, current_user, form.body.data)
-    return _record_saved(
-        "addendum.create", "addendum", addendum.id, client, session, _("Addendum added."), "addenda"
-    )
+    message = _("Addendum added.")
+    return _part_saved("addendum.create", addendum, client, session, message, "addenda")
 
 
 # --- dosing, vitals, brainspots (drafts only) ----------------------------------------
@@ -593,44 +507,23 @@ def add_addendum(client_id: int, session_id: int):
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/administrations", methods=["POST"])
 @translate_service_errors
 def add_administration(client_id: int, session_id: int):
-    client = client_service.get_client(current_user, client_id, can_record_dosing)
-    session = session_service.get_session(client, session_id)
-    practice = _practice()
-    form = AdministrationForm(prescribers=medicine_views.prescriber_choices(client))
-    if session.is_signed:
-        abort(409)
+    client, session = _draft(client_id, session_id, can_record_dosing)
+    practice = current_practice()
+    form = AdministrationForm(prescribers=dose_entry.prescriber_choices(client))
     if form.validate_on_submit():
+        typed = session_service.DoseRequest.from_values(form.data)
         try:
-            administration = session_service.add_administration(
-                session,
-                practice,
-                current_user,
-                medicine_views.dose_request(form, session, practice),
-            )
-        except NonexistentLocalTime as gap:
-            form.given_time.errors.append(problem_text(gap.problem))
-        except session_service.SessionRejected as rejected:
-            problems = dict(rejected.problems)
-            if "given_at" in problems:
-                problems["given_time"] = problems.pop("given_at")
-            _apply_problems(form, problems)
+            dose = session_service.add_administration(session, practice, current_user, typed)
         except session_service.DoseNeedsConfirmation as needed:
-            medicine_views.explain_confirmation(form, needed, practice)
+            dose_entry.explain_confirmation(form, needed, practice)
+        except Rejected as rejected:
+            show_problems(form, rejected)
         else:
-            return _record_saved(
-                "administration.create",
-                "ketamine_administration",
-                administration.id,
-                client,
-                session,
-                _("Dose recorded."),
-                "dosing",
-                detail=f"session={session.id}"
-                + (
-                    f",override={administration.override_findings}"
-                    if administration.override_findings
-                    else ""
-                ),
+            override = f",override={dose.override_findings}" if dose.override_findings else ""
+            detail = f"session={session.id}{override}"
+            message = _("Dose recorded.")
+            return _part_saved(
+                "administration.create", dose, client, session, message, "dosing", detail
             )
     return _session_page(client, session, 400, administration_form=form)
 
@@ -638,87 +531,45 @@ def add_administration(client_id: int, session_id: int):
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/vitals", methods=["POST"])
 @translate_service_errors
 def add_vitals(client_id: int, session_id: int):
-    client = client_service.get_client(current_user, client_id, can_record_dosing)
-    session = session_service.get_session(client, session_id)
-    if session.is_signed:
-        abort(409)
+    client, session = _draft(client_id, session_id, can_record_dosing)
+    practice = current_practice()
     form = VitalsForm()
-    rows = (
-        medicine_views.vitals_rows(form, session, _practice())
-        if form.validate_on_submit()
-        else None
-    )
-    if rows is None:
-        return _session_page(client, session, 400, vitals_form=form)
-    created = session_service.add_vitals(session, current_user, rows)
-    return _record_saved(
-        "vitals.create",
-        "therapy_session",
-        session.id,
-        client,
-        session,
-        _("Vitals recorded."),
-        "vitals",
-        detail=f"rows={len(created)}",
-    )
+    if form.validate_on_submit():
+        readings = dose_entry.typed_readings(form, session, practice)
+        try:
+            created = session_service.add_vitals(session, current_user, readings, practice)
+        except session_service.ReadingsRejected as rejected:
+            dose_entry.show_reading_problems(form, rejected)
+        else:
+            message = _("Vitals recorded.")
+            detail = f"rows={len(created)}"  # the readings are audited as one event of the session
+            return _part_saved("vitals.create", session, client, session, message, "vitals", detail)
+    return _session_page(client, session, 400, vitals_form=form)
 
 
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/brainspots", methods=["POST"])
 @translate_service_errors
 def add_brainspot(client_id: int, session_id: int):
-    client = client_service.get_client(current_user, client_id, can_document_sessions)
-    session = session_service.get_session(client, session_id)
-    practice = _practice()
-    if session.is_signed:
-        abort(409)
-    form = BrainspotForm(earlier=_earlier_choices(session_service.earlier_spots(session), practice))
+    client, session = _draft(client_id, session_id, can_document_sessions)
+    earlier = _earlier_choices(session_service.earlier_spots(session), current_practice())
+    form = BrainspotForm(earlier=earlier)
     if form.validate_on_submit():
-        data = {
-            name: form[name].data
-            for name in (
-                "issue",
-                "spot_type",
-                "method",
-                "eye",
-                "x",
-                "y",
-                "z",
-                "reflexes",
-                "suds_start",
-                "suds_end",
-                "body_location",
-                "biolateral_sound",
-                "minutes_since_dose",
-                "earlier_spot_id",
-            )
-        }
+        data = {name: form[name].data for name in session_service.BRAINSPOT_FIELDS}
         try:
             record = session_service.add_brainspot(session, current_user, data)
-        except session_service.SessionRejected as rejected:
-            _apply_problems(form, rejected.problems)
+        except Rejected as rejected:
+            show_problems(form, rejected)
         else:
-            return _record_saved(
-                "brainspot.create",
-                "brainspot_record",
-                record.id,
-                client,
-                session,
-                _("Brainspot recorded."),
-                "brainspots",
-            )
+            message = _("Brainspot recorded.")
+            return _part_saved("brainspot.create", record, client, session, message, "brainspots")
     return _session_page(client, session, 400, brainspot_form=form)
 
 
 PARTS = {
-    # part in the URL: (model, audit action prefix, audit record type, who may remove it)
-    "administrations": (
-        KetamineAdministration,
-        "administration",
-        "ketamine_administration",
-        can_record_dosing,
-    ),
-    "vitals": (VitalSign, "vitals", "vital_sign", can_record_dosing),
-    "brainspots": (BrainspotRecord, "brainspot", "brainspot_record", can_document_sessions),
+    # part in the URL: (model, audit action prefix, who may remove it)
+    "administrations": (KetamineAdministration, "administration", can_record_dosing),
+    "vitals": (VitalSign, "vitals", can_record_dosing),
+    "brainspots": (BrainspotRecord, "brainspot", can_document_sessions),
 }
 
 
@@ -729,16 +580,13 @@ PARTS = {
 )
 @translate_service_errors
 def delete_session_part(client_id: int, session_id: int, part: str, part_id: int):
-    model, action, record_type, allowed = PARTS[part]
-    client = client_service.get_client(current_user, client_id, allowed)
-    session = session_service.get_session(client, session_id)
+    model, action, allowed = PARTS[part]
+    client, session = _client_session(client_id, session_id, allowed)
     try:  # CSRFProtect has already checked the token of this POST
-        session_service.delete_part(session, model, part_id)
+        removed = session_service.delete_part(session, model, part_id)
     except session_service.SignedSessionError:
         abort(409)
-    return _record_saved(
-        f"{action}.delete", record_type, part_id, client, session, _("Removed from the draft.")
-    )
+    return _part_saved(f"{action}.delete", removed, client, session, _("Removed from the draft."))
 
 
 # --- the spot map --------------------------------------------------------------------
@@ -748,10 +596,9 @@ def delete_session_part(client_id: int, session_id: int, part: str, part_id: int
 @translate_service_errors
 def spot_map(client_id: int):
     client = client_service.get_client(current_user, client_id)
-    practice = _practice()
+    practice = current_practice()
     observations = session_service.spot_observations(client, practice)
-    audit("spot_map.view", record_type="client", record_id=client.id, client_id=client.id)
-    db.session.commit()
+    record_view("spot_map.view", record_type="client", record_id=client.id, client_id=client.id)
     return render_template(
         "clinician/sessions/spot_map.html",
         client=client,

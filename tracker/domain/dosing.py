@@ -13,7 +13,7 @@ in one table so a practice's prescriber can review them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -58,6 +58,17 @@ USUAL_RANGES: dict[str, UsualRange] = {
 MAX_DOSE_MG = Decimal("1000")
 MIN_WEIGHT_KG = Decimal("25")
 MAX_WEIGHT_KG = Decimal("350")
+
+
+# Dosing is by weight (mg/kg): a screening weight older than this is not offered for a
+# dose, and the form asks for today's weight instead. Ninety days is this record's
+# choice, not a published limit.
+WEIGHT_FRESH_DAYS = 90
+
+
+def weight_is_fresh(weighed_on: date, dose_day: date) -> bool:
+    """Whether a weight taken on ``weighed_on`` may pre-fill a dose on ``dose_day``."""
+    return (dose_day - weighed_on).days <= WEIGHT_FRESH_DAYS
 
 
 def mg_per_kg(dose_mg: Decimal, weight_kg: Decimal) -> Decimal:

@@ -1,12 +1,14 @@
-"""Session vocabularies, note formats, the risk rule, the signing rules and the course view."""
+"""Session vocabularies, note formats, the risk rule, the signing rules, the course view,
+and where a clock time typed during a session falls."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from tracker.domain.clock import AmbiguousLocalTime, local_to_utc_checked, utc_to_local
 from tracker.domain.messages import N_, Problem
 
 
@@ -257,6 +259,77 @@ def build_course_view(
         days_since_last_dose=(today - last_dose).days if last_dose else None,
         warnings=warnings,
     )
+
+
+# --- times typed during a session ----------------------------------------------------------
+
+# A session's readings, doses and discharge belong to it from an hour before it starts
+# (the pre-dose baseline) to an hour after it ends (observation until the client leaves).
+SESSION_SLACK = timedelta(hours=1)
+
+# A clock time that would fall further than this before the start, on the session's first
+# day, is taken on the next day: the session runs past midnight.
+NEXT_DAY_BEFORE_START = timedelta(hours=2)
+
+
+def within_session(moment: datetime, starts_at: datetime, ends_at: datetime) -> bool:
+    """Whether ``moment`` falls within the session, give or take ``SESSION_SLACK``.
+
+    Blood pressure is taken before a dose and again after it until the client is
+    stable (SPRAVATO prescribing information, Janssen, "Increases in Blood Pressure":
+    assess before dosing, reassess at about 40 minutes and then as clinically
+    warranted; the REMS asks for at least two hours of observation after a dose), so
+    the readings of a session reach a little beyond its start and end. The hour is
+    this record's tolerance, not a published figure: a time further off is a typing
+    slip or another day's reading, not this session's.
+    """
+    return starts_at - SESSION_SLACK <= moment <= ends_at + SESSION_SLACK
+
+
+def session_moment(at: time, starts_at: datetime, ends_at: datetime, zone_name: str) -> datetime:
+    """``at``, a clock time typed for the session in ``zone_name``, as a UTC instant.
+
+    Staff type the time as the clock showed it, without a date, and a session (an
+    evening medicine session with its two hours of observation) may run past
+    midnight: the time is taken on the day the session starts, or on the next day when
+    that would put it more than ``NEXT_DAY_BEFORE_START`` before the start (00:30 in a
+    session from 22:00 is the night after, not the morning before).
+
+    A time in the spring-forward gap raises ``NonexistentLocalTime`` (its ``problem``
+    says why). A time that happens twice (autumn) is the occurrence within the session,
+    give or take ``SESSION_SLACK``; the first if both are, or neither.
+    """
+    first_day = utc_to_local(starts_at, zone_name).date()
+    moment = _occurrence(first_day, at, starts_at, ends_at, zone_name)
+    if moment < starts_at - NEXT_DAY_BEFORE_START:
+        moment = _occurrence(first_day + timedelta(days=1), at, starts_at, ends_at, zone_name)
+    return moment
+
+
+def _occurrence(
+    day: date, at: time, starts_at: datetime, ends_at: datetime, zone_name: str
+) -> datetime:
+    try:
+        return local_to_utc_checked(day, at, zone_name)
+    except AmbiguousLocalTime as ambiguous:
+        inside = [
+            option.utc
+            for option in ambiguous.options
+            if within_session(option.utc, starts_at, ends_at)
+        ]
+        return (inside or [ambiguous.options[0].utc])[0]
+
+
+def reading_time_problem(
+    taken_at: datetime | None, starts_at: datetime, ends_at: datetime
+) -> Problem | None:
+    """A vitals reading documents its session: it needs a time, and one within an hour
+    of the session (``within_session``)."""
+    if taken_at is None:
+        return Problem(N_("Enter the time of the reading."))
+    if not within_session(taken_at, starts_at, ends_at):
+        return Problem(N_("The time must be within an hour of the session."))
+    return None
 
 
 # --- planning ------------------------------------------------------------------------

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
 
 from tracker.domain import readiness
+from tracker.domain import sessions as session_rules
 from tracker.domain.clients import ConsentKind
 from tracker.domain.clock import utc_to_local
 from tracker.domain.messages import N_, Problem
@@ -311,13 +312,10 @@ class MedicinePanel:
     live: bool  # the session is happening now: the monitoring rhythm and "overdue" apply
 
 
-# A session counts as happening now from an hour before its start to an hour after its end.
-LIVE_SLACK = timedelta(hours=1)
-
-
 def within_session(session: TherapySession, moment: datetime) -> bool:
-    """Whether ``moment`` falls within the session, give or take ``LIVE_SLACK``."""
-    return session.starts_at - LIVE_SLACK <= moment <= session.ends_at + LIVE_SLACK
+    """Whether ``moment`` falls within the session, give or take an hour (the session
+    is happening now: ``domain.sessions.within_session``)."""
+    return session_rules.within_session(moment, session.starts_at, session.ends_at)
 
 
 def medicine_panel(session: TherapySession, practice: Practice, now: datetime) -> MedicinePanel:

@@ -9,22 +9,17 @@ from sqlalchemy import delete, select, update
 
 from tracker.domain import sessions as rules
 from tracker.domain.clock import utc_to_local
-from tracker.domain.messages import Problem
 from tracker.extensions import db
 from tracker.models import Client, PlannedSession, Practice, TherapySession, User
 from tracker.models.base import utcnow
-from tracker.services import NotFound
+from tracker.services import NotFound, Rejected
 from tracker.services import sessions as session_service
 
 PLAN_FIELDS = ("starts_at", "duration_minutes", "modality", "phase", "setting")
 
 
-class PlanRejected(ValueError):
+class PlanRejected(Rejected):
     """Input that breaks a planning rule; ``problems`` maps form fields to messages."""
-
-    def __init__(self, problems: dict[str, Problem]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
 
 
 class AlreadyStarted(RuntimeError):

@@ -4,10 +4,11 @@ vitals, brainspots."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -17,7 +18,7 @@ from tracker.domain import dosing, readiness
 from tracker.domain import sessions as rules
 from tracker.domain import vitals as vital_rules
 from tracker.domain.brainspots import SpotObservation
-from tracker.domain.clock import utc_to_local
+from tracker.domain.clock import NonexistentLocalTime, utc_to_local
 from tracker.domain.messages import N_, Problem
 from tracker.domain.policy import CareTeamRole, can_override_readiness, can_void_session
 from tracker.domain.readiness import Finding
@@ -36,15 +37,15 @@ from tracker.models import (
     VitalSign,
 )
 from tracker.models.base import utcnow
-from tracker.services import Forbidden, NotFound, medicine
+from tracker.services import Forbidden, NotFound, Rejected, medicine
+from tracker.settings import setting
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy.pagination import Pagination
 
 
-class SessionRejected(ValueError):
-    """Input that breaks a rule; ``problems`` maps form fields to messages."""
-
-    def __init__(self, problems: dict[str, Problem]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
+class SessionRejected(Rejected):
+    """Input that breaks a session rule; ``problems`` maps form fields to messages."""
 
 
 class SignedSessionError(RuntimeError):
@@ -52,19 +53,16 @@ class SignedSessionError(RuntimeError):
 
 
 class SignRejected(ValueError):
-    """The draft may not be signed yet; ``problems`` say why (not tied to one field)."""
+    """The draft may not be signed yet; ``problems`` is the list of why (no field's: the
+    page shows them in its signing panel, from ``sign_preview``)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} sign problem(s)")
         self.problems = problems
 
 
-class VoidRejected(ValueError):
+class VoidRejected(Rejected):
     """The session cannot be marked "entered in error" (a draft, or already voided)."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
 
 
 def not_voided() -> ColumnElement[bool]:
@@ -115,6 +113,34 @@ def timeline_query(client: Client, *, modality: str = "", phase: str = "") -> Se
     if phase:
         query = query.where(TherapySession.phase == phase)
     return query
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A page of the client's sessions, the course beside it, and its doses given
+    despite a finding and how each dosed session ended."""
+
+    page: Pagination
+    course: rules.CourseView
+    overrides: list[medicine.OverrideLine]
+    discharges: list[medicine.DischargeState]
+
+
+def timeline(
+    client: Client, practice: Practice, today: date, *, modality: str, phase: str, page: int
+) -> Timeline:
+    """Page ``page`` of the timeline (``TIMELINE_PAGE_SIZE`` sessions, a page past the
+    end is empty), filtered by modality and phase, with the course (six queries)."""
+    return Timeline(
+        db.paginate(
+            timeline_query(client, modality=modality, phase=phase),
+            page=page,
+            per_page=setting("TIMELINE_PAGE_SIZE"),
+            error_out=False,
+        ),
+        course_view(client, practice, today),
+        *medicine.course_safety(client),
+    )
 
 
 def course_view(
@@ -362,7 +388,7 @@ def sign_session(
     """Lock the note for good, once the signing rules allow it (else ``SignRejected``);
     ``now``: the moment of signing."""
     _require_draft(session)
-    practice = practice or db.session.get(Practice, session.client.practice_id)
+    practice = practice or _practice_of(session)
     if session.version != expected_version:
         raise StaleEditError(session)
     now = now or utcnow()
@@ -409,26 +435,61 @@ def add_addendum(session: TherapySession, actor: User, body: str) -> Addendum:
     return addendum
 
 
+def _detail() -> Any:
+    """A detail of a dose that the record keeps as written (trimmed), judged by no rule."""
+    return field(default="", metadata={"detail": True})
+
+
 @dataclass(frozen=True)
 class DoseRequest:
+    """A dose as it was typed. The fields are the dose form's, so the form builds it by
+    name (``from_values``) and the details are stored by name: a new detail is a
+    column, a form field and a ``_detail()`` field here.
+
+    ``given_at`` is an instant, or the clock time typed on the session page, which
+    ``add_administration`` places on the session's day (``rules.session_moment``).
+    """
+
     route: str
     dose_mg: Decimal | None
     weight_kg: Decimal | None
-    given_at: datetime | None
-    lot_number: str
-    prescriber_id: int | None
-    adjuncts: str
-    sitter: str
-    unusual_confirmed: bool
-    unusual_reason: str
-    override_reason: str
+    given_at: datetime | time | None
+    lot_number: str = _detail()
+    prescriber_id: int | None = None
+    adjuncts: str = _detail()
+    sitter: str = _detail()
+    unusual_confirmed: bool = False
+    unusual_reason: str = ""
+    override_reason: str = ""
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> DoseRequest:
+        """The request from values by field name (a form's ``data``); a value left
+        empty (``None``) takes the field's default."""
+        given = {f.name: values[f.name] for f in fields(cls) if values.get(f.name) is not None}
+        return cls(**given)
+
+
+DOSE_DETAILS = tuple(f.name for f in fields(DoseRequest) if f.metadata.get("detail"))
+
+
+def _as_written(request: DoseRequest) -> dict[str, str | None]:
+    """The dose's details, trimmed; a blank one is stored as none where the record
+    allows none (the encrypted texts), else as blank."""
+    columns = KetamineAdministration.__table__.columns
+    return {
+        name: getattr(request, name).strip() or (None if columns[name].nullable else "")
+        for name in DOSE_DETAILS
+    }
 
 
 class DoseNeedsConfirmation(ValueError):
     """The dose is possible but unusual, or not ready: a stored reason is needed.
 
     ``blocking`` are the readiness findings; ``may_override`` says whether the actor
-    (the prescriber) may record the dose anyway with a reason.
+    (the prescriber) may record the dose anyway with a reason. Not a ``Rejected``: the
+    findings are worded with the practice's checklist, and the dose is saved once the
+    confirmation or reason is given.
     """
 
     def __init__(self, unusual: list[Problem], blocking: list[Finding], may_override: bool) -> None:
@@ -436,6 +497,23 @@ class DoseNeedsConfirmation(ValueError):
         self.unusual = unusual
         self.blocking = blocking
         self.may_override = may_override
+
+
+def _practice_of(session: TherapySession) -> Practice:
+    return db.session.get(Practice, session.client.practice_id)
+
+
+def _placed(
+    session: TherapySession, at: datetime | time | None, zone_name: str, name: str
+) -> datetime | None:
+    """``at`` as an instant: a clock time typed for the session is placed on its day
+    (or the next, after midnight); one that does not exist is refused on ``name``."""
+    if not isinstance(at, time):
+        return at
+    try:
+        return rules.session_moment(at, session.starts_at, session.ends_at, zone_name)
+    except NonexistentLocalTime as gap:
+        raise SessionRejected({name: gap.problem}) from None
 
 
 def add_administration(
@@ -449,6 +527,7 @@ def add_administration(
     session's total by route) and the readiness rules; a blocking finding needs the
     prescriber's override with a reason (given at ``now``)."""
     _require_draft(session)
+    given_at = _placed(session, request.given_at, practice.timezone, "given_at")
     if not rules.is_dosing_session(session.modality, session.phase):
         raise SessionRejected(
             {
@@ -466,7 +545,7 @@ def add_administration(
         route=request.route,
         dose_mg=request.dose_mg,
         weight_kg=request.weight_kg,
-        given_at=request.given_at,
+        given_at=given_at,
         session_start=session.starts_at,
         session_end=session.ends_at,
         zone_name=practice.timezone,
@@ -481,7 +560,7 @@ def add_administration(
     unusual_unconfirmed = bool(unusual) and not (
         request.unusual_confirmed and request.unusual_reason.strip()
     )
-    blocking = readiness.blocking(medicine.findings_at(session, practice, request.given_at))
+    blocking = readiness.blocking(medicine.findings_at(session, practice, given_at))
     may_override = can_override_readiness(actor, session.client)
     unexplained = bool(blocking) and not (may_override and request.override_reason.strip())
     if unusual_unconfirmed or unexplained:
@@ -494,14 +573,12 @@ def add_administration(
         dose_mg=request.dose_mg,
         weight_kg=request.weight_kg,
         mg_per_kg=check.mg_per_kg,
-        given_at=request.given_at,
-        lot_number=request.lot_number.strip(),
+        given_at=given_at,
         prescriber_id=request.prescriber_id,
-        adjuncts=request.adjuncts.strip() or None,
-        sitter=request.sitter.strip(),
         unusual_confirmed=bool(unusual),
         unusual_reason=request.unusual_reason.strip() or None if unusual else None,
         recorded_by_id=actor.id,
+        **_as_written(request),
     )
     if blocking:
         administration.override_findings = readiness.finding_codes(blocking)
@@ -519,13 +596,79 @@ def prescribers_of(client: Client) -> list:
     return [member for member in client.care_team if member.role == CareTeamRole.PRESCRIBER]
 
 
+@dataclass(frozen=True)
+class DoseDefaults:
+    """What the next dose of a session most likely is."""
+
+    route: str
+    prescriber_id: int | None
+    weight_kg: Decimal | None
+    stale_weight_day: date | None  # the last weight on record, too old to dose by
+
+
+def dose_defaults(session: TherapySession, practice: Practice) -> DoseDefaults:
+    """The route and prescriber of the session's last dose, else of the client's last
+    (else IM, and the care team's only prescriber); the weight of the session's last
+    dose, else of the newest screening while it is fresh (``dosing.weight_is_fresh``)."""
+    previous = session.administrations[-1] if session.administrations else None
+    previous = previous or medicine.previous_dose(session)
+    prescribers = prescribers_of(session.client)
+    prescriber_id = previous.prescriber_id if previous is not None else None
+    if prescriber_id is None and len(prescribers) == 1:
+        prescriber_id = prescribers[0].user_id
+    weight_kg, stale_day = None, None
+    if session.administrations:
+        weight_kg = session.administrations[-1].weight_kg
+    elif (weight := latest_weight(session.client)) is not None:
+        day = utc_to_local(session.starts_at, practice.timezone).date()
+        if dosing.weight_is_fresh(weight[1], day):
+            weight_kg = weight[0]
+        else:
+            stale_day = weight[1]
+    route = previous.route if previous is not None else dosing.Route.IM.value
+    return DoseDefaults(route, prescriber_id, weight_kg, stale_day)
+
+
+class ReadingsRejected(SessionRejected):
+    """Readings that break a rule: ``rows`` maps the place of each refused reading in
+    the list given to its field problems (``problems`` has them as ``"<n>-<field>"``)."""
+
+    def __init__(self, rows: dict[int, dict[str, Problem]]) -> None:
+        super().__init__(
+            {f"{n}-{name}": problem for n, found in rows.items() for name, problem in found.items()}
+        )
+        self.rows = rows
+
+
 def add_vitals(
-    session: TherapySession, actor: User, rows: list[tuple[datetime, vital_rules.Reading, str]]
+    session: TherapySession,
+    actor: User,
+    rows: Iterable[tuple[datetime | time | None, vital_rules.Reading, str]],
+    practice: Practice | None = None,
 ) -> list[VitalSign]:
+    """Record readings ``(taken_at, reading, note)``, all or none: each possible, and
+    taken within an hour of the session; a clock time typed for the session is placed
+    on its day, or the next after midnight (``rules.session_moment``)."""
     _require_draft(session)
-    created = []
-    for taken_at, reading, note in rows:
-        vital = VitalSign(
+    zone_name = (practice or _practice_of(session)).timezone
+    placed, refused = [], {}
+    for n, (at, reading, note) in enumerate(rows):
+        problems = vital_rules.reading_problems(reading)
+        try:
+            taken_at = _placed(session, at, zone_name, "taken_at")
+        except SessionRejected as gap:
+            problems.update(gap.problems)
+        else:
+            time_problem = rules.reading_time_problem(taken_at, session.starts_at, session.ends_at)
+            if time_problem:
+                problems["taken_at"] = time_problem
+            placed.append((taken_at, reading, note))
+        if problems:
+            refused[n] = problems
+    if refused:
+        raise ReadingsRejected(refused)
+    created = [
+        VitalSign(
             session_id=session.id,
             taken_at=taken_at,
             systolic=reading.systolic,
@@ -535,13 +678,35 @@ def add_vitals(
             note=note.strip() or None,
             recorded_by_id=actor.id,
         )
-        db.session.add(vital)
-        created.append(vital)
+        for taken_at, reading, note in placed
+    ]
+    db.session.add_all(created)
     db.session.flush()
     return created
 
 
+# What a brainspot record takes from its form (the rest it is given by the service).
+BRAINSPOT_FIELDS = (
+    "issue",
+    "spot_type",
+    "method",
+    "eye",
+    "x",
+    "y",
+    "z",
+    "reflexes",
+    "suds_start",
+    "suds_end",
+    "body_location",
+    "biolateral_sound",
+    "minutes_since_dose",
+    "earlier_spot_id",
+)
+
+
 def add_brainspot(session: TherapySession, actor: User, data: dict[str, Any]) -> BrainspotRecord:
+    """Record a brainspot from ``data`` (``BRAINSPOT_FIELDS``; texts trimmed); a link to
+    an earlier spot must be to one of the client's earlier sessions."""
     _require_draft(session)
     earlier_id = data.get("earlier_spot_id")
     if earlier_id is not None and earlier_id not in {spot.id for spot in earlier_spots(session)}:
@@ -549,7 +714,8 @@ def add_brainspot(session: TherapySession, actor: User, data: dict[str, Any]) ->
             {"earlier_spot_id": Problem(N_("Choose a spot from an earlier session."))}
         )
     record = BrainspotRecord(session_id=session.id, recorded_by_id=actor.id)
-    for name, value in data.items():
+    for name in BRAINSPOT_FIELDS:
+        value = data.get(name)
         if isinstance(value, str):
             value = value.strip() or None
         setattr(record, name, value)
