@@ -67,6 +67,9 @@ def test_the_safety_plan_from_the_session_to_the_phone(journey, tmp_path: Path):
     assert "My reasons for living" in only_page
 
     for link in ("Journal", "Summaries"):
-        phone.get_by_role("link", name=link, exact=True).tap()
+        # Measure the new page once it has loaded with its stylesheet (under load the
+        # check could run on a page whose CSS had not applied yet).
+        with phone.expect_navigation():
+            phone.get_by_role("link", name=link, exact=True).tap()
         crisis_box_is_first_and_above_the_fold(phone)
     journey.problems.assert_clean()
