@@ -106,3 +106,11 @@ def test_every_point_stays_inside_the_box():
     for p in chart.points:
         assert 8 <= p.x <= 192
         assert 8 <= p.y <= 72
+
+
+def test_goals_can_target_the_scales_whose_change_is_judged():
+    from tracker.domain.goals import TARGET_INSTRUMENTS
+
+    # Derived from the registry: the scales with a reliable-change rule, in page order;
+    # not the ACE (a history) nor the C-SSRS (a screen).
+    assert TARGET_INSTRUMENTS == ("phq9", "gad7", "pcl5", "who5")

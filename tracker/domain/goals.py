@@ -5,10 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.domain.messages import N_
 
-# The questionnaires a goal may be tied to, and how its target compares with a score.
-TARGET_INSTRUMENTS = ("phq9", "gad7", "pcl5", "who5")
+# A goal may be tied to a questionnaire whose change over time is judged (it has a
+# reliable-change rule: PHQ-9, GAD-7, PCL-5, WHO-5), not to a history (ACE) or a
+# screen (C-SSRS); a new instrument with such a rule is offered without a change here.
+TARGET_INSTRUMENTS = tuple(
+    code for code, instrument in ITEM_INSTRUMENTS.items() if instrument.reliable_change
+)
+# How a goal's target compares with a score.
 COMPARISON_LABELS = {
     "at_most": N_("at or below"),
     "at_least": N_("at or above"),
