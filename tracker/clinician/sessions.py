@@ -50,6 +50,7 @@ from tracker.services import clients as client_service
 from tracker.services import medicine as medicine_service
 from tracker.services import sessions as session_service
 from tracker.web import (
+    audit_fields,
     current_practice,
     finish_write,
     practice_today,
@@ -86,58 +87,22 @@ def session_url(session, anchor: str = "") -> str:
 
 def _session_viewed(session, detail: str = "") -> None:
     """Audit that the note was opened (a view of clinical text), and commit."""
-    record_view(
-        "session.view",
-        record_type="therapy_session",
-        record_id=session.id,
-        client_id=session.client_id,
-        detail=detail,
-    )
+    record_view("session.view", **audit_fields(session, session.client_id, detail))
 
 
 def _session_saved(action: str, message: str, session, detail: str = ""):
     """The end of a write to the session itself: audit, commit, confirm, back to it."""
-    return finish_write(
-        action,
-        message,
-        session_url(session),
-        record_type="therapy_session",
-        record_id=session.id,
-        client_id=session.client_id,
-        detail=detail,
-    )
-
-
-def _record_saved(
-    action: str,
-    record_type: str,
-    record_id: int,
-    client,
-    session,
-    message: str,
-    anchor: str = "",
-    detail: str = "",
-):
-    """Audit a change to part of a session, commit, confirm, and go back to the session."""
-    return finish_write(
-        action,
-        message,
-        session_url(session, anchor),
-        record_type=record_type,
-        record_id=record_id,
-        client_id=client.id,
-        detail=detail or f"session={session.id}",
-    )
+    fields = audit_fields(session, session.client_id, detail)
+    return finish_write(action, message, session_url(session), **fields)
 
 
 def _part_saved(
     action: str, part, client, session, message: str, anchor: str = "", detail: str = ""
 ):
-    """``_record_saved`` for a part just written: its table names the audit's record
-    type (as it does in every audit event)."""
-    return _record_saved(
-        action, part.__tablename__, part.id, client, session, message, anchor, detail
-    )
+    """Audit a change to part of a session (the part just written: its table names the
+    audit's record type), commit, confirm, and go back to the session."""
+    fields = audit_fields(part, client.id, detail or f"session={session.id}")
+    return finish_write(action, message, session_url(session, anchor), **fields)
 
 
 def _back_to_session(session, message: str, category: str = "info"):
@@ -180,7 +145,7 @@ def list_sessions(client_id: int):
         phase=filters.phase.data or "",
         page=request.args.get("page", 1, type=int),
     )
-    record_view("session.list", record_type="client", record_id=client.id, client_id=client.id)
+    record_view("session.list", **audit_fields(client, client.id))
     return _render_timeline(client, practice, filters, timeline)
 
 
@@ -598,7 +563,7 @@ def spot_map(client_id: int):
     client = client_service.get_client(current_user, client_id)
     practice = current_practice()
     observations = session_service.spot_observations(client, practice)
-    record_view("spot_map.view", record_type="client", record_id=client.id, client_id=client.id)
+    record_view("spot_map.view", **audit_fields(client, client.id))
     return render_template(
         "clinician/sessions/spot_map.html",
         client=client,
