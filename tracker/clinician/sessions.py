@@ -52,9 +52,11 @@ from tracker.services import sessions as session_service
 from tracker.web import (
     audit_fields,
     current_practice,
+    filter_args,
     finish_write,
     practice_today,
     record_view,
+    requested_page,
     show_problems,
     translate_service_errors,
 )
@@ -143,7 +145,7 @@ def list_sessions(client_id: int):
         practice_today(),
         modality=filters.modality.data or "",
         phase=filters.phase.data or "",
-        page=request.args.get("page", 1, type=int),
+        page=requested_page(),
     )
     record_view("session.list", **audit_fields(client, client.id))
     return _render_timeline(client, practice, filters, timeline)
@@ -167,7 +169,7 @@ def _render_timeline(client, practice: Practice, filters, timeline):
         adverse_events=adverse_event_service.for_client(client),
         ae_labels=ADVERSE_EVENT_LABELS,
         may_record_adverse_event=can_record_adverse_event(current_user, client),
-        query_args={k: v for k, v in request.args.items() if k != "page" and v},
+        query_args=filter_args(),
     )
 
 
