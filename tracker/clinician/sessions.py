@@ -77,6 +77,15 @@ LABELS = {
     "depth": spot_rules.DEPTH_LABELS,
 }
 
+# The label tables and code texts both session pages (the timeline and one session)
+# print their doses, discharges and adverse events with.
+_TEMPLATE_TABLES = {
+    "labels": LABELS,
+    "ae_labels": ADVERSE_EVENT_LABELS,
+    "codes_text": dose_entry.codes_text,
+    "discharge_labels": medicine_service.DISCHARGE_OUTCOMES,
+}
+
 
 def session_url(session, anchor: str = "") -> str:
     return url_for(
@@ -161,15 +170,12 @@ def _render_timeline(client, practice: Practice, filters, timeline):
         course_by_id={entry.session.id: entry for entry in timeline.course.entries},
         overrides=timeline.overrides,
         discharges=timeline.discharges,
-        codes_text=dose_entry.codes_text,
-        discharge_labels=medicine_service.DISCHARGE_OUTCOMES,
         tz=practice.timezone,
-        labels=LABELS,
         may_document=can_document_sessions(current_user, client),
         adverse_events=adverse_event_service.for_client(client),
-        ae_labels=ADVERSE_EVENT_LABELS,
         may_record_adverse_event=can_record_adverse_event(current_user, client),
         query_args=filter_args(),
+        **_TEMPLATE_TABLES,
     )
 
 
@@ -342,18 +348,15 @@ def _session_page(client, session, status=200, **forms):
             flags=flags,
             thresholds=thresholds,
             tz=practice.timezone,
-            labels=LABELS,
             dosing_session=dosing_session,
             brainspot_session=session.modality in rules.BRAINSPOT_MODALITIES,
             panel=panel,
             may=may,
             adverse_events=adverse_event_service.for_session(session),
-            ae_labels=ADVERSE_EVENT_LABELS,
             finding_text=lambda finding: dose_entry.finding_text(finding, practice.checklist_items),
-            codes_text=dose_entry.codes_text,
             readiness_labels={"clearance": readiness.CLEARANCE_LABELS},
-            discharge_labels=medicine_service.DISCHARGE_OUTCOMES,
             note_field_name=note_field_name,
+            **_TEMPLATE_TABLES,
             **forms,
         ),
         status,
