@@ -85,7 +85,6 @@ def create_user(email: str, role: str, name: str, credentials: str, practice_nam
 )
 @click.option(
     "--sessions-per-client",
-    "sessions_per_client",
     type=click.IntRange(min=0),
     default=0,
     help="Give each generated client this many sessions.",

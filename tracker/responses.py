@@ -15,7 +15,7 @@ from flask import Response, abort
 from tracker.domain import reports as rules
 from tracker.models import Report
 from tracker.printing import reports as report_printing
-from tracker.web import record_view
+from tracker.web import audit_fields, record_view
 
 PDF = "application/pdf"
 ZIP = "application/zip"
@@ -51,7 +51,5 @@ def report_download(report: Report) -> Response:
         report_printing.stored_pdf(report),
         rules.download_name(report.kind, report.client_id, period),
         "report.download",
-        record_type="report",
-        record_id=report.id,
-        client_id=report.client_id,
+        **audit_fields(report, report.client_id),
     )

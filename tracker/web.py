@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
-from flask import abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -132,3 +132,10 @@ def audience_guard(predicate: Callable[[Any], bool]) -> Callable[[], None]:
         return None
 
     return guard
+
+
+def audience_blueprint(name: str, import_name: str, predicate: Callable[[Any], bool]) -> Blueprint:
+    """A blueprint whose every page only the given audience may open (``audience_guard``)."""
+    blueprint = Blueprint(name, import_name)
+    blueprint.before_request(audience_guard(predicate))
+    return blueprint

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
-
 from tracker.domain.policy import can_administer_practice
-from tracker.web import audience_guard
+from tracker.web import audience_blueprint
 
-bp = Blueprint("admin", __name__)
-bp.before_request(audience_guard(can_administer_practice))
+bp = audience_blueprint("admin", __name__, can_administer_practice)
 
 from tracker.admin import accounts, audit, outbox, practice  # noqa: E402,F401  (registers the routes)

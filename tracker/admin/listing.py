@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from sqlalchemy import Select
 
 from tracker.extensions import db
+from tracker.web import filter_args
 
 
 def list_page(
@@ -23,6 +24,6 @@ def list_page(
         page=page,
         filters=filters,
         # The chosen filters again, for the pager's links.
-        query_args={k: v for k, v in request.args.items() if k != "page" and v},
+        query_args=filter_args(),
         **context,
     ), (200 if valid else 400)

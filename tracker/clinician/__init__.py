@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
-
 from tracker.domain.policy import can_use_clinician_area
-from tracker.web import audience_guard
+from tracker.web import audience_blueprint
 
-bp = Blueprint("clinician", __name__)
-bp.before_request(audience_guard(can_use_clinician_area))
+bp = audience_blueprint("clinician", __name__, can_use_clinician_area)
 
 from tracker.clinician import (  # noqa: E402,F401  (registers the routes)
     adverse_events,

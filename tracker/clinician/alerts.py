@@ -18,19 +18,14 @@ from tracker.domain.policy import can_acknowledge_alert, can_view_client
 from tracker.domain.reports import client_number
 from tracker.domain.scoring import FLAG_LABELS
 from tracker.services import alerts as alert_service
-from tracker.web import record_view, translate_service_errors
+from tracker.web import audit_fields, record_view, translate_service_errors
 
 
 @bp.route("/alerts/<int:alert_id>")
 @translate_service_errors
 def show_alert(alert_id: int):
     access = alert_service.get_alert_for(current_user, alert_id)
-    record_view(
-        "safety_alert.view",
-        record_type="safety_alert",
-        record_id=access.alert.id,
-        client_id=access.client.id,
-    )
+    record_view("safety_alert.view", **audit_fields(access.alert, access.client.id))
     return alert_page(access)
 
 

@@ -24,7 +24,7 @@ from tracker.services import clients as client_service
 from tracker.services import family as family_service
 from tracker.services import goals as goal_service
 from tracker.services.family import FamilyRejected
-from tracker.web import finish_write, form_page, record_view, translate_service_errors
+from tracker.web import audit_fields, finish_write, form_page, record_view, translate_service_errors
 
 LABELS = {
     "sex": rules.SEX_LABELS,
@@ -77,7 +77,7 @@ def _page(client, status=200, **forms):
 @translate_service_errors
 def family_history(client_id: int):
     client = client_service.get_client(current_user, client_id)
-    record_view("family.view", record_type="client", record_id=client.id, client_id=client.id)
+    record_view("family.view", **audit_fields(client, client.id))
     return _page(client)
 
 
@@ -286,6 +286,5 @@ def link_goal_to_family(client_id: int, goal_id: int):
         for problem in rejected.found:
             flash(problem_text(problem), "error")
         return redirect(goal_url)
-    fields = {"record_type": "integration_goal", "record_id": goal.id, "client_id": client.id}
-    message = _("Linked to the family history.")
-    return finish_write("goal.family_link", message, goal_url, **fields, detail=f"link={link.id}")
+    fields = audit_fields(goal, client.id, f"link={link.id}")
+    return finish_write("goal.family_link", _("Linked to the family history."), goal_url, **fields)

@@ -20,6 +20,7 @@ from tracker.services import family as family_service
 from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
 from tracker.web import (
+    audit_fields,
     finish_write,
     form_page,
     practice_today,
@@ -34,10 +35,9 @@ def _goal_url(goal: IntegrationGoal) -> str:
     return url_for("clinician.show_goal", client_id=goal.client_id, goal_id=goal.id)
 
 
-def _goal_saved(action: str, message: str, client: Client, goal: IntegrationGoal, **detail):
+def _goal_saved(action: str, message: str, client: Client, goal: IntegrationGoal, detail: str = ""):
     """The end of a change to a goal: back to the goal's page."""
-    fields = {"record_type": "integration_goal", "record_id": goal.id, "client_id": client.id}
-    return finish_write(action, message, _goal_url(goal), **fields, **detail)
+    return finish_write(action, message, _goal_url(goal), **audit_fields(goal, client.id, detail))
 
 
 @bp.route("/clients/<int:client_id>/goals")
@@ -45,7 +45,7 @@ def _goal_saved(action: str, message: str, client: Client, goal: IntegrationGoal
 def list_goals(client_id: int):
     client = client_service.get_client(current_user, client_id)
     goals = goal_service.goals_for_client(client)
-    record_view("goal.list", record_type="client", record_id=client.id, client_id=client.id)
+    record_view("goal.list", **audit_fields(client, client.id))
     return render_template(
         "clinician/goals/list.html",
         client=client,
@@ -130,7 +130,7 @@ def _family_context(client: Client, goal: IntegrationGoal) -> dict:
 def show_goal(client_id: int, goal_id: int):
     client = client_service.get_client(current_user, client_id)
     goal = goal_service.get_goal(client, goal_id)
-    record_view("goal.view", record_type="integration_goal", record_id=goal.id, client_id=client.id)
+    record_view("goal.view", **audit_fields(goal, client.id))
     form = RatingForm(formdata=None, sessions=goal_service.rating_sessions(client))
     return _goal_page(client, goal, form)
 
@@ -147,10 +147,5 @@ def rate_goal(client_id: int, goal_id: int):
         goal, current_user, **form.rating(), rated_on=practice_today(), by_client=False
     )
     return finish_write(
-        "goal.rate",
-        _("Rating added."),
-        _goal_url(goal),
-        record_type="goal_rating",
-        record_id=rating.id,
-        client_id=client.id,
+        "goal.rate", _("Rating added."), _goal_url(goal), **audit_fields(rating, client.id)
     )

@@ -16,6 +16,7 @@ from tracker.services import clients as client_service
 from tracker.services import goals as goal_service
 from tracker.services import homework as homework_service
 from tracker.web import (
+    audit_fields,
     finish_write,
     form_page,
     practice_today,
@@ -89,8 +90,8 @@ def _homework_url(client: Client) -> str:
 
 def _assignment_saved(action: str, message: str, client: Client, assignment: HomeworkAssignment):
     """The end of a change to an assignment: back to the client's homework."""
-    fields = {"record_type": "homework_assignment", "record_id": assignment.id}
-    return finish_write(action, message, _homework_url(client), **fields, client_id=client.id)
+    fields = audit_fields(assignment, client.id)
+    return finish_write(action, message, _homework_url(client), **fields)
 
 
 @bp.route("/clients/<int:client_id>/homework")
@@ -100,7 +101,7 @@ def client_homework(client_id: int):
     today = practice_today()
     items = homework_service.assignments(client)
     views = homework_service.assignment_views(items, today)
-    record_view("homework.list", record_type="client", record_id=client.id, client_id=client.id)
+    record_view("homework.list", **audit_fields(client, client.id))
     return render_template(
         "clinician/homework/client.html",
         client=client,

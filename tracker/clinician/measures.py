@@ -22,6 +22,7 @@ from tracker.services import alerts as alert_service
 from tracker.services import clients as client_service
 from tracker.services import measures as measure_service
 from tracker.web import (
+    audit_fields,
     client_ip,
     finish_write,
     practice_today,
@@ -68,7 +69,7 @@ def _page(client, status=200, **forms):
 @translate_service_errors
 def client_measures(client_id: int):
     client = client_service.get_client(current_user, client_id)
-    record_view("measure.list", record_type="client", record_id=client.id, client_id=client.id)
+    record_view("measure.list", **audit_fields(client, client.id))
     return _page(client)
 
 
@@ -96,18 +97,11 @@ def stop_measure(client_id: int, assignment_id: int):
     return _assignment_changed("measure.stop", _("Questionnaire stopped."), client, assignment)
 
 
-def _assignment_changed(action: str, message: str, client, assignment, **detail: str):
+def _assignment_changed(action: str, message: str, client, assignment, detail: str = ""):
     """Audit the change to one of the client's questionnaire assignments; back to the
     client's measures."""
-    return finish_write(
-        action,
-        message,
-        _measures_url(client),
-        record_type="measure_assignment",
-        record_id=assignment.id,
-        client_id=client.id,
-        **detail,
-    )
+    fields = audit_fields(assignment, client.id, detail)
+    return finish_write(action, message, _measures_url(client), **fields)
 
 
 @bp.route("/clients/<int:client_id>/measures/enter/<code>", methods=["GET", "POST"])

@@ -23,6 +23,7 @@ from tracker.services import clients as client_service
 from tracker.services import sessions as session_service
 from tracker.web import (
     audit,
+    audit_fields,
     current_practice,
     finish_write,
     show_problems,
@@ -69,9 +70,7 @@ def plan_session(client_id: int):
                 "planned_session.create",
                 _("Session planned for %(when)s.", when=when),
                 _planned_url(client),
-                record_type="planned_session",
-                record_id=plan.id,
-                client_id=client.id,
+                **audit_fields(plan, client.id),
             )
     return render_template(
         "clinician/plans/form.html", client=client, form=form, fold_choice=form.offers_fold()
@@ -98,10 +97,7 @@ def start_planned_session(client_id: int, plan_id: int):
         "session.create",
         _("Session started as a draft: write the note."),
         _where_the_note_is_written(session),
-        record_type="therapy_session",
-        record_id=session.id,
-        client_id=client.id,
-        detail=f"plan={plan.id}",
+        **audit_fields(session, client.id, f"plan={plan.id}"),
     )
 
 

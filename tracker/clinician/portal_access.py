@@ -14,7 +14,7 @@ from tracker.i18n import current_locale
 from tracker.models import Client
 from tracker.services import Rejected, accounts, invitations
 from tracker.services import clients as client_service
-from tracker.web import audit, show_problems, translate_service_errors
+from tracker.web import audit, audit_fields, show_problems, translate_service_errors
 
 
 @bp.route("/clients/<int:client_id>/portal", methods=["GET", "POST"])
@@ -34,10 +34,7 @@ def invite_client(client_id: int):
         else:
             audit(
                 "portal.invite",
-                record_type="user",
-                record_id=sent.user.id,
-                client_id=client.id,
-                detail=f"emailed={int(sent.emailed)}",
+                **audit_fields(sent.user, client.id, f"emailed={int(sent.emailed)}"),
             )
             db.session.commit()  # the page shows the link: no redirect after this write
     return _invitation_page(client, form, sent)

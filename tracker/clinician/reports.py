@@ -16,7 +16,13 @@ from tracker.printing.pdf import RenderError
 from tracker.responses import report_download
 from tracker.services import clients as client_service
 from tracker.services import reports as report_service
-from tracker.web import finish_write, practice_today, record_view, translate_service_errors
+from tracker.web import (
+    audit_fields,
+    finish_write,
+    practice_today,
+    record_view,
+    translate_service_errors,
+)
 
 
 def _request_from(form: ReportForm, client) -> report_service.ReportRequest:
@@ -63,10 +69,7 @@ def client_reports(client_id: int):
         "report.generate",
         _("Report ready."),
         url_for("clinician.download_report", client_id=client.id, report_id=report.id),
-        record_type="report",
-        record_id=report.id,
-        client_id=client.id,
-        detail=f"kind={report.kind},cached={int(report.from_cache)}",
+        **audit_fields(report, client.id, f"kind={report.kind},cached={int(report.from_cache)}"),
     )
 
 
@@ -82,13 +85,7 @@ def preview_report(client_id: int):
     # that came in its URL, which ends up in logs and browser history.
     wanted = dataclasses.replace(_request_from(form, client), narrative="")
     data = report_service.gather(client, wanted, current_user, practice_today())
-    record_view(
-        "report.preview",
-        record_type="client",
-        record_id=client.id,
-        client_id=client.id,
-        detail=f"kind={form.kind.data}",
-    )
+    record_view("report.preview", **audit_fields(client, client.id, f"kind={form.kind.data}"))
     return report_printing.render_html(data, for_pdf=False)
 
 

@@ -50,10 +50,13 @@ from tracker.services import clients as client_service
 from tracker.services import medicine as medicine_service
 from tracker.services import sessions as session_service
 from tracker.web import (
+    audit_fields,
     current_practice,
+    filter_args,
     finish_write,
     practice_today,
     record_view,
+    requested_page,
     show_problems,
     translate_service_errors,
 )
@@ -74,6 +77,15 @@ LABELS = {
     "depth": spot_rules.DEPTH_LABELS,
 }
 
+# The label tables and code texts both session pages (the timeline and one session)
+# print their doses, discharges and adverse events with.
+_TEMPLATE_TABLES = {
+    "labels": LABELS,
+    "ae_labels": ADVERSE_EVENT_LABELS,
+    "codes_text": dose_entry.codes_text,
+    "discharge_labels": medicine_service.DISCHARGE_OUTCOMES,
+}
+
 
 def session_url(session, anchor: str = "") -> str:
     return url_for(
@@ -86,58 +98,22 @@ def session_url(session, anchor: str = "") -> str:
 
 def _session_viewed(session, detail: str = "") -> None:
     """Audit that the note was opened (a view of clinical text), and commit."""
-    record_view(
-        "session.view",
-        record_type="therapy_session",
-        record_id=session.id,
-        client_id=session.client_id,
-        detail=detail,
-    )
+    record_view("session.view", **audit_fields(session, session.client_id, detail))
 
 
 def _session_saved(action: str, message: str, session, detail: str = ""):
     """The end of a write to the session itself: audit, commit, confirm, back to it."""
-    return finish_write(
-        action,
-        message,
-        session_url(session),
-        record_type="therapy_session",
-        record_id=session.id,
-        client_id=session.client_id,
-        detail=detail,
-    )
-
-
-def _record_saved(
-    action: str,
-    record_type: str,
-    record_id: int,
-    client,
-    session,
-    message: str,
-    anchor: str = "",
-    detail: str = "",
-):
-    """Audit a change to part of a session, commit, confirm, and go back to the session."""
-    return finish_write(
-        action,
-        message,
-        session_url(session, anchor),
-        record_type=record_type,
-        record_id=record_id,
-        client_id=client.id,
-        detail=detail or f"session={session.id}",
-    )
+    fields = audit_fields(session, session.client_id, detail)
+    return finish_write(action, message, session_url(session), **fields)
 
 
 def _part_saved(
     action: str, part, client, session, message: str, anchor: str = "", detail: str = ""
 ):
-    """``_record_saved`` for a part just written: its table names the audit's record
-    type (as it does in every audit event)."""
-    return _record_saved(
-        action, part.__tablename__, part.id, client, session, message, anchor, detail
-    )
+    """Audit a change to part of a session (the part just written: its table names the
+    audit's record type), commit, confirm, and go back to the session."""
+    fields = audit_fields(part, client.id, detail or f"session={session.id}")
+    return finish_write(action, message, session_url(session, anchor), **fields)
 
 
 def _back_to_session(session, message: str, category: str = "info"):
@@ -178,9 +154,9 @@ def list_sessions(client_id: int):
         practice_today(),
         modality=filters.modality.data or "",
         phase=filters.phase.data or "",
-        page=request.args.get("page", 1, type=int),
+        page=requested_page(),
     )
-    record_view("session.list", record_type="client", record_id=client.id, client_id=client.id)
+    record_view("session.list", **audit_fields(client, client.id))
     return _render_timeline(client, practice, filters, timeline)
 
 
@@ -194,15 +170,12 @@ def _render_timeline(client, practice: Practice, filters, timeline):
         course_by_id={entry.session.id: entry for entry in timeline.course.entries},
         overrides=timeline.overrides,
         discharges=timeline.discharges,
-        codes_text=dose_entry.codes_text,
-        discharge_labels=medicine_service.DISCHARGE_OUTCOMES,
         tz=practice.timezone,
-        labels=LABELS,
         may_document=can_document_sessions(current_user, client),
         adverse_events=adverse_event_service.for_client(client),
-        ae_labels=ADVERSE_EVENT_LABELS,
         may_record_adverse_event=can_record_adverse_event(current_user, client),
-        query_args={k: v for k, v in request.args.items() if k != "page" and v},
+        query_args=filter_args(),
+        **_TEMPLATE_TABLES,
     )
 
 
@@ -375,18 +348,15 @@ def _session_page(client, session, status=200, **forms):
             flags=flags,
             thresholds=thresholds,
             tz=practice.timezone,
-            labels=LABELS,
             dosing_session=dosing_session,
             brainspot_session=session.modality in rules.BRAINSPOT_MODALITIES,
             panel=panel,
             may=may,
             adverse_events=adverse_event_service.for_session(session),
-            ae_labels=ADVERSE_EVENT_LABELS,
             finding_text=lambda finding: dose_entry.finding_text(finding, practice.checklist_items),
-            codes_text=dose_entry.codes_text,
             readiness_labels={"clearance": readiness.CLEARANCE_LABELS},
-            discharge_labels=medicine_service.DISCHARGE_OUTCOMES,
             note_field_name=note_field_name,
+            **_TEMPLATE_TABLES,
             **forms,
         ),
         status,
@@ -598,7 +568,7 @@ def spot_map(client_id: int):
     client = client_service.get_client(current_user, client_id)
     practice = current_practice()
     observations = session_service.spot_observations(client, practice)
-    record_view("spot_map.view", record_type="client", record_id=client.id, client_id=client.id)
+    record_view("spot_map.view", **audit_fields(client, client.id))
     return render_template(
         "clinician/sessions/spot_map.html",
         client=client,

@@ -102,28 +102,21 @@ def local_to_utc_checked(day: date, at: time, zone_name: str, fold: int | None =
     Any other time gives the same instant as ``local_to_utc``.
     """
     local = datetime.combine(day, at.replace(fold=0), tzinfo=zone(zone_name))
+    # Both messages name the time as it was typed and the day.
+    when = {"time": at.strftime("%H:%M"), "date": day.isoformat()}
     if not _exists(local):
-        raise NonexistentLocalTime(
-            Problem(
-                N_(
-                    "%(time)s does not exist on %(date)s: the clocks go forward then. "
-                    "Enter the time as the clock showed it (for example an hour later)."
-                ),
-                {"time": at.strftime("%H:%M"), "date": day.isoformat()},
-            )
+        gap = N_(
+            "%(time)s does not exist on %(date)s: the clocks go forward then. "
+            "Enter the time as the clock showed it (for example an hour later)."
         )
+        raise NonexistentLocalTime(Problem(gap, when))
     options = fold_options(day, at, zone_name)
     if options is None:
         return local.astimezone(UTC)
     if fold in (0, 1):
         return options[fold].utc
-    raise AmbiguousLocalTime(
-        Problem(
-            N_(
-                "%(time)s happens twice on %(date)s: the clocks go back then. "
-                "Choose which %(time)s is meant."
-            ),
-            {"time": at.strftime("%H:%M"), "date": day.isoformat()},
-        ),
-        options,
+    twice = N_(
+        "%(time)s happens twice on %(date)s: the clocks go back then. "
+        "Choose which %(time)s is meant."
     )
+    raise AmbiguousLocalTime(Problem(twice, when), options)

@@ -118,24 +118,27 @@ def _refuse_immutable_changes(session: Session, flush_context, instances) -> Non
     append-only; a signed note and its parts never change. The database triggers say
     the same; this catches it earlier and clearer."""
     for obj in session.dirty:
-        if not session.is_modified(obj):
-            continue
-        if isinstance(obj, APPEND_ONLY):
-            raise ImmutableRecordError(f"{type(obj).__name__} rows cannot be changed")
-        if isinstance(obj, TherapySession) and _was_signed(obj):
-            raise ImmutableRecordError("a signed session cannot be changed")
-        if isinstance(obj, SESSION_CHILDREN) and _signed_parent(session, obj):
-            raise ImmutableRecordError("a signed session cannot be changed")
+        if session.is_modified(obj):
+            _refuse_if_immutable(session, obj, "changed")
     for obj in session.deleted:
-        if isinstance(obj, APPEND_ONLY):
-            raise ImmutableRecordError(f"{type(obj).__name__} rows cannot be deleted")
-        if isinstance(obj, TherapySession) and _was_signed(obj):
-            raise ImmutableRecordError("a signed session cannot be deleted")
-        if isinstance(obj, SESSION_CHILDREN) and _signed_parent(session, obj):
-            raise ImmutableRecordError("a signed session cannot be changed")
+        _refuse_if_immutable(session, obj, "deleted")
     for obj in session.new:
-        if isinstance(obj, SESSION_CHILDREN) and _signed_parent(session, obj):
-            raise ImmutableRecordError("a signed session cannot be changed")
+        _refuse_part_of_signed(session, obj)
+
+
+def _refuse_if_immutable(session: Session, obj: object, done: str) -> None:
+    """Raise when ``obj`` may not be ``done`` ("changed" or "deleted") in this flush."""
+    if isinstance(obj, APPEND_ONLY):
+        raise ImmutableRecordError(f"{type(obj).__name__} rows cannot be {done}")
+    if isinstance(obj, TherapySession) and _was_signed(obj):
+        raise ImmutableRecordError(f"a signed session cannot be {done}")
+    _refuse_part_of_signed(session, obj)
+
+
+def _refuse_part_of_signed(session: Session, obj: object) -> None:
+    """A part of a signed session is neither added, changed nor removed."""
+    if isinstance(obj, SESSION_CHILDREN) and _signed_parent(session, obj):
+        raise ImmutableRecordError("a signed session cannot be changed")
 
 
 def _was_signed(obj: TherapySession) -> bool:

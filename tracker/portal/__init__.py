@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
-
 from tracker.domain.policy import can_use_portal
-from tracker.web import audience_guard
+from tracker.web import audience_blueprint
 
-bp = Blueprint("portal", __name__)
-bp.before_request(audience_guard(can_use_portal))
+bp = audience_blueprint("portal", __name__, can_use_portal)
 
 from tracker.portal import (  # noqa: E402,F401  (registers the routes)
     home,

@@ -19,6 +19,7 @@ from tracker.services import homework as homework_service
 from tracker.services import journal as journal_service
 from tracker.services import portal as portal_service
 from tracker.web import (
+    audit_fields,
     finish_write,
     form_page,
     practice_today,
@@ -50,11 +51,6 @@ def own_client_record() -> Client:
     if client is None:
         abort(404)
     return client
-
-
-def _audit_fields(client: Client, record_type: str, record_id: int) -> dict:
-    """The audit event's fields of a record the client wrote."""
-    return {"record_type": record_type, "record_id": record_id, "client_id": client.id}
 
 
 @bp.context_processor
@@ -124,7 +120,7 @@ def complete_homework(assignment_id: int):
                 "homework.complete",
                 _("Well done. It is marked as done."),
                 url_for("portal.home"),
-                **_audit_fields(client, "homework_entry", entry.id),
+                **audit_fields(entry, client.id),
             )
     view = homework_service.assignment_view(assignment, today)
     return _homework_page(client, view, today, form, 400)
@@ -147,7 +143,7 @@ def show_goal(goal_id: int):
             "goal.rate",
             _("Thank you. Your rating is saved."),
             url_for("portal.show_goal", goal_id=goal.id),
-            **_audit_fields(client, "goal_rating", rating.id),
+            **audit_fields(rating, client.id),
         )
     chart = goal_service.chart_for(goal)
     return form_page("portal/goal.html", form, client=client, goal=goal, chart=chart)
@@ -164,7 +160,7 @@ def new_goal():
             "goal.create",
             _("Your goal is saved. Your therapist will see it too."),
             url_for("portal.show_goal", goal_id=goal.id),
-            **_audit_fields(client, "integration_goal", goal.id),
+            **audit_fields(goal, client.id),
         )
     return form_page("portal/goal_form.html", form, client=client)
 
@@ -173,7 +169,7 @@ def new_goal():
 
 
 def _journal_saved(action: str, message: str, client: Client, entry: JournalEntry):
-    fields = _audit_fields(client, "journal_entry", entry.id)
+    fields = audit_fields(entry, client.id)
     return finish_write(action, message, url_for("portal.journal"), **fields)
 
 

@@ -11,7 +11,7 @@ from tracker.portal.home import own_client_record, own_practice
 from tracker.portal.reminder_forms import ReminderForm
 from tracker.services import Rejected
 from tracker.services import reminders as reminder_service
-from tracker.web import finish_write, form_page, show_problems
+from tracker.web import audit_fields, finish_write, form_page, show_problems
 
 
 @bp.route("/reminders", methods=["GET", "POST"])
@@ -32,8 +32,6 @@ def reminders():
                 "reminders.on" if stored.enabled else "reminders.off",
                 _("Your reminder settings are saved."),
                 url_for("portal.reminders"),
-                record_type="reminder_preference",
-                record_id=stored.id,
-                client_id=client.id,
+                **audit_fields(stored, client.id),
             )
     return form_page("portal/reminders.html", form, client=client, zones=COMMON_ZONES)

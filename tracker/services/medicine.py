@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from tracker.domain import readiness
 from tracker.domain import sessions as session_rules
@@ -395,6 +395,22 @@ class DischargeState:
     unmet: str
 
 
+def with_override_record(*columns: Any) -> Select:
+    """A select of a dose's ``columns`` and its override record: the findings overridden
+    when it was saved and those explained afterwards, both reasons, and the name of who
+    overrode (``override_by``; None when no one did). The course view and the report
+    show the same record."""
+    dose = KetamineAdministration
+    return select(
+        *columns,
+        dose.override_findings,
+        dose.override_reason,
+        dose.retro_findings,
+        dose.retro_reason,
+        User.name.label("override_by"),
+    ).outerjoin(User, User.id == dose.override_by_id)
+
+
 def course_safety(client: Client) -> tuple[list[OverrideLine], list[DischargeState]]:
     """Every dose given despite a finding (with who and why), and how each session with
     a dose ended, over the client's sessions not entered in error (two queries)."""
@@ -407,22 +423,13 @@ def course_safety(client: Client) -> tuple[list[OverrideLine], list[DischargeSta
             row.given_at,
             row.override_findings,
             row.override_reason,
-            row.name or "",
+            row.override_by or "",
             row.retro_findings,
             row.retro_reason,
         )
         for row in db.session.execute(
-            select(
-                dose.session_id,
-                dose.given_at,
-                dose.override_findings,
-                dose.override_reason,
-                dose.retro_findings,
-                dose.retro_reason,
-                User.name,
-            )
+            with_override_record(dose.session_id, dose.given_at)
             .join(TherapySession, dose.session_id == TherapySession.id)
-            .outerjoin(User, User.id == dose.override_by_id)
             .where(
                 TherapySession.client_id == client.id,
                 not_voided(),

@@ -43,6 +43,7 @@ from tracker.models import (
     VitalSign,
 )
 from tracker.services import goals as goal_service
+from tracker.services.medicine import with_override_record
 from tracker.services.sessions import not_voided
 
 
@@ -184,19 +185,9 @@ def _session_parts(client: Client, practice: Practice, period: rules.Period) -> 
     dose, vital = KetamineAdministration, VitalSign
     parts = SessionParts({}, {}, {}, {})
     for row in db.session.execute(
-        select(
-            dose.session_id,
-            dose.route,
-            dose.dose_mg,
-            dose.mg_per_kg,
-            dose.hold_override_reason,
-            dose.override_findings,
-            dose.override_reason,
-            dose.retro_findings,
-            dose.retro_reason,
-            User.name.label("override_by"),
+        with_override_record(
+            dose.session_id, dose.route, dose.dose_mg, dose.mg_per_kg, dose.hold_override_reason
         )
-        .outerjoin(User, User.id == dose.override_by_id)
         .where(dose.session_id.in_(in_period))
         .order_by(dose.given_at, dose.id)
     ):
