@@ -33,9 +33,14 @@ def practice_today() -> date:
     return utc_to_local(datetime.now(UTC), current_practice().timezone).date()
 
 
+# No list has a million pages; a larger number would overflow the database's OFFSET.
+LAST_PAGE = 1_000_000
+
+
 def requested_page() -> int:
-    """The page of a list the request asks for (``?page=``; 1 when missing or unreadable)."""
-    return request.args.get("page", 1, type=int)
+    """The page of a list the request asks for (``?page=``; 1 when missing or unreadable,
+    at most ``LAST_PAGE``: a page past the end is an empty page, never an error)."""
+    return min(max(request.args.get("page", 1, type=int), 1), LAST_PAGE)
 
 
 def filter_args() -> dict[str, str]:

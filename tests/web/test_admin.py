@@ -536,3 +536,10 @@ def test_without_mail_the_link_is_only_shown(admin, world):
     response = user_action(admin, world.therapist_b.id, "reset-link")
     assert "so the link was not e-mailed" in page_text(response)
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999999", "-3", "0", "x"])
+@pytest.mark.parametrize("path", ["/admin/audit", "/admin/outbox"])
+def test_any_page_number_is_a_page_not_an_error(admin, path, page):
+    # A page past the end (even beyond the database's integers) is an empty page.
+    assert admin.get(f"{path}?page={page}").status_code == 200

@@ -497,3 +497,8 @@ def test_the_report_lists_none_when_there_were_none(app, world):
         page = report_printing.render_html(data, for_pdf=False)
     assert data.adverse_events == []
     assert "None recorded in this period." in page
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999999", "-1"])
+def test_any_page_of_the_practice_list_is_a_page_not_an_error(tara, page):
+    assert tara.get(f"/adverse-events?page={page}").status_code == 200

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import Select
 
 from tracker.extensions import db
-from tracker.web import filter_args
+from tracker.web import filter_args, requested_page
 
 
 def list_page(
@@ -18,7 +18,13 @@ def list_page(
 ) -> ResponseReturnValue:
     """One page of ``query`` (``page_size`` names the setting) under its filter form; a
     malformed filter answers 400, the service having listed without it."""
-    page = db.paginate(query, per_page=current_app.config[page_size], error_out=False, count=True)
+    page = db.paginate(
+        query,
+        page=requested_page(),
+        per_page=current_app.config[page_size],
+        error_out=False,
+        count=True,
+    )
     return render_template(
         template,
         page=page,
