@@ -388,3 +388,8 @@ def test_search_treats_wildcards_as_plain_characters(client, world, login):
     assert "Anna_Maria" in page
     assert "Cora" not in page
     assert "No clients match." in client.get("/clients?q=%25").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["999999999999999999999", "-2", "0"])
+def test_any_page_of_the_caseload_is_a_page_not_an_error(therapist_a, page):
+    assert therapist_a.get(f"/clients?page={page}").status_code == 200
