@@ -41,7 +41,7 @@ def init_login(app: Flask, manager: LoginManager) -> None:
     def load_user(user_id: str):
         result = auth_sessions.check(session.get(SESSION_TOKEN_KEY), user_id, lifetimes())
         g.timed_out_user_id = result.timed_out_user_id
-        if db.session.dirty:
+        if result.wrote:
             db.session.commit()
         return result.user
 

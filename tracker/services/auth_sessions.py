@@ -7,8 +7,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import contains_eager
 
 from tracker.domain.policy import Role
 from tracker.extensions import db
@@ -38,6 +38,20 @@ class SessionCheck:
     user: User | None
     # Set when the session existed but ran out of time: the user whose work to keep.
     timed_out_user_id: int | None = None
+    # Whether the check changed the session row (revoked it, or noted the activity).
+    wrote: bool = False
+
+
+# The one statement every signed-in request runs: the session row with its user and the
+# user's practice (so ``current_practice()`` needs no query of its own). Built once:
+# SQLAlchemy then reuses its cache key and compiled form instead of rebuilding both.
+_SESSION_USER_PRACTICE = (
+    select(AuthSession)
+    .join(AuthSession.user)
+    .join(User.practice)
+    .options(contains_eager(AuthSession.user).contains_eager(User.practice))
+    .where(AuthSession.token_hash == bindparam("token_hash"))
+)
 
 
 def _hash(token: str) -> str:
@@ -53,14 +67,15 @@ def start(user: User, *, ip_address: str | None) -> str:
 
 
 def check(token: str | None, user_id: str | None, lifetimes: Lifetimes) -> SessionCheck:
-    """Resolve a cookie to its user, applying revocation and both timeouts."""
+    """Resolve a cookie to its user, applying revocation and both timeouts.
+
+    One query reads the session, the user and the user's practice. ``last_seen_at`` is
+    written at most every ``TOUCH_INTERVAL`` (the idle timeout is exact to within that),
+    and the check's writes are left to the caller to commit (``SessionCheck.wrote``).
+    """
     if not token or not user_id:
         return SessionCheck(user=None)
-    row = db.session.scalar(
-        select(AuthSession)
-        .where(AuthSession.token_hash == _hash(token))
-        .options(joinedload(AuthSession.user))
-    )
+    row = db.session.scalar(_SESSION_USER_PRACTICE, {"token_hash": _hash(token)})
     if row is None or str(row.user_id) != str(user_id):
         return SessionCheck(user=None)
     if row.revoked_at is not None:
@@ -69,16 +84,17 @@ def check(token: str | None, user_id: str | None, lifetimes: Lifetimes) -> Sessi
     user = row.user
     if not user.active:
         revoke(row, reason="deactivated")
-        return SessionCheck(user=None)
+        return SessionCheck(user=None, wrote=True)
     now = utcnow()
     if now - row.created_at > lifetimes.absolute:
         revoke(row, reason="absolute_timeout")
-        return SessionCheck(user=None, timed_out_user_id=user.id)
+        return SessionCheck(user=None, timed_out_user_id=user.id, wrote=True)
     if now - row.last_seen_at > lifetimes.idle_for(user.role):
         revoke(row, reason="idle_timeout")
-        return SessionCheck(user=None, timed_out_user_id=user.id)
+        return SessionCheck(user=None, timed_out_user_id=user.id, wrote=True)
     if now - row.last_seen_at > TOUCH_INTERVAL:
         row.last_seen_at = now
+        return SessionCheck(user=user, wrote=True)
     return SessionCheck(user=user)
 
 
