@@ -35,6 +35,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # The cookie is written when the session changes (sign-in, a flash message), not on
+    # every page: re-signing it per request only pushed its expiry, and the session
+    # ends on the server after ABSOLUTE_SESSION_LIFETIME (12 hours) whatever the cookie.
+    SESSION_REFRESH_EACH_REQUEST = False
     # Flask-Login's remember-me cookie is never issued; keep it short-lived anyway.
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
