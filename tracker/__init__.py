@@ -36,10 +36,11 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from tracker import errors, log_redaction, security
+    from tracker import errors, log_redaction, security, web
 
     errors.register(app)
     security.register(app)
+    web.register(app)
     log_redaction.install()
 
     from tracker import cli, delivery

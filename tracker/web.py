@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request
+from flask import url_for as flask_url_for
+from flask.globals import _cv_request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -144,3 +146,40 @@ def audience_blueprint(name: str, import_name: str, predicate: Callable[[Any], b
     blueprint = Blueprint(name, import_name)
     blueprint.before_request(audience_guard(predicate))
     return blueprint
+
+
+_URLS = "tracker.urls"  # app.extensions key of the remembered links
+_MAX_URLS = 1024
+
+
+def template_url_for(endpoint: str, **values: Any) -> str:
+    """``url_for`` for templates: the links every page repeats (argument-free endpoints
+    such as the navigation's, and static files) are built once per app and script root.
+
+    Anything else (record ids, anchors, external or blueprint-relative links) goes to
+    ``flask.url_for`` as before. A link depends only on the URL map, the script root
+    and its arguments, so a remembered one cannot go stale.
+    """
+    ctx = _cv_request.get(None)
+    if (
+        ctx is None
+        or endpoint[:1] == "."
+        or (values and (endpoint != "static" or values.keys() != {"filename"}))
+    ):
+        return flask_url_for(endpoint, **values)
+    urls = ctx.app.extensions[_URLS]
+    key = (ctx.url_adapter.script_name, endpoint, values.get("filename"))
+    url = urls.get(key)
+    if url is None:
+        url = flask_url_for(endpoint, **values)
+        if len(urls) < _MAX_URLS:
+            urls[key] = url
+    return url
+
+
+def register(app: Flask) -> None:
+    """Install the template helpers (after the blueprints are registered)."""
+    # A url_defaults function could add arguments to any link: then remember none.
+    if not any(app.url_default_functions.values()):
+        app.extensions[_URLS] = {}
+        app.jinja_env.globals["url_for"] = template_url_for
