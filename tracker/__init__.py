@@ -126,9 +126,30 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    _check_only_decorated_limits(app, limiter)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.register(app)
     auth_state.init_login(app, login_manager)
+
+
+def _check_only_decorated_limits(app: Flask, limiter: Any) -> None:
+    """Drop Flask-Limiter's before-request check when it has nothing to check.
+
+    The hook applies default, application, meta and blueprint limits to every request;
+    this app has none of those: every limit decorates its view (sign-in, password links,
+    the calendar feed), and the decorator checks it. With no such limit configured the
+    hook only costs time on every page; the after-request hook (``deduct_when``) stays.
+    """
+    manager = limiter.limit_manager
+    app_wide = (
+        manager.application_limits
+        or manager.default_limits
+        or getattr(limiter, "_meta_limits", True)
+        or getattr(manager, "_blueprint_limits", True)
+    )
+    if not app_wide:
+        hooks = app.before_request_funcs.get(None, [])
+        hooks[:] = [hook for hook in hooks if hook != limiter._check_request_limit]
 
 
 def _register_blueprints(app: Flask) -> None:
