@@ -27,6 +27,7 @@ from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 from pytz import timezone as pytz_timezone
+from pytz import utc
 from wtforms.i18n import messages_path
 
 from tracker.domain.clock import utc_to_local
@@ -287,9 +288,12 @@ def format_date(value, fmt: str = "medium") -> str:
 def format_time(value, fmt: str = "medium") -> str:
     """A time in the locale: ``flask_babel.format_time`` with the pattern parsed once."""
     locale, name = _locale()
-    return dates.format_time(
-        value, _time_pattern(name, fmt), tzinfo=_babel_timezone(), locale=locale
-    )
+    zone = _babel_timezone()
+    if zone is utc and isinstance(value, datetime) and value.tzinfo is None:
+        # A naive datetime is UTC wall time: its time of day, without babel's
+        # astimezone round trip to the same zone (the same time, tzinfo=UTC, results).
+        value = value.time()
+    return dates.format_time(value, _time_pattern(name, fmt), tzinfo=zone, locale=locale)
 
 
 def format_local_datetime(value, tz: str) -> str:
