@@ -11,8 +11,10 @@ each locale are parsed once per process.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache, lru_cache
+from operator import attrgetter, methodcaller
 from typing import Any, NamedTuple
 
 import flask_babel
@@ -230,24 +232,78 @@ def instrument_text(instrument: Instrument, text: str) -> str:
 
 
 # -- formatters --------------------------------------------------------------------------------
-# Flask-Babel's format_* look the locale up and babel re-reads the locale's pattern on
-# every call; the patterns are parsed here once per locale and format.
+# Flask-Babel's format_* look the locale up, and babel re-reads the locale's pattern and
+# walks its locale data (month names, AM/PM) on every call. Here each pattern is parsed
+# once per locale, and the text of each of its fields (a month name, a day number) is
+# worked out once per locale and the part of the value it depends on (the month, the
+# day): a date is then a few dictionary lookups. Fields whose text depends on more
+# (week numbers, time zones) are left to babel.
 
 _NAMED_FORMATS = frozenset({"full", "long", "medium", "short"})
 
+# Pattern letters whose text depends only on this part of the value (and the locale).
+_FIELD_KEYS: dict[str, Callable[[Any], Any]] = {
+    "y": attrgetter("year"),
+    "M": attrgetter("month"),
+    "L": attrgetter("month"),
+    "d": attrgetter("day"),
+    "E": methodcaller("weekday"),
+    "e": methodcaller("weekday"),
+    "c": methodcaller("weekday"),
+    "a": attrgetter("hour"),
+    "h": attrgetter("hour"),
+    "H": attrgetter("hour"),
+    "K": attrgetter("hour"),
+    "k": attrgetter("hour"),
+    "m": attrgetter("minute"),
+    "s": attrgetter("second"),
+}
+_FIELD_TEXTS: dict[tuple[str, str, Any], str] = {}
+_MAX_FIELD_TEXTS = 20_000
+
+
+class _Pattern(NamedTuple):
+    pattern: dates.DateTimePattern
+    # (field, the part of the value it depends on); None when a field needs babel.
+    fields: tuple[tuple[str, Callable[[Any], Any]], ...] | None
+
+
+def _compiled(pattern: dates.DateTimePattern) -> _Pattern:
+    tokens = dates.tokenize_pattern(pattern.pattern)
+    names = {value[0] * value[1] for kind, value in tokens if kind == "field"}
+    if all(name[0] in _FIELD_KEYS for name in names):
+        return _Pattern(pattern, tuple((name, _FIELD_KEYS[name[0]]) for name in names))
+    return _Pattern(pattern, None)
+
+
+def _apply(compiled: _Pattern, value, locale: Locale, name: str) -> str:
+    """``compiled.pattern.apply(value, locale)``, from the remembered field texts."""
+    if compiled.fields is None:
+        return compiled.pattern.apply(value, locale)
+    parts = {}
+    for field, part_of in compiled.fields:
+        key = (name, field, part_of(value))
+        text = _FIELD_TEXTS.get(key)
+        if text is None:
+            text = dates.DateTimeFormat(value, locale)[field]
+            if len(_FIELD_TEXTS) < _MAX_FIELD_TEXTS:
+                _FIELD_TEXTS[key] = text
+        parts[field] = text
+    return compiled.pattern.format % parts
+
 
 @lru_cache(maxsize=256)
-def _date_pattern(locale_name: str, fmt: str) -> dates.DateTimePattern:
+def _date_pattern(locale_name: str, fmt: str) -> _Pattern:
     if fmt in _NAMED_FORMATS:
-        return dates.get_date_format(fmt, locale=locale_name)
-    return dates.parse_pattern(fmt)
+        return _compiled(dates.get_date_format(fmt, locale=locale_name))
+    return _compiled(dates.parse_pattern(fmt))
 
 
 @lru_cache(maxsize=256)
-def _time_pattern(locale_name: str, fmt: str) -> dates.DateTimePattern:
+def _time_pattern(locale_name: str, fmt: str) -> _Pattern:
     if fmt in _NAMED_FORMATS:
-        return dates.get_time_format(fmt, locale=locale_name)
-    return dates.parse_pattern(fmt)
+        return _compiled(dates.get_time_format(fmt, locale=locale_name))
+    return _compiled(dates.parse_pattern(fmt))
 
 
 @lru_cache(maxsize=256)
@@ -273,27 +329,35 @@ def _babel_timezone():
     return _timezone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
+def _in_babel_zone(value: datetime) -> datetime:
+    """A datetime as Flask-Babel shows it: naive means UTC, shown in its zone."""
+    zone = _babel_timezone()
+    if value.tzinfo is None:
+        if zone is utc:
+            return value
+        value = value.replace(tzinfo=utc)
+    return zone.normalize(value.astimezone(zone))
+
+
 def format_date(value, fmt: str = "medium") -> str:
-    """A date (or a datetime's date in Flask-Babel's zone) in the locale: ``flask_babel.
-    format_date`` with the pattern parsed once."""
+    """A date (or a datetime's date in Flask-Babel's zone) in the locale: what
+    ``flask_babel.format_date`` gives."""
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=_timezone("UTC"))
-        zone = _babel_timezone()
-        value = zone.normalize(value.astimezone(zone))
+        value = _in_babel_zone(value).date()
     locale, name = _locale()
-    return dates.format_date(value, _date_pattern(name, fmt), locale=locale)
+    return _apply(_date_pattern(name, fmt), value, locale, name)
 
 
 def format_time(value, fmt: str = "medium") -> str:
-    """A time in the locale: ``flask_babel.format_time`` with the pattern parsed once."""
+    """A time (or a datetime's time in Flask-Babel's zone) in the locale: what
+    ``flask_babel.format_time`` gives."""
     locale, name = _locale()
-    zone = _babel_timezone()
-    if zone is utc and isinstance(value, datetime) and value.tzinfo is None:
-        # A naive datetime is UTC wall time: its time of day, without babel's
-        # astimezone round trip to the same zone (the same time, tzinfo=UTC, results).
-        value = value.time()
-    return dates.format_time(value, _time_pattern(name, fmt), tzinfo=zone, locale=locale)
+    compiled = _time_pattern(name, fmt)
+    if compiled.fields is None:
+        return dates.format_time(value, compiled.pattern, tzinfo=_babel_timezone(), locale=locale)
+    if isinstance(value, datetime):
+        value = _in_babel_zone(value)
+    return _apply(compiled, value, locale, name)
 
 
 def format_local_datetime(value, tz: str) -> str:

@@ -41,6 +41,18 @@ def test_formatters_match_flask_babel(app, language):
             )
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_day_and_hour_of_a_year_formats_as_flask_babel_does(app, language):
+    """Field texts (month and day names, AM/PM) are remembered per locale: each must
+    still be the one of its own date."""
+    with app.test_request_context("/"), force_locale(language):
+        for day in range(366):
+            moment = datetime(2026, 1, 1, day % 24, (day * 7) % 60) + timedelta(days=day)
+            for fmt in ("medium", "full", "d. MMMM yy, EEEE"):
+                assert i18n.format_date(moment, fmt) == flask_babel.format_date(moment, fmt)
+            assert i18n.format_time(moment, "short") == flask_babel.format_time(moment, "short")
+
+
 def test_local_datetime_in_both_languages(app):
     moment = datetime(2026, 5, 3, 12, 30, tzinfo=UTC)
     with app.test_request_context("/"):
