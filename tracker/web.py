@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request
 from flask import url_for as flask_url_for
 from flask.globals import _cv_request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from markupsafe import Markup
 
 from tracker.domain.clock import utc_to_local
 from tracker.services import Forbidden, NotFound, Rejected
@@ -177,8 +178,42 @@ def template_url_for(endpoint: str, **values: Any) -> str:
     return url
 
 
+_NAV = "tracker.nav"  # app.extensions key of the rendered navigation links
+
+
+def nav_links(kind: str, role: str, endpoint: str | None, lang: str) -> Markup:
+    """The navigation's links (``_macros/navigation.html``) for an audience (``kind``),
+    a role, the current page and the language, rendered once per app and script root.
+
+    The links depend on nothing else (the catalogue of ``lang`` and the URL map are
+    fixed while the app runs), so a remembered rendering cannot go stale; there are
+    only as many as roles, pages and languages allow.
+    """
+    ctx = _cv_request.get(None)
+    blueprint = endpoint.rpartition(".")[0] if endpoint and "." in endpoint else None
+    if ctx is None:
+        return _render_nav_links(kind, role, endpoint, blueprint, lang)
+    key = (ctx.url_adapter.script_name, kind, role, endpoint, lang)
+    rendered = ctx.app.extensions[_NAV]
+    links = rendered.get(key)
+    if links is None:
+        links = _render_nav_links(kind, role, endpoint, blueprint, lang)
+        if ctx.app.extensions.get(_URLS) is not None and len(rendered) < _MAX_URLS:
+            rendered[key] = links
+    return links
+
+
+def _render_nav_links(
+    kind: str, role: str, endpoint: str | None, blueprint: str | None, lang: str
+) -> Markup:
+    macros = current_app.jinja_env.get_template("_macros/navigation.html").module
+    return macros.links(kind, role, endpoint, blueprint, lang)
+
+
 def register(app: Flask) -> None:
     """Install the template helpers (after the blueprints are registered)."""
+    app.extensions[_NAV] = {}
+    app.jinja_env.globals["nav_links"] = nav_links
     # A url_defaults function could add arguments to any link: then remember none.
     if not any(app.url_default_functions.values()):
         app.extensions[_URLS] = {}
