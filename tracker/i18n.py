@@ -200,12 +200,21 @@ class TrackerRequest(Request):
 # -- language choice ---------------------------------------------------------------------------
 
 
-def select_locale() -> str | None:
-    """The user's chosen language, else the browser's best match."""
-    languages = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    return request.accept_languages.best_match(languages)
+@cache
+def _parsed_locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def select_locale() -> Locale:
+    """The user's chosen language, else the browser's best match, else the default (as a
+    Locale parsed once per process: Flask-Babel would parse the code on every request)."""
+    config = current_app.config
+    languages = config["LANGUAGES"]
+    user = current_user._get_current_object()  # None outside a request
+    if user is not None and user.is_authenticated and user.locale in languages:
+        return _parsed_locale(user.locale)
+    code = request.accept_languages.best_match(languages) or config["BABEL_DEFAULT_LOCALE"]
+    return _parsed_locale(code)
 
 
 def current_locale() -> str:

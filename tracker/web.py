@@ -24,11 +24,9 @@ if TYPE_CHECKING:
 
 
 def current_practice() -> Practice:
-    """The signed-in person's practice (from the session's identity map after the first call)."""
-    from tracker.extensions import db
-    from tracker.models import Practice
-
-    return db.session.get(Practice, current_user.practice_id)
+    """The signed-in person's practice: read with the user and the session on every request
+    (services/auth_sessions.check), so no query of its own."""
+    return current_user._get_current_object().practice
 
 
 def practice_today() -> date:
@@ -133,9 +131,10 @@ def audience_guard(predicate: Callable[[Any], bool]) -> Callable[[], None]:
     from tracker.extensions import login_manager
 
     def guard() -> Any:
-        if not current_user.is_authenticated:
+        user = current_user._get_current_object()
+        if not user.is_authenticated:
             return login_manager.unauthorized()
-        if not predicate(current_user):
+        if not predicate(user):
             abort(404)
         return None
 
