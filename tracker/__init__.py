@@ -37,7 +37,9 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     _register_blueprints(app)
 
     from tracker import errors, log_redaction, security, web
+    from tracker.forms.fields import install_html_params
 
+    install_html_params()
     errors.register(app)
     security.register(app)
     web.register(app)

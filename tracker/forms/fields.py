@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from wtforms import (
     DecimalField,
     Field,
@@ -25,6 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import core as widgets_core
 
 from tracker.domain.messages import Problem
 from tracker.domain.passwords import password_problem
@@ -166,3 +168,35 @@ def optional_int(value):
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+# -- attribute rendering ------------------------------------------------------------------
+# WTForms renders every field's attributes (and every <option> of a select) through
+# widgets.core.html_params, which builds each attribute with Markup.format: Python's
+# string.Formatter, ~20 us an attribute. A select with 30 options cost a millisecond.
+
+_WTFORMS_HTML_PARAMS = widgets_core.html_params
+_QUOTE, _QUOTE_ENTITY, _SPACE = Markup('"'), Markup("&quot;"), Markup(" ")
+
+
+def html_params(**kwargs) -> Markup:
+    """WTForms' ``html_params`` (same output: sorted attributes, ``class_`` and
+    ``data_``/``aria_`` names cleaned, ``True`` bare, ``False`` left out, values escaped
+    with quotes as ``&quot;``), joined without string.Formatter."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = widgets_core.clean_key(key)
+        if value is True:
+            params.append(key)
+        elif value is not False:
+            value = escape(value).replace(_QUOTE, _QUOTE_ENTITY)
+            # Markup.format escaped the name and left the (escaped) value as it is.
+            params.append(Markup(f'{escape(key)}="{value}"'))  # noqa: S704 - escaped
+    return _SPACE.join(params)
+
+
+def install_html_params() -> None:
+    """Make WTForms' widgets render attributes with ``html_params`` (idempotent)."""
+    widgets_core.html_params = html_params
+    widgets_core.Input.html_params = staticmethod(html_params)
+    widgets_core.Button.html_params = staticmethod(html_params)
