@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from flask_login import LoginManager
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.i18n import lazy_gettext
 from tracker.services import auth_sessions, pending
 
 SESSION_TOKEN_KEY = "sid"  # noqa: S105 - a session key name, not a secret

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 

@@ -67,7 +67,7 @@ def _bound() -> _Bound | None:
             and bound.domain is names.get("babel_domain")
         ):
             return bound
-    domain = flask_babel.get_domain()
+    domain = get_domain()
     if isinstance(domain, RequestDomain):
         translations = Domain.get_translations(domain)
     else:
@@ -86,6 +86,23 @@ class RequestDomain(Domain):
     def get_translations(self) -> NullTranslations:
         bound = _bound()
         return bound.translations if bound is not None else super().get_translations()
+
+
+_flask_babel_get_domain = flask_babel.get_domain
+
+
+def get_domain() -> Domain:
+    """``flask_babel.get_domain``, reading the context's domain without going through
+    the ``g`` proxy three times. Flask-Babel's gettext, ngettext and the lazy strings of
+    form labels call it for every string; ``register`` installs it in their module."""
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        state = ctx.g.__dict__.get("_flask_babel")
+        if state is not None:
+            domain = state.__dict__.get("babel_domain")
+            if domain is not None:
+                return domain
+    return _flask_babel_get_domain()
 
 
 def gettext(string: str, **variables: Any) -> str:
@@ -409,6 +426,7 @@ def register(app: Flask) -> None:
     # Flask-Babel's default domain (a cached property of the Babel object): ours binds
     # the catalogue once per context, for gettext, lazy_gettext and form labels alike.
     config.instance.domain_instance = RequestDomain(domain=config.default_domain)
+    flask_babel.get_domain = get_domain
     app.request_class = TrackerRequest
     env = app.jinja_env
     env.globals["current_locale"] = current_locale

@@ -115,3 +115,21 @@ def test_a_date_field_in_a_german_page_uses_german_dates(app):
         assert render_template_string("{{ day|date('long') }}", day=date(2026, 3, 1)) == (
             "1. März 2026"
         )
+
+
+def test_lazy_form_labels_follow_the_request_language(app):
+    label = flask_babel.lazy_gettext("Sign out")
+    with app.test_request_context("/", headers={"Accept-Language": "de"}):
+        assert str(label) == "Abmelden"
+        with force_locale("en"):
+            assert str(label) == "Sign out"
+        assert str(label) == "Abmelden"
+
+
+def test_a_domain_chosen_for_the_request_is_used(app):
+    with app.test_request_context("/", headers={"Accept-Language": "de"}):
+        assert render_template_string("{{ _('Sign out') }}") == "Abmelden"
+        flask_babel.Domain(domain="no-such-catalogue").as_default()
+        assert flask_babel.gettext("Sign out") == "Sign out"
+        assert i18n.gettext("Sign out") == "Sign out"
+        assert render_template_string("{{ _('Sign out') }}") == "Sign out"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import decimal
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import (
     DecimalField,
@@ -31,6 +29,8 @@ from wtforms.widgets import core as widgets_core
 from tracker.domain.messages import Problem
 from tracker.domain.passwords import password_problem
 from tracker.i18n import format_number
+from tracker.i18n import gettext as _
+from tracker.i18n import lazy_gettext as _l
 
 
 def choices(labels: dict, *, blank: str | None = None) -> list[SelectChoice]:
