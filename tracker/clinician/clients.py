@@ -24,7 +24,6 @@ from tracker.domain.clients import (
     CONTRAINDICATIONS,
     SCREENING_DECISION_LABELS,
 )
-from tracker.domain.homework import combined_adherence
 from tracker.domain.policy import (
     can_clear_for_ketamine,
     can_create_client,
@@ -106,42 +105,45 @@ def new_client():
 
 
 def _render_record(client, status: int = 200, **forms):
-    """The client record page; failed sub-forms come back with their errors."""
-    forms.setdefault("consent_form", ConsentForm(formdata=None))
-    forms.setdefault("revoke_form", RevokeConsentForm(formdata=None))
-    forms.setdefault(
-        "care_team_form",
-        CareTeamForm(formdata=None, candidates=client_service.care_team_candidates(client)),
-    )
+    """The client record page; failed sub-forms come back with their errors. Forms,
+    candidates and homework rows are built only as far as the page shows them."""
+    may = {
+        "edit": can_edit_client(current_user, client),
+        "screen": can_record_screening(current_user, client),
+        "clear": can_clear_for_ketamine(current_user, client),
+        "consent": can_manage_consents(current_user, client),
+        "team": can_manage_care_team(current_user, client),
+        "integration": can_manage_goals_and_homework(current_user, client),
+        "document": can_document_sessions(current_user, client),
+    }
+    if may["consent"]:
+        forms.setdefault("consent_form", ConsentForm(formdata=None))
+        forms.setdefault("revoke_form", RevokeConsentForm(formdata=None))
+    if may["team"]:
+        forms.setdefault(
+            "care_team_form",
+            CareTeamForm(formdata=None, candidates=client_service.care_team_candidates(client)),
+        )
     forms.setdefault("revoke_consent_id", None)
-    items = homework_service.assignments(client)
-    views = homework_service.assignment_views(items, practice_today())
-    screenings = client_service.screenings(client)
     practice = current_practice()
+    today = practice_today()
+    screenings = client_service.screenings(client)
     page = render_template(
         "clinician/clients/show.html",
         client=client,
         screenings=screenings,
         clearance=medicine_service.clearance_from(
-            screenings[0] if screenings else None, practice, practice_today()
+            screenings[0] if screenings else None, practice, today
         ),
         clearance_labels=CLEARANCE_LABELS,
         consents=client_service.consents(client),
-        may={
-            "edit": can_edit_client(current_user, client),
-            "screen": can_record_screening(current_user, client),
-            "clear": can_clear_for_ketamine(current_user, client),
-            "consent": can_manage_consents(current_user, client),
-            "team": can_manage_care_team(current_user, client),
-            "integration": can_manage_goals_and_homework(current_user, client),
-            "document": can_document_sessions(current_user, client),
-        },
-        adherence=combined_adherence(view.adherence for view in views),
+        may=may,
+        adherence=homework_service.client_adherence(client, today),
         plans=planning.open_plans(client),
         plan_labels={"phase": PHASE_LABELS, "modality": MODALITY_SHORT_LABELS},
         tz=practice.timezone,
         now=utcnow(),
-        feed=homework_service.activity_feed(client, items, limit=10),
+        feed=homework_service.recent_activity(client, limit=10),
         portal_state=invitations.portal_state(client),
         **forms,
     )
@@ -158,9 +160,11 @@ def _saved(action: str, message: str, client, record, anchor: str | None = None,
 @bp.route("/clients/<int:client_id>")
 @translate_service_errors
 def show_client(client_id: int):
-    client = client_service.get_client(current_user, client_id)
+    client = client_service.get_client(current_user, client_id, with_portal_user=True)
+    page = _render_record(client)
+    # Audited once drawn: the commit would otherwise expire what the page still reads.
     record_view("client.view", **audit_fields(client, client.id))
-    return _render_record(client)
+    return page
 
 
 @bp.route("/clients/<int:client_id>/edit", methods=["GET", "POST"])

@@ -146,6 +146,14 @@ def adherence(
     return Adherence(completed=len(done), expected=len(expected))
 
 
+def adherence_from_counts(
+    schedule: Schedule, today: date, completed: int, completed_ahead: int
+) -> Adherence:
+    """``adherence`` (without ``since``) from counts: ``completed`` completions that are
+    occurrences of the schedule, ``completed_ahead`` of them dated after today."""
+    return Adherence(completed, len(occurrences(schedule, today)) + completed_ahead)
+
+
 def combined_adherence(parts: Iterable[Adherence]) -> Adherence:
     """A client's adherence over all assignments (occurrence-weighted)."""
     completed = expected = 0

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy.orm import defer, joinedload
 
 from tracker.domain.clients import (
     CONTRAINDICATIONS,
@@ -138,18 +138,32 @@ def latest_screening_decisions(client_ids: list[int]) -> dict[int, str]:
     return dict(rows.tuples().all())
 
 
-def get_client(
-    actor: User, client_id: int, allowed: Callable[[User, Client], bool] = can_view_client
-) -> Client:
-    """Load a client for ``actor``: 404 unless they may see it, 403 if not ``allowed``."""
-    client = db.session.scalar(
-        select(Client)
-        .where(Client.id == client_id)
-        .options(
-            selectinload(Client.care_team).joinedload(CareTeamMember.user),
-            joinedload(Client.primary_therapist),
-        )
+# The client with what every page of the record reads (care team and its people, the
+# primary therapist) in one statement. Built once: SQLAlchemy memoizes a statement's
+# cache key on the statement, so a request reuses it instead of rebuilding options.
+_CLIENT_BY_ID = (
+    select(Client)
+    .where(Client.id == bindparam("client_id"))
+    .options(
+        joinedload(Client.care_team).joinedload(CareTeamMember.user),
+        joinedload(Client.primary_therapist),
     )
+)
+# The record page also says whether the client uses the portal.
+_CLIENT_RECORD_BY_ID = _CLIENT_BY_ID.options(joinedload(Client.portal_user))
+
+
+def get_client(
+    actor: User,
+    client_id: int,
+    allowed: Callable[[User, Client], bool] = can_view_client,
+    *,
+    with_portal_user: bool = False,
+) -> Client:
+    """Load a client for ``actor``: 404 unless they may see it, 403 if not ``allowed``
+    (one query; ``with_portal_user`` loads the portal account in it too)."""
+    statement = _CLIENT_RECORD_BY_ID if with_portal_user else _CLIENT_BY_ID
+    client = db.session.execute(statement, {"client_id": client_id}).unique().scalar_one_or_none()
     if client is None or not can_view_client(actor, client):
         raise NotFound(client_id)
     if not allowed(actor, client):
@@ -183,14 +197,17 @@ def apply_client_fields(client: Client, data: dict[str, Any]) -> list[str]:
     return changed
 
 
+_ACTIVE_STAFF = (
+    select(User)
+    .where(User.practice_id == bindparam("practice_id"), User.active.is_(True))
+    .order_by(User.name)
+)
+
+
 def care_team_candidates(client: Client) -> list[User]:
     """Staff of the practice who could join this client's care team."""
     members = {m.user_id for m in client.care_team}
-    users = db.session.scalars(
-        select(User)
-        .where(User.practice_id == client.practice_id, User.active.is_(True))
-        .order_by(User.name)
-    )
+    users = db.session.scalars(_ACTIVE_STAFF, {"practice_id": client.practice_id})
     return [u for u in users if can_be_on_care_team(u, client) and u.id not in members]
 
 
@@ -215,19 +232,20 @@ def remove_care_team_member(client: Client, member_id: int) -> CareTeamMember:
     return member
 
 
+_SCREENINGS = (
+    select(MedicalScreening)
+    .where(MedicalScreening.client_id == bindparam("client_id"))
+    .options(
+        joinedload(MedicalScreening.decided_by),
+        joinedload(MedicalScreening.clearance_requested_by),
+    )
+    .order_by(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc())
+)
+
+
 def screenings(client: Client) -> list[MedicalScreening]:
     """All screenings of the client, newest first, with who decided."""
-    return list(
-        db.session.scalars(
-            select(MedicalScreening)
-            .where(MedicalScreening.client_id == client.id)
-            .options(
-                joinedload(MedicalScreening.decided_by),
-                joinedload(MedicalScreening.clearance_requested_by),
-            )
-            .order_by(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc())
-        )
-    )
+    return list(db.session.scalars(_SCREENINGS, {"client_id": client.id}))
 
 
 # What a prescriber's review carries over from the newest screening: the client's
@@ -286,14 +304,15 @@ def record_screening(
     return screening
 
 
+_CONSENTS = (
+    select(Consent)
+    .where(Consent.client_id == bindparam("client_id"))
+    .order_by(Consent.kind, Consent.given_on.desc(), Consent.id.desc())
+)
+
+
 def consents(client: Client) -> list[Consent]:
-    return list(
-        db.session.scalars(
-            select(Consent)
-            .where(Consent.client_id == client.id)
-            .order_by(Consent.kind, Consent.given_on.desc(), Consent.id.desc())
-        )
-    )
+    return list(db.session.scalars(_CONSENTS, {"client_id": client.id}))
 
 
 def record_consent(
