@@ -10,15 +10,18 @@ from tracker import mail
 from tracker.clinician import bp
 from tracker.clinician.alert_forms import AcknowledgeAlertForm
 from tracker.clinician.client_forms import (
+    CASELOAD_SEARCH_LENGTH,
     CareTeamForm,
-    CaseloadFilterForm,
     ClientForm,
     ConsentForm,
     RevokeConsentForm,
     ScreeningForm,
+    caseload_criteria,
+    caseload_filters,
 )
 from tracker.domain.clients import (
     CARE_TEAM_ROLE_LABELS,
+    CASELOAD_SORTS,
     CLIENT_STATUS_LABELS,
     CONSENT_KIND_LABELS,
     CONTRAINDICATIONS,
@@ -71,17 +74,18 @@ def labels() -> dict:
 
 @bp.route("/clients")
 def caseload():
-    filters = CaseloadFilterForm(request.args)
-    if not filters.validate():
-        filters = CaseloadFilterForm(formdata=None)
-    page = client_service.caseload_page(current_user, requested_page(), **filters.criteria())
+    filters = caseload_filters(request.args)
+    criteria = caseload_criteria(filters)
+    page = client_service.caseload_page(current_user, requested_page(), **criteria)
     alerts = measure_service.open_alerts_for(current_user)
     return render_template(
         "clinician/clients/caseload.html",
         page=page,
         rows=page.items,
-        decisions=client_service.latest_screening_decisions([c.id for c in page.items]),
         filters=filters,
+        search_length=CASELOAD_SEARCH_LENGTH,
+        status_options=_options(CLIENT_STATUS_LABELS),
+        sort_options=_options(CASELOAD_SORTS),
         can_create=can_create_client(current_user),
         alerts=alerts,
         escalation=alert_service.escalation_outlook(current_user.practice_id) if alerts else None,
@@ -89,6 +93,11 @@ def caseload():
         acknowledge_form=AcknowledgeAlertForm(formdata=None),
         query_args=filter_args(),
     )
+
+
+def _options(labels: dict) -> list[tuple[str, str]]:
+    """A filter's options from a label table, translated."""
+    return [(str(value), _(label)) for value, label in labels.items()]
 
 
 @bp.route("/clients/new", methods=["GET", "POST"])

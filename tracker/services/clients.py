@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
+from math import ceil
 from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import defer, joinedload
 
 from tracker.domain.clients import (
@@ -94,13 +95,140 @@ def caseload_query(
     return query.order_by(*order)
 
 
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list with the number of rows in the whole list (what
+    ``flask_sqlalchemy``'s ``Pagination`` offers the pagination macro)."""
+
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return ceil(self.total / self.per_page) if self.total else 0
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+@dataclass(frozen=True)
+class CaseloadPage(ListPage):
+    decisions: dict[int, str]  # client id -> decision of the newest screening
+
+
+# The caseload rule of ``_visible_to`` with the actor as parameters, so that the page's
+# statements can be built once.
+_VISIBLE_TO_ACTOR = and_(
+    Client.practice_id == bindparam("practice_id"),
+    or_(
+        Client.primary_therapist_id == bindparam("actor_id"),
+        exists().where(
+            CareTeamMember.client_id == Client.id, CareTeamMember.user_id == bindparam("actor_id")
+        ),
+    ),
+)
+_NAME_MATCHES = or_(
+    func.lower(Client.preferred_name).contains(bindparam("term"), escape="/"),
+    func.lower(Client.legal_name).contains(bindparam("term"), escape="/"),
+)
+_CASELOAD_ORDER = {
+    "name": (func.lower(Client.preferred_name), Client.id),
+    "status": (Client.status, func.lower(Client.preferred_name), Client.id),
+    # Undated clients last on every database (PostgreSQL sorts NULL first in DESC).
+    "course_start": (Client.course_start_date.desc().nulls_last(), Client.id),
+    "recent": (Client.updated_at.desc(), Client.id),
+}
+_NEWEST_DECISION = (
+    select(MedicalScreening.decision)
+    .where(MedicalScreening.client_id == Client.id)
+    .order_by(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc())
+    .limit(1)
+    .correlate(Client)
+    .scalar_subquery()
+)
+_caseload_statements: dict[tuple[str, bool, bool], Select] = {}
+
+
+def _caseload_statement(sort: str, search: bool, status: bool) -> Select:
+    """The page query for one sort and set of filters: the clients with their primary
+    therapist, newest screening decision and the number of matching clients (a window
+    count, so no second statement). At most 16 of them, each built once."""
+    key = (sort, search, status)
+    statement = _caseload_statements.get(key)
+    if statement is None:
+        statement = _caseload_statements[key] = (
+            select(Client, _NEWEST_DECISION.label("decision"), func.count().over().label("total"))
+            .where(*_caseload_conditions(search, status))
+            # The list never shows presenting concerns: do not load (or decrypt) them.
+            .options(joinedload(Client.primary_therapist), defer(Client.presenting_concerns))
+            .order_by(*_CASELOAD_ORDER[sort])
+            .limit(bindparam("limit"))
+            .offset(bindparam("offset"))
+        )
+    return statement
+
+
+def _caseload_conditions(search: bool, status: bool) -> list[ColumnElement[bool]]:
+    conditions = [_VISIBLE_TO_ACTOR]
+    if search:
+        conditions.append(_NAME_MATCHES)
+    if status:
+        conditions.append(Client.status == bindparam("status"))
+    return conditions
+
+
+def _like_term(search: str) -> str:
+    """The search term for ``LIKE … ESCAPE '/'``: its wildcards match themselves."""
+    term = search.strip().lower()
+    return term.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 def caseload_page(
     actor: User, page: int, *, search: str = "", status: str = "", sort: str = "name"
-) -> Pagination:
-    """One page of the actor's caseload (``caseload_query``), with the number of pages."""
-    query = caseload_query(actor, search=search, status=status, sort=sort)
+) -> CaseloadPage:
+    """One page of the actor's caseload (``caseload_query``), with the number of clients
+    and their newest screening decisions: one statement (two past the last page)."""
     per_page = setting("CASELOAD_PAGE_SIZE")
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    sort = sort if sort in _CASELOAD_ORDER else "name"
+    params: dict[str, Any] = {
+        "practice_id": actor.practice_id,
+        "actor_id": actor.id,
+        "limit": per_page,
+        "offset": (page - 1) * per_page,
+        "term": _like_term(search),
+        "status": status,
+    }
+    filters = (bool(search.strip()), bool(status))
+    rows = db.session.execute(_caseload_statement(sort, *filters), params).all()
+    if rows:
+        total = rows[0].total
+    elif page > 1:  # past the last page: the window had no row to count on
+        counted = select(func.count(Client.id)).where(*_caseload_conditions(*filters))
+        total = db.session.scalar(counted, params)
+    else:
+        total = 0
+    return CaseloadPage(
+        items=[row.Client for row in rows],
+        page=page,
+        per_page=per_page,
+        total=total,
+        decisions={row.Client.id: row.decision for row in rows if row.decision},
+    )
 
 
 def active_caseload_ids(actor: User) -> list[int]:

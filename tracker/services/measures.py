@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.domain import schedules, scoring
@@ -529,26 +529,29 @@ def first_and_latest(client_id: int, instrument: str) -> tuple[float, float] | N
 # --- safety alerts -------------------------------------------------------------------
 
 
+_OPEN_ALERTS_FOR_ACTOR = (
+    select(SafetyAlert)
+    .join(Client, SafetyAlert.client_id == Client.id)
+    .where(
+        SafetyAlert.acknowledged_at.is_(None),
+        Client.practice_id == bindparam("practice_id"),
+        or_(
+            Client.primary_therapist_id == bindparam("actor_id"),
+            exists().where(
+                CareTeamMember.client_id == Client.id,
+                CareTeamMember.user_id == bindparam("actor_id"),
+            ),
+        ),
+    )
+    .options(joinedload(SafetyAlert.response), joinedload(SafetyAlert.client))
+    .order_by(SafetyAlert.created_at)
+)
+
+
 def open_alerts_for(actor: User) -> list[SafetyAlert]:
-    """Unacknowledged alerts of the clients the actor cares for (one query)."""
-    on_team = exists().where(
-        CareTeamMember.client_id == Client.id, CareTeamMember.user_id == actor.id
-    )
-    return list(
-        db.session.scalars(
-            select(SafetyAlert)
-            .join(Client, SafetyAlert.client_id == Client.id)
-            .where(
-                SafetyAlert.acknowledged_at.is_(None),
-                and_(
-                    Client.practice_id == actor.practice_id,
-                    or_(Client.primary_therapist_id == actor.id, on_team),
-                ),
-            )
-            .options(joinedload(SafetyAlert.response), joinedload(SafetyAlert.client))
-            .order_by(SafetyAlert.created_at)
-        )
-    )
+    """Unacknowledged alerts of the clients the actor cares for (one query, built once)."""
+    params = {"practice_id": actor.practice_id, "actor_id": actor.id}
+    return list(db.session.scalars(_OPEN_ALERTS_FOR_ACTOR, params))
 
 
 def alerts_for_client(client: Client) -> list[SafetyAlert]:
