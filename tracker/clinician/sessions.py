@@ -13,13 +13,12 @@ from wtforms import SelectChoice
 from tracker.clinician import bp, dose_entry
 from tracker.clinician.adverse_events import LABELS as ADVERSE_EVENT_LABELS
 from tracker.clinician.adverse_events import session_form as adverse_event_session_form
+from tracker.clinician.blank_forms import form_fields
 from tracker.clinician.session_forms import (
     AddendumForm,
     AdministrationForm,
     BrainspotForm,
-    ChecklistForm,
     DischargeForm,
-    RetroReasonForm,
     SessionForm,
     SignForm,
     TimelineFilterForm,
@@ -320,24 +319,40 @@ def _session_page(client, session, status=200, **forms):
         "adverse_event": can_record_adverse_event(current_user, client),
     }
     panel = None
+    # Each entry form only where the page shows it (a signed note shows none of the
+    # draft's): a form passed in comes back with its errors.
     if dosing_session and not session.is_signed:
         panel = medicine_service.medicine_panel(session, practice, utcnow())
         if may["dose"] and "administration_form" not in forms:
             forms["administration_form"] = dose_entry.prefilled_dose_form(client, session, practice)
-        forms.setdefault("checklist_form", ChecklistForm(formdata=None))
-        forms.setdefault("discharge_form", DischargeForm(formdata=None))
-        forms.setdefault("retro_form", RetroReasonForm(formdata=None))
-    earlier = session_service.earlier_spots(session) if not session.is_signed else []
-    forms.setdefault("administration_form", AdministrationForm(formdata=None))
-    forms.setdefault("vitals_form", VitalsForm(formdata=None))
-    forms.setdefault(
-        "brainspot_form", BrainspotForm(formdata=None, earlier=_earlier_choices(earlier, practice))
-    )
-    forms.setdefault("addendum_form", AddendumForm(formdata=None))
-    forms.setdefault("sign_form", SignForm(formdata=None, version=session.version))
+        if may["dose"]:
+            forms.setdefault("discharge_form", DischargeForm(formdata=None))
+    if may["dose"]:
+        forms.setdefault("administration_form", AdministrationForm(formdata=None))
+        forms.setdefault("vitals_form", VitalsForm(formdata=None))
+    brainspot_session = session.modality in rules.BRAINSPOT_MODALITIES
+    if may["document"] and brainspot_session and "brainspot_form" not in forms:
+        earlier = _earlier_choices(session_service.earlier_spots(session), practice)
+        forms["brainspot_form"] = BrainspotForm(formdata=None, earlier=earlier)
     if panel and may["document"] and "note_form" not in forms:
         forms["note_form"] = dose_entry.filled_note_form(session)
-    forms.setdefault("adverse_event_form", adverse_event_session_form(session, practice))
+    for name in _SESSION_PAGE_FORMS:
+        forms.setdefault(name, None)
+    # Forms a visit rarely uses are drawn empty once and reused (``blank_forms``).
+    if may["addendum"]:
+        forms["addendum_fields"] = form_fields(
+            "clinician/sessions/_addendum_fields.html",
+            forms["addendum_form"],
+            blank=lambda: AddendumForm(formdata=None),
+        )
+    if may["adverse_event"]:
+        onset_day = utc_to_local(session.starts_at, practice.timezone).date()
+        forms["adverse_event_fields"] = form_fields(
+            "clinician/adverse_events/_fields.html",
+            forms["adverse_event_form"],
+            blank=lambda: adverse_event_session_form(session, practice),
+            key=onset_day,
+        )
     _add_sign_and_void_panels(client, session, forms, practice, panel)
     return (
         render_template(
@@ -349,7 +364,7 @@ def _session_page(client, session, status=200, **forms):
             thresholds=thresholds,
             tz=practice.timezone,
             dosing_session=dosing_session,
-            brainspot_session=session.modality in rules.BRAINSPOT_MODALITIES,
+            brainspot_session=brainspot_session,
             panel=panel,
             may=may,
             adverse_events=adverse_event_service.for_session(session),
@@ -361,6 +376,19 @@ def _session_page(client, session, status=200, **forms):
         ),
         status,
     )
+
+
+# The forms the session page may show (``None`` where it does not).
+_SESSION_PAGE_FORMS = (
+    "administration_form",
+    "vitals_form",
+    "brainspot_form",
+    "addendum_form",
+    "note_form",
+    "adverse_event_form",
+    "discharge_form",
+    "void_form",
+)
 
 
 def _earlier_choices(earlier, practice: Practice):
@@ -383,8 +411,10 @@ def _earlier_choices(earlier, practice: Practice):
 @translate_service_errors
 def show_session(client_id: int, session_id: int):
     client, session = _client_session(client_id, session_id)
+    page = _session_page(client, session)
+    # Audited once drawn: the commit would otherwise expire what the page still reads.
     _session_viewed(session)
-    return _session_page(client, session)
+    return page
 
 
 # --- signing and "entered in error" (the panels _sign.html and _void.html) --------------
@@ -404,12 +434,17 @@ def _add_sign_and_void_panels(
         )
     context.setdefault("sign_open", False)
     context.setdefault("sign_error", "")
-    context.setdefault("void_form", VoidForm(formdata=None))
     context["may_void"] = (
         session.is_signed
         and not session.is_voided
         and can_void_session(current_user, client, session.therapist_id)
     )
+    if context["may_void"]:
+        context["void_fields"] = form_fields(
+            "clinician/sessions/_void_fields.html",
+            context.get("void_form"),
+            blank=lambda: VoidForm(formdata=None),
+        )
 
 
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/sign", methods=["POST"])

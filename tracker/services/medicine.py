@@ -158,12 +158,15 @@ def findings_at(
 
 
 def unexplained_findings(
-    session: TherapySession, practice: Practice
+    session: TherapySession,
+    practice: Practice,
+    known: dict[date, ReadinessInputs] | None = None,
 ) -> dict[int, list[readiness.Finding]]:
     """Doses that, judged again on what is recorded now, have blocking findings nobody
-    gave a reason for (e.g. a high reading entered after the dose, timed before it)."""
+    gave a reason for (e.g. a high reading entered after the dose, timed before it).
+    ``known``: readiness inputs the caller has already gathered, by day."""
     result: dict[int, list[readiness.Finding]] = {}
-    inputs_by_day: dict[date, ReadinessInputs] = {}
+    inputs_by_day: dict[date, ReadinessInputs] = dict(known or {})
     for dose in session.administrations:
         day = utc_to_local(dose.given_at, practice.timezone).date()
         if day not in inputs_by_day:
@@ -322,7 +325,8 @@ def medicine_panel(session: TherapySession, practice: Practice, now: datetime) -
     """Readiness now (or at the session's time, for a session documented afterwards),
     totals, the monitoring rhythm, doses needing a reason and discharge readiness."""
     judged_at = min(max(now, session.starts_at), session.ends_at)
-    inputs = readiness_inputs(session, practice, utc_to_local(judged_at, practice.timezone).date())
+    judged_day = utc_to_local(judged_at, practice.timezone).date()
+    inputs = readiness_inputs(session, practice, judged_day)
     totals, total_mg = readiness.dose_totals(
         (d.route, d.dose_mg, d.mg_per_kg) for d in session.administrations
     )
@@ -343,7 +347,9 @@ def medicine_panel(session: TherapySession, practice: Practice, now: datetime) -
             now=now,
             interval_minutes=practice.monitoring_interval_minutes,
         ),
-        unexplained=unexplained_findings(session, practice) if dose_times else {},
+        unexplained=(
+            unexplained_findings(session, practice, {judged_day: inputs}) if dose_times else {}
+        ),
         discharge_findings=readiness.discharge_findings(
             discharge_at=now,
             dose_times=dose_times,

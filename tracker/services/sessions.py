@@ -10,8 +10,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, inspect, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.domain import dosing, readiness
@@ -179,24 +180,75 @@ def course_view(
     return rules.build_course_view(sessions, today, dose_days=dose_days)
 
 
-def get_session(client: Client, session_id: int) -> TherapySession:
-    """One session of the client with everything its page shows, else NotFound."""
-    session = db.session.scalar(
-        select(TherapySession)
-        .where(TherapySession.id == session_id, TherapySession.client_id == client.id)
-        .options(
-            joinedload(TherapySession.therapist),
-            joinedload(TherapySession.signed_by),
-            selectinload(TherapySession.administrations),
-            selectinload(TherapySession.vitals),
-            selectinload(TherapySession.brainspots).joinedload(BrainspotRecord.earlier_spot),
-            selectinload(TherapySession.addenda).joinedload(Addendum.author),
-            selectinload(TherapySession.discharge),
-            joinedload(TherapySession.void).joinedload(SessionVoid.voided_by),
-        )
+# What a session's page shows beside the session row: each part by its own statement,
+# ordered as its relationship is, and asked for only when the row says it has any.
+# Built once, so their cache keys are memoized.
+_PARTS: dict[str, tuple[Any, Select]] = {
+    "administrations": (
+        KetamineAdministration,
+        select(KetamineAdministration)
+        .where(KetamineAdministration.session_id == bindparam("session_id"))
+        .order_by(KetamineAdministration.given_at),
+    ),
+    "vitals": (
+        VitalSign,
+        select(VitalSign)
+        .where(VitalSign.session_id == bindparam("session_id"))
+        .order_by(VitalSign.taken_at),
+    ),
+    "brainspots": (
+        BrainspotRecord,
+        select(BrainspotRecord)
+        .where(BrainspotRecord.session_id == bindparam("session_id"))
+        .options(joinedload(BrainspotRecord.earlier_spot))
+        .order_by(BrainspotRecord.id),
+    ),
+    "addenda": (
+        Addendum,
+        select(Addendum)
+        .where(Addendum.session_id == bindparam("session_id"))
+        .options(joinedload(Addendum.author))
+        .order_by(Addendum.created_at),
+    ),
+    "discharge": (
+        SessionDischarge,
+        select(SessionDischarge).where(SessionDischarge.session_id == bindparam("session_id")),
+    ),
+}
+_SESSION_PAGE = (
+    select(
+        TherapySession,
+        *(
+            exists().where(model.session_id == TherapySession.id).label(name)
+            for name, (model, _statement) in _PARTS.items()
+        ),
     )
-    if session is None:
+    .where(
+        TherapySession.id == bindparam("session_id"),
+        TherapySession.client_id == bindparam("client_id"),
+    )
+    .options(
+        joinedload(TherapySession.therapist),
+        joinedload(TherapySession.signed_by),
+        joinedload(TherapySession.void).joinedload(SessionVoid.voided_by),
+    )
+)
+
+
+def get_session(client: Client, session_id: int) -> TherapySession:
+    """One session of the client with everything its page shows, else NotFound: the
+    session, and each of its parts (doses, vitals, brainspots, addenda, discharge) that
+    it has any of, one statement each."""
+    params = {"session_id": session_id, "client_id": client.id}
+    row = db.session.execute(_SESSION_PAGE, params).first()
+    if row is None:
         raise NotFound(session_id)
+    session = row.TherapySession
+    for name, (_model, statement) in _PARTS.items():
+        if name in inspect(session).unloaded:
+            loaded = db.session.scalars(statement, params).all() if row._mapping[name] else []
+            many = TherapySession.__mapper__.relationships[name].uselist
+            set_committed_value(session, name, loaded if many else next(iter(loaded), None))
     return session
 
 

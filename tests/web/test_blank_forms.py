@@ -1,0 +1,47 @@
+"""Empty entry forms drawn once and reused (clinician/blank_forms.py): in the reader's
+language, never with someone's typed text or errors, and drawn afresh when a form comes
+back with them."""
+
+from __future__ import annotations
+
+from tests.factories import csrf_token, login
+from tests.session_factories import make_session, sign
+from tracker.extensions import db
+
+
+def signed_session_url(world) -> str:
+    session = make_session(world.client_a, world.therapist_a, note={"subjective": "Calm."})
+    sign(session, world.therapist_a)
+    db.session.commit()
+    return f"/clients/{world.client_a.id}/sessions/{session.id}"
+
+
+def test_a_blank_form_is_drawn_in_each_readers_language(app, world):
+    path = signed_session_url(world)
+    english = app.test_client()
+    login(english, world.therapist_a)
+    assert "Why was this note entered in error?" in english.get(path).get_data(as_text=True)
+
+    world.therapist_a.locale = "de"
+    db.session.commit()
+    german = english.get(path).get_data(as_text=True)
+    assert "Warum wurde diese Notiz irrtümlich erfasst?" in german
+    assert "Why was this note entered in error?" not in german
+    assert "Nachtrag" in german
+
+
+def test_a_form_with_errors_is_drawn_afresh_and_not_kept(app, world):
+    path = signed_session_url(world)
+    browser = app.test_client()
+    login(browser, world.therapist_a)
+    assert browser.get(path).status_code == 200  # the blank forms are drawn and kept
+
+    token = csrf_token(browser, path)
+    response = browser.post(f"{path}/void", data={"csrf_token": token, "reason": " "})
+    assert response.status_code == 400
+    failed = response.get_data(as_text=True)
+    assert 'aria-invalid="true"' in failed and "Write why the note was entered in error." in failed
+
+    page = browser.get(path).get_data(as_text=True)
+    assert "Write why the note was entered in error." not in page
+    assert 'aria-invalid="true"' not in page
