@@ -4,8 +4,10 @@ back with them."""
 
 from __future__ import annotations
 
-from tests.factories import csrf_token, login
+from tests.factories import csrf_token, login, make_user
 from tests.session_factories import make_session, sign
+from tests.web.pages import field_error, field_value, has_field_error
+from tracker.domain.policy import Role
 from tracker.extensions import db
 
 
@@ -45,3 +47,36 @@ def test_a_form_with_errors_is_drawn_afresh_and_not_kept(app, world):
     page = browser.get(path).get_data(as_text=True)
     assert "Write why the note was entered in error." not in page
     assert 'aria-invalid="true"' not in page
+
+
+def test_the_record_shows_a_failed_consent_with_its_errors_then_blank_again(app, world):
+    record = f"/clients/{world.client_a.id}"
+    browser = app.test_client()
+    login(browser, world.therapist_a)
+    token = csrf_token(browser, record)
+    data = {"csrf_token": token, "kind": "touch", "version": "", "given_on": "2026-01-05"}
+    response = browser.post(f"{record}/consents", data=data)
+    assert response.status_code == 400
+    failed = response.get_data(as_text=True)
+    assert field_error(failed, "version") == "This field is required."
+    assert field_value(failed, "kind") == "touch"
+    assert field_value(failed, "given_on") == "2026-01-05"
+    assert "<details open>" in failed
+
+    page = browser.get(record).get_data(as_text=True)
+    assert not has_field_error(page, "version")
+    assert field_value(page, "kind") is None  # nothing chosen
+    assert field_value(page, "given_on") == ""
+
+
+def test_the_care_team_choices_follow_the_staff(app, world):
+    record = f"/clients/{world.client_a.id}"
+    browser = app.test_client()
+    login(browser, world.therapist_a)
+    before = browser.get(record).get_data(as_text=True)
+    assert f'<option value="{world.therapist_b.id}">{world.therapist_b.name}</option>' in before
+
+    colleague = make_user(world.practice, Role.THERAPIST, name="Dr. New Colleague")
+    db.session.commit()
+    after = browser.get(record).get_data(as_text=True)
+    assert f'<option value="{colleague.id}">Dr. New Colleague</option>' in after

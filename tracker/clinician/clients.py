@@ -9,6 +9,7 @@ from flask_login import current_user
 from tracker import mail
 from tracker.clinician import bp
 from tracker.clinician.alert_forms import AcknowledgeAlertForm
+from tracker.clinician.blank_forms import form_fields
 from tracker.clinician.client_forms import (
     CASELOAD_SEARCH_LENGTH,
     CareTeamForm,
@@ -125,15 +126,22 @@ def _render_record(client, status: int = 200, **forms):
         "integration": can_manage_goals_and_homework(current_user, client),
         "document": can_document_sessions(current_user, client),
     }
+    for name in ("consent_form", "revoke_form", "care_team_form", "revoke_consent_id"):
+        forms.setdefault(name, None)
+    # The empty forms are drawn once and reused (``blank_forms``).
     if may["consent"]:
-        forms.setdefault("consent_form", ConsentForm(formdata=None))
-        forms.setdefault("revoke_form", RevokeConsentForm(formdata=None))
-    if may["team"]:
-        forms.setdefault(
-            "care_team_form",
-            CareTeamForm(formdata=None, candidates=client_service.care_team_candidates(client)),
+        forms["consent_fields"] = form_fields(
+            "clinician/clients/_consent_fields.html",
+            forms["consent_form"],
+            blank=lambda: ConsentForm(formdata=None),
         )
-    forms.setdefault("revoke_consent_id", None)
+    if may["team"] and (candidates := client_service.care_team_candidates(client)):
+        forms["care_team_fields"] = form_fields(
+            "clinician/clients/_care_team_fields.html",
+            forms["care_team_form"],
+            blank=lambda: CareTeamForm(formdata=None, candidates=candidates),
+            key=tuple((user.id, user.name) for user in candidates),
+        )
     practice = current_practice()
     today = practice_today()
     screenings = client_service.screenings(client)
