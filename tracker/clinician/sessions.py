@@ -21,10 +21,10 @@ from tracker.clinician.session_forms import (
     DischargeForm,
     SessionForm,
     SignForm,
-    TimelineFilterForm,
     VitalsForm,
     VoidForm,
     note_field_name,
+    timeline_filters,
 )
 from tracker.domain import brainspots as spot_rules
 from tracker.domain import dosing, readiness
@@ -86,6 +86,11 @@ _TEMPLATE_TABLES = {
 }
 
 
+def _options(labels: dict) -> list[tuple[str, str]]:
+    """A filter's options from a label table, translated."""
+    return [(str(value), _(label)) for value, label in labels.items()]
+
+
 def session_url(session, anchor: str = "") -> str:
     return url_for(
         "clinician.show_session",
@@ -144,19 +149,19 @@ def _draft(client_id: int, session_id: int, allowed):
 def list_sessions(client_id: int):
     client = client_service.get_client(current_user, client_id)
     practice = current_practice()
-    filters = TimelineFilterForm(request.args)
-    if not filters.validate():
-        filters = TimelineFilterForm(formdata=None)
+    filters = timeline_filters(request.args)
     timeline = session_service.timeline(
         client,
         practice,
         practice_today(),
-        modality=filters.modality.data or "",
-        phase=filters.phase.data or "",
+        modality=filters["modality"] or "",
+        phase=filters["phase"] or "",
         page=requested_page(),
     )
+    page = _render_timeline(client, practice, filters, timeline)
+    # Audited once drawn: the commit would otherwise expire what the page still reads.
     record_view("session.list", **audit_fields(client, client.id))
-    return _render_timeline(client, practice, filters, timeline)
+    return page
 
 
 def _render_timeline(client, practice: Practice, filters, timeline):
@@ -165,6 +170,8 @@ def _render_timeline(client, practice: Practice, filters, timeline):
         client=client,
         page=timeline.page,
         filters=filters,
+        modality_options=[("", _("All modalities")), *_options(rules.MODALITY_LABELS)],
+        phase_options=[("", _("All phases")), *_options(rules.PHASE_LABELS)],
         course=timeline.course,
         course_by_id={entry.session.id: entry for entry in timeline.course.entries},
         overrides=timeline.overrides,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from math import ceil
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select
@@ -29,6 +28,7 @@ from tracker.extensions import db
 from tracker.models import CareTeamMember, Client, Consent, MedicalScreening, User
 from tracker.models.base import utcnow
 from tracker.services import Forbidden, NotFound, Rejected
+from tracker.services.paging import ListPage
 from tracker.settings import setting
 
 CLIENT_FIELDS = (
@@ -93,37 +93,6 @@ def caseload_query(
         "recent": (Client.updated_at.desc(), Client.id),
     }.get(sort, (func.lower(Client.preferred_name), Client.id))
     return query.order_by(*order)
-
-
-@dataclass(frozen=True)
-class ListPage:
-    """One page of a list with the number of rows in the whole list (what
-    ``flask_sqlalchemy``'s ``Pagination`` offers the pagination macro)."""
-
-    items: list[Any]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return ceil(self.total / self.per_page) if self.total else 0
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
 
 
 @dataclass(frozen=True)
