@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from tracker import mail
 from tracker.clinician import bp
-from tracker.clinician.alert_forms import AcknowledgeAlertForm
 from tracker.clinician.blank_forms import form_fields
 from tracker.clinician.client_forms import (
     CASELOAD_SEARCH_LENGTH,
@@ -91,7 +90,7 @@ def caseload():
         alerts=alerts,
         escalation=alert_service.escalation_outlook(current_user.practice_id) if alerts else None,
         mail_configured=mail.mail_configured(),
-        acknowledge_form=AcknowledgeAlertForm(formdata=None),
+        acknowledge_form=None,  # the alerts' own fields are plain markup
         query_args=filter_args(),
     )
 

@@ -131,10 +131,18 @@ def _answer_days_by_assignment(assignment_ids: list[int]) -> dict[int, list[date
 
 
 def _states(
-    active: list[MeasureAssignment], practice: Practice, today: date
+    active: list[MeasureAssignment],
+    practice: Practice,
+    today: date,
+    medicine: Mapping[int, list[date]] | None = None,
 ) -> dict[int, schedules.DueState]:
-    """Where each active assignment stands today (two queries, for any number of clients)."""
-    sessions = _medicine_days_by_client({a.client_id: practice.timezone for a in active})
+    """Where each active assignment stands today (two queries, for any number of clients;
+    one when the clients' ``medicine`` days are given)."""
+    sessions = (
+        medicine
+        if medicine is not None
+        else _medicine_days_by_client({a.client_id: practice.timezone for a in active})
+    )
     answered = _answer_days_by_assignment([a.id for a in active])
     return {
         a.id: schedules.schedule_state(a.schedule, sessions[a.client_id], answered[a.id], today)
@@ -143,12 +151,13 @@ def _states(
 
 
 def assignment_states(
-    client: Client, practice: Practice, today: date
+    client: Client, practice: Practice, today: date, medicine: list[date] | None = None
 ) -> list[tuple[MeasureAssignment, schedules.DueState | None]]:
     """Every assignment of the client with where it stands today (``None`` when stopped;
-    three queries)."""
+    three queries, two when the client's ``medicine_days`` are given)."""
     every = assignments(client)
-    states = _states([a for a in every if a.active], practice, today)
+    known = None if medicine is None else {client.id: medicine}
+    states = _states([a for a in every if a.active], practice, today, known)
     return [(a, states.get(a.id)) for a in every]
 
 
@@ -490,12 +499,15 @@ class InstrumentTrend:
     summary: str | None  # "improved" / "deteriorated" / "unchanged" from baseline to latest
 
 
-def trends(client: Client, practice: Practice) -> list[InstrumentTrend]:
-    """Every instrument the client has answered, with change labels and a chart."""
+def trends(
+    client: Client, practice: Practice, medicine: list[date] | None = None
+) -> list[InstrumentTrend]:
+    """Every instrument the client has answered, with change labels and a chart
+    (``medicine``: the client's ``medicine_days``, when the caller has them)."""
     by_code: dict[str, list[MeasureResponse]] = defaultdict(list)
     for response in responses(client):
         by_code[response.instrument].append(response)
-    markers = medicine_days(client, practice)
+    markers = medicine if medicine is not None else medicine_days(client, practice)
     result = []
     for code in sorted(by_code, key=instrument_order):
         items = by_code[code]
