@@ -4,6 +4,8 @@ back with them."""
 
 from __future__ import annotations
 
+import re
+
 from tests.factories import csrf_token, login, make_user
 from tests.session_factories import make_session, sign
 from tests.web.pages import field_error, field_value, has_field_error
@@ -80,3 +82,19 @@ def test_the_care_team_choices_follow_the_staff(app, world):
     db.session.commit()
     after = browser.get(record).get_data(as_text=True)
     assert f'<option value="{colleague.id}">Dr. New Colleague</option>' in after
+
+
+def test_the_hidden_note_formats_are_drawn_in_each_readers_language(app, world):
+    path = f"/clients/{world.client_a.id}/sessions/new"
+    browser = app.test_client()
+    login(browser, world.therapist_a)
+    english = browser.get(path).get_data(as_text=True)
+    assert "<legend>BIRP (behaviour, intervention, response, plan)</legend>" in english
+    assert re.search(r'data-note-format="birp"\s+hidden>', english)
+
+    world.therapist_a.locale = "de"
+    db.session.commit()
+    german = browser.get(path).get_data(as_text=True)
+    assert "<legend>BIRP (Verhalten, Intervention, Reaktion, Plan)</legend>" in german
+    assert ">Verhalten <span" in german or ">Verhalten</label>" in german
+    assert "BIRP (behaviour" not in german

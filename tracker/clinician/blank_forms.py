@@ -28,18 +28,25 @@ _drawn: dict[tuple[Hashable, ...], Markup] = {}
 
 
 def form_fields(
-    template: str, form: Any = None, *, blank: Callable[[], Any], key: Hashable = ()
+    template: str,
+    form: Any = None,
+    *,
+    blank: Callable[[], Any],
+    key: Hashable = (),
+    context: dict[str, Any] | None = None,
 ) -> Markup:
     """``template`` (which draws the fields of ``form``) for ``form``, a form that came
     back with its values and errors; without one, for the empty form ``blank()``
-    builds, drawn once per template, language and ``key``."""
+    builds, drawn once per template, language and ``key`` (which must name whatever
+    else in ``context`` the template draws)."""
     # A rendered template is markup already: autoescaping escaped every value in it.
     if form is not None:
-        return Markup(render_template(template, form=form))  # noqa: S704
+        return Markup(render_template(template, form=form, **(context or {})))  # noqa: S704
     cache_key = (template, current_locale(), key)
     html = _drawn.get(cache_key)
     if html is None:
         if len(_drawn) >= MOST_KEPT:
             _drawn.clear()
-        html = _drawn[cache_key] = Markup(render_template(template, form=blank()))  # noqa: S704
+        drawn = render_template(template, form=blank(), **(context or {}))
+        html = _drawn[cache_key] = Markup(drawn)  # noqa: S704
     return html

@@ -190,6 +190,18 @@ def _render_timeline(client, practice: Practice, filters, timeline):
 
 def _render_session_form(client, form, session=None, status=200, current=None):
     visible = {form.note_format.data or "soap", *form.stray_note_formats()}
+    # The sections of the formats not chosen are hidden and, unless something was typed
+    # there, empty: drawn once and reused (``blank_forms``).
+    hidden_blank = {
+        fmt: form_fields(
+            "clinician/sessions/_note_format.html",
+            blank=lambda: SessionForm(formdata=None, zone_name=form.zone_name),
+            key=fmt,
+            context={"fmt": fmt, "hidden": True, "legend": rules.NOTE_FORMAT_LABELS[fmt]},
+        )
+        for fmt in rules.NOTE_FORMATS
+        if fmt not in visible and not any(f.data or f.errors for f in form.note_fields(fmt))
+    }
     return (
         render_template(
             "clinician/sessions/form.html",
@@ -205,6 +217,7 @@ def _render_session_form(client, form, session=None, status=200, current=None):
             tz=form.zone_name,
             fold_choice=form.offers_fold(),
             visible_formats=visible,
+            hidden_blank=hidden_blank,
             note_formats=rules.NOTE_FORMATS,
             labels=LABELS,
         ),
