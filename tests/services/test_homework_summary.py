@@ -79,6 +79,37 @@ def test_counted_adherence_is_the_rule_over_every_kind_of_schedule(world):
     assert homework_service.client_adherence(client, TODAY).expected > 40
 
 
+def test_recent_adherence_is_the_rule_since_a_day_for_each_client(world):
+    test_counted_adherence_is_the_rule_over_every_kind_of_schedule(world)
+    make_assignment(world.client_b, start_date=TODAY - timedelta(days=40))  # B: none done
+    db.session.commit()
+    clients = [world.client_a, world.client_b]
+    for today in (TODAY - timedelta(days=7), TODAY, TODAY + timedelta(days=9)):
+        since = today - timedelta(days=13)
+        expected = {}
+        for client in clients:
+            relevant = [
+                a
+                for a in homework_service.assignments(client)
+                if a.start_date <= today
+                and (a.due_date is None or a.due_date >= since)
+                and (a.stopped_on is None or a.stopped_on >= since)
+            ]
+            if relevant:
+                expected[client.id] = sorted(
+                    (
+                        rules.adherence(
+                            a.schedule, [e.occurrence_date for e in a.entries], today, since=since
+                        )
+                        for a in relevant
+                    ),
+                    key=repr,
+                )
+        counted = homework_service.recent_adherence([c.id for c in clients], today, since)
+        assert {key: sorted(parts, key=repr) for key, parts in counted.items()} == expected
+        assert world.client_b.id in counted
+
+
 def test_counted_adherence_without_homework_or_completions(world):
     assert homework_service.client_adherence(world.client_a, TODAY) == rules.Adherence(0, 0)
     make_assignment(world.client_a, start_date=TODAY - timedelta(days=3))

@@ -147,11 +147,18 @@ def adherence(
 
 
 def adherence_from_counts(
-    schedule: Schedule, today: date, completed: int, completed_ahead: int
+    schedule: Schedule,
+    today: date,
+    completed: int,
+    completed_ahead: int,
+    *,
+    since: date | None = None,
 ) -> Adherence:
-    """``adherence`` (without ``since``) from counts: ``completed`` completions that are
-    occurrences of the schedule, ``completed_ahead`` of them dated after today."""
-    return Adherence(completed, len(occurrences(schedule, today)) + completed_ahead)
+    """``adherence`` from counts: ``completed`` completions that are occurrences of the
+    schedule (from ``since`` on, if given), ``completed_ahead`` of them after today."""
+    first = since or date.min
+    due = sum(1 for day in occurrences(schedule, today) if day >= first)
+    return Adherence(completed, due + completed_ahead)
 
 
 def combined_adherence(parts: Iterable[Adherence]) -> Adherence:

@@ -100,15 +100,17 @@ class CaseloadPage(ListPage):
     decisions: dict[int, str]  # client id -> decision of the newest screening
 
 
-# The caseload rule of ``_visible_to`` with the actor as parameters, so that the page's
-# statements can be built once.
-_VISIBLE_TO_ACTOR = and_(
+# The caseload rule of ``_visible_to`` with the actor as parameters (``practice_id``,
+# ``actor_id``), for statements built once.
+VISIBLE_TO_ACTOR = and_(
     Client.practice_id == bindparam("practice_id"),
     or_(
         Client.primary_therapist_id == bindparam("actor_id"),
-        exists().where(
+        exists()
+        .where(
             CareTeamMember.client_id == Client.id, CareTeamMember.user_id == bindparam("actor_id")
-        ),
+        )
+        .correlate(Client),  # only the client: a statement may join the care team too
     ),
 )
 _NAME_MATCHES = or_(
@@ -153,7 +155,7 @@ def _caseload_statement(sort: str, search: bool, status: bool) -> Select:
 
 
 def _caseload_conditions(search: bool, status: bool) -> list[ColumnElement[bool]]:
-    conditions = [_VISIBLE_TO_ACTOR]
+    conditions = [VISIBLE_TO_ACTOR]
     if search:
         conditions.append(_NAME_MATCHES)
     if status:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -347,16 +348,47 @@ _COMPLETION_COUNTS = (
 )
 
 
-def client_adherence(client: Client, today: date) -> rules.Adherence:
-    """The client's adherence over every assignment (``rules.adherence`` of each, added
-    up), from counts of completions: one query, no completion loaded or decrypted."""
+# The same counts for many clients' assignments relevant since a day (started by
+# today, not ended before it), counting completions from that day on.
+_RECENT_COMPLETION_COUNTS = (
+    select(
+        _a.client_id,
+        *_SCHEDULE_COLUMNS,
+        _Weekday(_day).label("weekday"),
+        func.count(HomeworkEntry.id).label("done"),
+        func.coalesce(func.sum(case((_day > bindparam("today"), 1), else_=0)), 0).label("ahead"),
+    )
+    .outerjoin(
+        HomeworkEntry,
+        and_(
+            HomeworkEntry.assignment_id == _a.id,
+            _IS_OCCURRENCE,
+            _day >= bindparam("since"),
+        ),
+    )
+    .where(
+        _a.client_id.in_(bindparam("client_ids", expanding=True)),
+        _a.start_date <= bindparam("today"),
+        or_(_a.due_date.is_(None), _a.due_date >= bindparam("since")),
+        or_(_a.stopped_on.is_(None), _a.stopped_on >= bindparam("since")),
+    )
+    .group_by(_a.client_id, *_SCHEDULE_COLUMNS, _Weekday(_day))
+)
+
+
+def _adherence_by_assignment(
+    rows: Iterable[Any], today: date, since: date | None = None
+) -> dict[int, tuple[Any, rules.Adherence]]:
+    """Each assignment's adherence from its rows of ``_COMPLETION_COUNTS`` (one per
+    weekday of its completions), with its first row."""
+    first: dict[int, Any] = {}
     schedules: dict[int, rules.Schedule] = {}
     done: dict[int, int] = {}
     ahead: dict[int, int] = {}
-    rows = db.session.execute(_COMPLETION_COUNTS, {"client_id": client.id, "today": today})
     for row in rows:
         schedule = schedules.get(row.id)
         if schedule is None:
+            first[row.id] = row
             schedule = schedules[row.id] = rules.Schedule(
                 recurrence=row.recurrence,
                 start=row.start_date,
@@ -371,10 +403,36 @@ def client_adherence(client: Client, today: date) -> rules.Adherence:
         ):
             done[row.id] += row.done
             ahead[row.id] += row.ahead
-    return rules.combined_adherence(
-        rules.adherence_from_counts(schedule, today, done[key], ahead[key])
+    return {
+        key: (
+            first[key],
+            rules.adherence_from_counts(schedule, today, done[key], ahead[key], since=since),
+        )
         for key, schedule in schedules.items()
+    }
+
+
+def client_adherence(client: Client, today: date) -> rules.Adherence:
+    """The client's adherence over every assignment (``rules.adherence`` of each, added
+    up), from counts of completions: one query, no completion loaded or decrypted."""
+    rows = db.session.execute(_COMPLETION_COUNTS, {"client_id": client.id, "today": today})
+    return rules.combined_adherence(
+        part for _row, part in _adherence_by_assignment(rows, today).values()
     )
+
+
+def recent_adherence(
+    client_ids: Sequence[int], today: date, since: date
+) -> dict[int, list[rules.Adherence]]:
+    """For each client with homework relevant since ``since`` (started by today, not
+    ended before), the adherence of each such assignment from ``since`` on
+    (``rules.adherence`` with ``since``): one query, whatever the number of clients."""
+    params = {"client_ids": list(client_ids), "today": today, "since": since}
+    rows = db.session.execute(_RECENT_COMPLETION_COUNTS, params)
+    parts: dict[int, list[rules.Adherence]] = {}
+    for row, part in _adherence_by_assignment(rows, today, since).values():
+        parts.setdefault(row.client_id, []).append(part)
+    return parts
 
 
 _RECENT_COMPLETIONS = (

@@ -97,19 +97,33 @@ def medicine_days(client: Client, practice: Practice) -> list[date]:
     return _medicine_days_by_client({client.id: practice.timezone})[client.id]
 
 
+_MEDICINE_STARTS = select(TherapySession.client_id, TherapySession.starts_at).where(
+    TherapySession.client_id.in_(bindparam("client_ids", expanding=True)),
+    TherapySession.phase == Phase.MEDICINE,
+    not_voided(),
+)
+_ANSWER_DAYS = select(MeasureResponse.assignment_id, MeasureResponse.completed_on).where(
+    MeasureResponse.assignment_id.in_(bindparam("assignment_ids", expanding=True))
+)
+_ACTIVE_OF_PRACTICE_CLIENTS = (
+    select(MeasureAssignment)
+    .join(Client, MeasureAssignment.client_id == Client.id)
+    .where(
+        MeasureAssignment.client_id.in_(bindparam("client_ids", expanding=True)),
+        MeasureAssignment.active.is_(True),
+        Client.practice_id == bindparam("practice_id"),
+    )
+    .order_by(MeasureAssignment.id)
+)
+
+
 def _medicine_days_by_client(zones: Mapping[int, str]) -> dict[int, list[date]]:
     """Local dates (each client in its practice's zone, ``zones``: client id -> zone) of
     the medicine sessions of each client, not those entered in error (one query)."""
     days: dict[int, list[date]] = defaultdict(list)
     if not zones:
         return days
-    for client_id, starts_at in db.session.execute(
-        select(TherapySession.client_id, TherapySession.starts_at).where(
-            TherapySession.client_id.in_(list(zones)),
-            TherapySession.phase == Phase.MEDICINE,
-            not_voided(),
-        )
-    ):
+    for client_id, starts_at in db.session.execute(_MEDICINE_STARTS, {"client_ids": list(zones)}):
         days[client_id].append(utc_to_local(starts_at, zones[client_id]).date())
     for dates in days.values():
         dates.sort()
@@ -121,11 +135,7 @@ def _answer_days_by_assignment(assignment_ids: list[int]) -> dict[int, list[date
     answered: dict[int, list[date]] = defaultdict(list)
     if not assignment_ids:
         return answered
-    for assignment_id, day in db.session.execute(
-        select(MeasureResponse.assignment_id, MeasureResponse.completed_on).where(
-            MeasureResponse.assignment_id.in_(assignment_ids)
-        )
-    ):
+    for assignment_id, day in db.session.execute(_ANSWER_DAYS, {"assignment_ids": assignment_ids}):
         answered[assignment_id].append(day)
     return answered
 
@@ -228,18 +238,8 @@ def overdue_measures(
     due first; clients with none are left out (three queries, however many clients)."""
     if not client_ids:
         return {}
-    active = list(
-        db.session.scalars(
-            select(MeasureAssignment)
-            .join(Client, MeasureAssignment.client_id == Client.id)
-            .where(
-                MeasureAssignment.client_id.in_(client_ids),
-                MeasureAssignment.active.is_(True),
-                Client.practice_id == practice.id,
-            )
-            .order_by(MeasureAssignment.id)
-        )
-    )
+    params = {"client_ids": list(client_ids), "practice_id": practice.id}
+    active = list(db.session.scalars(_ACTIVE_OF_PRACTICE_CLIENTS, params))
     states = _states(active, practice, today)
     result: dict[int, list[OverdueMeasure]] = defaultdict(list)
     for assignment in active:
