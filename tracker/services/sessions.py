@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, exists, func, inspect, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -118,6 +118,16 @@ _ADDENDA_COUNT = (
     .correlate(TherapySession)
     .scalar_subquery()
 )
+# The timeline shows no note text: not read, nor decrypted.
+_NOTE_TEXT_DEFERRED = tuple(
+    defer(column)
+    for column in (
+        TherapySession.intention,
+        TherapySession.note_body,
+        TherapySession.summary,
+        TherapySession.risk_follow_up,
+    )
+)
 _timeline_statements: dict[tuple[bool, bool], Select] = {}
 
 
@@ -143,7 +153,7 @@ def _timeline_statement(modality: bool, phase: bool) -> Select:
                 func.count().over().label("total"),
             )
             .where(*_timeline_conditions(modality, phase))
-            .options(joinedload(TherapySession.therapist))
+            .options(joinedload(TherapySession.therapist), *_NOTE_TEXT_DEFERRED)
             .order_by(TherapySession.starts_at.desc(), TherapySession.id.desc())
             .limit(bindparam("limit"))
             .offset(bindparam("offset"))
