@@ -347,9 +347,6 @@ def _session_page(client, session, status=200, **forms):
             forms["administration_form"] = dose_entry.prefilled_dose_form(client, session, practice)
         if may["dose"]:
             forms.setdefault("discharge_form", DischargeForm(formdata=None))
-    if may["dose"]:
-        forms.setdefault("administration_form", AdministrationForm(formdata=None))
-        forms.setdefault("vitals_form", VitalsForm(formdata=None))
     brainspot_session = session.modality in rules.BRAINSPOT_MODALITIES
     if may["document"] and brainspot_session and "brainspot_form" not in forms:
         earlier = _earlier_choices(session_service.earlier_spots(session), practice)
@@ -364,6 +361,12 @@ def _session_page(client, session, status=200, **forms):
             "clinician/sessions/_addendum_fields.html",
             forms["addendum_form"],
             blank=lambda: AddendumForm(formdata=None),
+        )
+    if may["dose"]:
+        forms["vitals_fields"] = form_fields(
+            "clinician/sessions/_vitals_fields.html",
+            forms["vitals_form"],
+            blank=lambda: VitalsForm(formdata=None),
         )
     if may["adverse_event"]:
         onset_day = utc_to_local(session.starts_at, practice.timezone).date()
