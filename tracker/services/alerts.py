@@ -92,8 +92,18 @@ def backup_clinicians(practice_id: int) -> list[User]:
     )
 
 
+_BACKUP_COUNT = select(func.count(User.id)).where(
+    User.practice_id == bindparam("practice_id"),
+    User.backup_clinician.is_(True),
+    User.active.is_(True),
+    User.role == Role.THERAPIST,
+)
+
+
 def backup_count(practice_id: int) -> int:
-    return db.session.scalar(select(func.count(User.id)).where(*_backup_of(practice_id)))
+    """How many backup clinicians the practice has (``_backup_of``; a statement built
+    once)."""
+    return db.session.scalar(_BACKUP_COUNT, {"practice_id": practice_id})
 
 
 # --- raising, escalating, stopping -----------------------------------------------------

@@ -69,14 +69,15 @@ def assign(
     return assignment
 
 
+_ASSIGNMENTS = (
+    select(MeasureAssignment)
+    .where(MeasureAssignment.client_id == bindparam("client_id"))
+    .order_by(MeasureAssignment.active.desc(), MeasureAssignment.id)
+)
+
+
 def assignments(client: Client) -> list[MeasureAssignment]:
-    return list(
-        db.session.scalars(
-            select(MeasureAssignment)
-            .where(MeasureAssignment.client_id == client.id)
-            .order_by(MeasureAssignment.active.desc(), MeasureAssignment.id)
-        )
-    )
+    return list(db.session.scalars(_ASSIGNMENTS, {"client_id": client.id}))
 
 
 def get_assignment(client: Client, assignment_id: int) -> MeasureAssignment:
@@ -473,15 +474,16 @@ def _audit_submission(submitted: Submitted, actor: User, ip_address: str | None)
         )
 
 
+_RESPONSES = (
+    select(MeasureResponse)
+    .where(MeasureResponse.client_id == bindparam("client_id"))
+    .options(joinedload(MeasureResponse.entered_by))
+    .order_by(MeasureResponse.completed_on, MeasureResponse.id)
+)
+
+
 def responses(client: Client) -> list[MeasureResponse]:
-    return list(
-        db.session.scalars(
-            select(MeasureResponse)
-            .where(MeasureResponse.client_id == client.id)
-            .options(joinedload(MeasureResponse.entered_by))
-            .order_by(MeasureResponse.completed_on, MeasureResponse.id)
-        )
-    )
+    return list(db.session.scalars(_RESPONSES, {"client_id": client.id}))
 
 
 @dataclass(frozen=True)
@@ -566,12 +568,13 @@ def open_alerts_for(actor: User) -> list[SafetyAlert]:
     return list(db.session.scalars(_OPEN_ALERTS_FOR_ACTOR, params))
 
 
+_ALERTS_OF_CLIENT = (
+    select(SafetyAlert)
+    .where(SafetyAlert.client_id == bindparam("client_id"))
+    .options(joinedload(SafetyAlert.acknowledged_by), joinedload(SafetyAlert.response))
+    .order_by(SafetyAlert.created_at.desc())
+)
+
+
 def alerts_for_client(client: Client) -> list[SafetyAlert]:
-    return list(
-        db.session.scalars(
-            select(SafetyAlert)
-            .where(SafetyAlert.client_id == client.id)
-            .options(joinedload(SafetyAlert.acknowledged_by), joinedload(SafetyAlert.response))
-            .order_by(SafetyAlert.created_at.desc())
-        )
-    )
+    return list(db.session.scalars(_ALERTS_OF_CLIENT, {"client_id": client.id}))
