@@ -98,3 +98,22 @@ def test_the_hidden_note_formats_are_drawn_in_each_readers_language(app, world):
     assert "<legend>BIRP (Verhalten, Intervention, Reaktion, Plan)</legend>" in german
     assert ">Verhalten <span" in german or ">Verhalten</label>" in german
     assert "BIRP (behaviour" not in german
+
+
+def test_empty_text_fields_are_drawn_in_each_readers_language_and_typed_ones_as_typed(app, world):
+    browser = app.test_client()
+    login(browser, world.therapist_a)
+    english = browser.get("/clients/new").get_data(as_text=True)
+    assert '<label for="referral_source">Referral source</label>' in english
+
+    world.therapist_a.locale = "de"
+    db.session.commit()
+    german = browser.get("/clients/new").get_data(as_text=True)
+    assert '<label for="referral_source">Zuweisung durch</label>' in german
+
+    world.client_a.referral_source = "Dr. Weiss"
+    db.session.commit()
+    edit = browser.get(f"/clients/{world.client_a.id}/edit").get_data(as_text=True)
+    assert field_value(edit, "referral_source") == "Dr. Weiss"
+    again = browser.get("/clients/new").get_data(as_text=True)
+    assert field_value(again, "referral_source") == ""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import render_template
+from flask import get_template_attribute, render_template
 from markupsafe import Markup
 
 from tracker.i18n import current_locale
@@ -48,5 +48,37 @@ def form_fields(
         if len(_drawn) >= MOST_KEPT:
             _drawn.clear()
         drawn = render_template(template, form=blank(), **(context or {}))
+        html = _drawn[cache_key] = Markup(drawn)  # noqa: S704
+    return html
+
+
+# The fields whose empty (or unticked) markup is fixed by what the key below names.
+_PLAIN_FIELDS = frozenset(
+    {"StringField", "TextAreaField", "EmailField", "TelField", "BooleanField"}
+)
+
+
+def blank_field(field: Any) -> Markup:
+    """``_macros/forms.html``'s ``field(f)``; an empty text field (or an unticked box)
+    without errors is drawn once per language and everything its markup shows (id,
+    name, label, hint, flags, attributes, widget) and reused."""
+    if field.errors or field.data or field.type not in _PLAIN_FIELDS:
+        return get_template_attribute("_macros/forms.html", "field")(field)
+    key = (
+        field.type,
+        type(field.widget).__name__,
+        field.id,
+        field.name,
+        str(field.label.text),
+        str(field.description),
+        tuple(sorted((name, str(value)) for name, value in (field.render_kw or {}).items())),
+        tuple(sorted((name, str(value)) for name, value in vars(field.flags).items())),
+    )
+    cache_key = ("field", current_locale(), key)
+    html = _drawn.get(cache_key)
+    if html is None:
+        if len(_drawn) >= MOST_KEPT:
+            _drawn.clear()
+        drawn = get_template_attribute("_macros/forms.html", "field")(field)
         html = _drawn[cache_key] = Markup(drawn)  # noqa: S704
     return html

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from tracker import mail
 from tracker.clinician import bp
-from tracker.clinician.blank_forms import form_fields
+from tracker.clinician.blank_forms import blank_field, form_fields
 from tracker.clinician.client_forms import (
     CASELOAD_SEARCH_LENGTH,
     CareTeamForm,
@@ -108,9 +108,9 @@ def new_client():
     if form.validate_on_submit():
         client = client_service.create_client(current_user, form.data)
         return _saved("client.create", _("Client added to your caseload."), client, client)
-    return render_template("clinician/clients/form.html", form=form, client=None), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "clinician/clients/form.html", form=form, client=None, blank_field=blank_field
+    ), (400 if form.errors else 200)
 
 
 def _render_record(client, status: int = 200, **forms):
@@ -191,9 +191,9 @@ def edit_client(client_id: int):
     if form.validate_on_submit():
         changed = ",".join(client_service.apply_client_fields(client, form.data))
         return _saved("client.update", _("Client record saved."), client, client, None, changed)
-    return render_template("clinician/clients/form.html", form=form, client=client), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "clinician/clients/form.html", form=form, client=client, blank_field=blank_field
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/clients/<int:client_id>/screening", methods=["GET", "POST"])
@@ -215,7 +215,11 @@ def new_screening(client_id: int):
             )
     prescriber = can_clear_for_ketamine(current_user, client)
     return render_template(
-        "clinician/clients/screening.html", form=form, client=client, prescriber=prescriber
+        "clinician/clients/screening.html",
+        form=form,
+        client=client,
+        prescriber=prescriber,
+        blank_field=blank_field,
     ), (400 if form.errors else 200)
 
 

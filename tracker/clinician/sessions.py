@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 from tracker.clinician import bp, dose_entry
 from tracker.clinician.adverse_events import LABELS as ADVERSE_EVENT_LABELS
 from tracker.clinician.adverse_events import session_form as adverse_event_session_form
-from tracker.clinician.blank_forms import form_fields
+from tracker.clinician.blank_forms import blank_field, form_fields
 from tracker.clinician.session_forms import (
     AddendumForm,
     AdministrationForm,
@@ -218,6 +218,7 @@ def _render_session_form(client, form, session=None, status=200, current=None):
             fold_choice=form.offers_fold(),
             visible_formats=visible,
             hidden_blank=hidden_blank,
+            blank_field=blank_field,
             note_formats=rules.NOTE_FORMATS,
             labels=LABELS,
         ),
