@@ -65,36 +65,6 @@ def visible_client_ids(actor: User) -> Select:
     return select(Client.id).where(_visible_to(actor))
 
 
-def caseload_query(
-    actor: User, *, search: str = "", status: str = "", sort: str = "name"
-) -> Select:
-    """The clients the actor cares for, primary therapist joined (one query per page)."""
-    query = (
-        select(Client)
-        .where(_visible_to(actor))
-        # The list never shows presenting concerns: do not load (or decrypt) them.
-        .options(joinedload(Client.primary_therapist), defer(Client.presenting_concerns))
-    )
-    if search.strip():
-        term = search.strip().lower()
-        query = query.where(
-            or_(
-                func.lower(Client.preferred_name).contains(term, autoescape=True),
-                func.lower(Client.legal_name).contains(term, autoescape=True),
-            )
-        )
-    if status:
-        query = query.where(Client.status == status)
-    order = {
-        "name": (func.lower(Client.preferred_name), Client.id),
-        "status": (Client.status, func.lower(Client.preferred_name), Client.id),
-        # Undated clients last on every database (PostgreSQL sorts NULL first in DESC).
-        "course_start": (Client.course_start_date.desc().nulls_last(), Client.id),
-        "recent": (Client.updated_at.desc(), Client.id),
-    }.get(sort, (func.lower(Client.preferred_name), Client.id))
-    return query.order_by(*order)
-
-
 @dataclass(frozen=True)
 class CaseloadPage(ListPage):
     decisions: dict[int, str]  # client id -> decision of the newest screening
@@ -172,8 +142,9 @@ def _like_term(search: str) -> str:
 def caseload_page(
     actor: User, page: int, *, search: str = "", status: str = "", sort: str = "name"
 ) -> CaseloadPage:
-    """One page of the actor's caseload (``caseload_query``), with the number of clients
-    and their newest screening decisions: one statement (two past the last page)."""
+    """One page of the actor's caseload (searched by name, filtered by status, sorted),
+    with the number of clients and their newest screening decisions: one statement (two
+    past the last page)."""
     per_page = setting("CASELOAD_PAGE_SIZE")
     sort = sort if sort in _CASELOAD_ORDER else "name"
     params: dict[str, Any] = {
@@ -211,30 +182,6 @@ def active_caseload_ids(actor: User) -> list[int]:
             .order_by(Client.id)
         )
     )
-
-
-def latest_screening_decisions(client_ids: list[int]) -> dict[int, str]:
-    """``{client_id: decision of the newest screening}`` for a page of clients, one query."""
-    if not client_ids:
-        return {}
-    ranked = (
-        select(
-            MedicalScreening.client_id,
-            MedicalScreening.decision,
-            func.row_number()
-            .over(
-                partition_by=MedicalScreening.client_id,
-                order_by=(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(MedicalScreening.client_id.in_(client_ids))
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(ranked.c.client_id, ranked.c.decision).where(ranked.c.rank == 1)
-    )
-    return dict(rows.tuples().all())
 
 
 # The client with what every page of the record reads (care team and its people, the
