@@ -330,6 +330,25 @@ def test_an_escalation_is_written_even_while_mail_is_down_and_sent_later(app, te
 # --- the alert's page --------------------------------------------------------------------
 
 
+def test_the_alert_page_query_count_does_not_grow_with_the_care_team(app, team, count_queries):
+    alert = flag_from_portal(app, team)
+    tara = signed_in(app, team.therapist_a)
+    tara.get(f"/alerts/{alert.id}")  # warm-up: first-request work is not the page's
+    with count_queries() as few:
+        assert tara.get(f"/alerts/{alert.id}").status_code == 200
+    for n in range(6):
+        colleague = make_user(team.practice, Role.THERAPIST, name=f"Colleague {n}")
+        add_to_care_team(team.client_a, colleague, "co_therapist")
+    db.session.commit()
+    with count_queries() as many:
+        page = page_text(tara.get(f"/alerts/{alert.id}"))
+    assert "Acknowledge" in page
+    assert len(many) == len(few), "\n\n".join(many)
+    # the sign-in session, the alert with its client and care team, the practice, the
+    # backup clinicians, the audit
+    assert len(many) <= 5, "\n\n".join(many)
+
+
 def test_the_e_mailed_link_leads_to_the_alert_after_signing_in(app, team, smtp_server):
     alert = flag_from_portal(app, team)
     delivery.run_once()

@@ -161,6 +161,27 @@ def test_unknown_filter_values_show_the_whole_caseload(therapist_a, caseload):
     ]
 
 
+@pytest.mark.parametrize(
+    ("query", "names", "search_value", "selected"),
+    [
+        # one filter not valid: none applies, and the form shows none of them
+        ({"q": "bea", "status": "bogus"}, ["Bea", "Cora", "dario", "Ezra", "Finn"], "", []),
+        ({"q": "b" * 101, "sort": "status"}, ["Bea", "Cora", "dario", "Ezra", "Finn"], "", []),
+        # a blank choice is no filter, and stays chosen
+        ({"q": "bea", "status": ""}, ["Bea"], "bea", [""]),
+        ({"q": "%", "sort": "status"}, [], "%", ["status"]),  # wildcards match themselves
+        ({"q": "_"}, [], "_", []),
+    ],
+)
+def test_filters_are_applied_and_shown_as_typed(
+    therapist_a, caseload, query, names, search_value, selected
+):
+    page = text(therapist_a.get("/clients", query_string=query))
+    assert caseload_names(page) == names
+    assert f'name="q" type="text" value="{search_value}"' in page
+    assert re.findall(r'<option selected value="([^"]*)">', page) == selected
+
+
 def test_sort_by_name_ignores_case(therapist_a, caseload):
     assert _names(therapist_a, sort="name") == ["Bea", "Cora", "dario", "Ezra", "Finn"]
     assert _names(therapist_a) == _names(therapist_a, sort="name")
@@ -325,6 +346,9 @@ def test_caseload_query_count_does_not_grow_with_clients(app, therapist_a, world
     assert len(caseload_names(page)) == min(500, page_size)
     assert "Cleared for ketamine" in page
     assert len(many) == len(few), "\n\n".join(many)
+    # the sign-in session, the page (its rows, their screening decisions and the number
+    # of clients in one statement) and open alerts
+    assert len(many) <= 3, "\n\n".join(many)
 
 
 def bulk_audit_events(world, count: int) -> None:

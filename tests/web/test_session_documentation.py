@@ -951,6 +951,18 @@ class TestTimeline:
         assert unknown.status_code == 200
         assert len(self.listed(unknown.get_data(as_text=True), world.client_a.id)) == 3
 
+    @pytest.mark.parametrize(
+        ("query", "selected"),
+        [
+            ("modality=kap&phase=medicine", ["kap", "medicine"]),
+            ("modality=&phase=medicine", ["", "medicine"]),  # a blank choice stays chosen
+            ("modality=ayahuasca&phase=medicine", []),  # one not valid: none applies
+        ],
+    )
+    def test_filters_are_shown_as_chosen(self, therapist, world, course, query, selected):
+        page = therapist.get(f"{sessions_url(world.client_a.id)}?{query}").get_data(as_text=True)
+        assert re.findall(r'<option selected value="([^"]*)">', page) == selected
+
     def test_course_summary_and_missing_integration_warning(self, therapist, world, course):
         page = therapist.get(f"{sessions_url(world.client_a.id)}?phase=medicine").get_data(
             as_text=True
@@ -1018,6 +1030,10 @@ def test_timeline_query_count_does_not_grow_with_sessions(
     many = statements_for(therapist, path, count_queries)
     assert many == few, (few, many)
     assert statements_for(therapist, f"{path}?phase=medicine&page=2", count_queries) == few
+    # the sign-in session, the client, the practice, the page (its sessions, their
+    # addenda counted and the number of sessions in one statement), the course, its
+    # overrides and discharges, adverse events, the audit
+    assert many <= 9, many
 
 
 @pytest.mark.parametrize("signed", [False, True], ids=["draft", "signed"])
@@ -1038,6 +1054,10 @@ def test_session_page_query_count_does_not_grow_with_rows(
     few = statements_for(therapist, session_url(small), count_queries)
     many = statements_for(therapist, session_url(large), count_queries)
     assert many == few, (few, many)
+    # the sign-in session, the client, the session and its four kinds of parts, the
+    # practice, adverse events, the audit; a draft medicine session also judges
+    # readiness (screening, consent, last dose) and offers earlier spots
+    assert many <= (10 if signed else 14), many
     page = therapist.get(session_url(large)).get_data(as_text=True)
     assert page.count("Same spot as an earlier session") == 500
 

@@ -172,25 +172,27 @@ class CareTeamForm(FlaskForm):
         self.role.choices = choices(CARE_TEAM_ROLE_LABELS)
 
 
-class CaseloadFilterForm(FlaskForm):
-    """GET filters: no CSRF (nothing changes)."""
+CASELOAD_SEARCH_LENGTH = 100
 
-    class Meta:
-        csrf = False
 
-    q = StringField(_l("Search by name"), validators=[Optional(), Length(max=100)])
-    status = SelectField(_l("Status"), validators=[Optional()])
-    sort = SelectField(_l("Sort by"), validators=[Optional()])
+def caseload_filters(args: Mapping[str, str]) -> dict[str, str | None]:
+    """The caseload's filters as typed (``None`` when absent), read as
+    a form would (``Optional``; ``Length``, a choice) but without building one: when one
+    is not valid, none applies. The page draws them from these plain values."""
+    values = {name: args.get(name) for name in ("q", "status", "sort")}
+    q, status, sort = values.values()
+    valid = (
+        (not (q or "").strip() or len(q or "") <= CASELOAD_SEARCH_LENGTH)
+        and (not (status or "").strip() or status in CLIENT_STATUS_LABELS)
+        and (not (sort or "").strip() or sort in CASELOAD_SORTS)
+    )
+    return values if valid else dict.fromkeys(values)
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.status.choices = choices(CLIENT_STATUS_LABELS, blank=_("All statuses"))
-        self.sort.choices = choices(CASELOAD_SORTS)
 
-    def criteria(self) -> dict[str, str]:
-        """The chosen filters, as ``clients.caseload_page`` takes them."""
-        return {
-            "search": self.q.data or "",
-            "status": self.status.data or "",
-            "sort": self.sort.data or "name",
-        }
+def caseload_criteria(filters: Mapping[str, str | None]) -> dict[str, str]:
+    """The filters as ``clients.caseload_page`` takes them."""
+    return {
+        "search": filters["q"] or "",
+        "status": filters["status"] or "",
+        "sort": filters["sort"] or "name",
+    }

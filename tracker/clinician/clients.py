@@ -8,23 +8,25 @@ from flask_login import current_user
 
 from tracker import mail
 from tracker.clinician import bp
-from tracker.clinician.alert_forms import AcknowledgeAlertForm
+from tracker.clinician.blank_forms import blank_field, form_fields
 from tracker.clinician.client_forms import (
+    CASELOAD_SEARCH_LENGTH,
     CareTeamForm,
-    CaseloadFilterForm,
     ClientForm,
     ConsentForm,
     RevokeConsentForm,
     ScreeningForm,
+    caseload_criteria,
+    caseload_filters,
 )
 from tracker.domain.clients import (
     CARE_TEAM_ROLE_LABELS,
+    CASELOAD_SORTS,
     CLIENT_STATUS_LABELS,
     CONSENT_KIND_LABELS,
     CONTRAINDICATIONS,
     SCREENING_DECISION_LABELS,
 )
-from tracker.domain.homework import combined_adherence
 from tracker.domain.policy import (
     can_clear_for_ketamine,
     can_create_client,
@@ -72,24 +74,30 @@ def labels() -> dict:
 
 @bp.route("/clients")
 def caseload():
-    filters = CaseloadFilterForm(request.args)
-    if not filters.validate():
-        filters = CaseloadFilterForm(formdata=None)
-    page = client_service.caseload_page(current_user, requested_page(), **filters.criteria())
+    filters = caseload_filters(request.args)
+    criteria = caseload_criteria(filters)
+    page = client_service.caseload_page(current_user, requested_page(), **criteria)
     alerts = measure_service.open_alerts_for(current_user)
     return render_template(
         "clinician/clients/caseload.html",
         page=page,
         rows=page.items,
-        decisions=client_service.latest_screening_decisions([c.id for c in page.items]),
         filters=filters,
+        search_length=CASELOAD_SEARCH_LENGTH,
+        status_options=_options(CLIENT_STATUS_LABELS),
+        sort_options=_options(CASELOAD_SORTS),
         can_create=can_create_client(current_user),
         alerts=alerts,
         escalation=alert_service.escalation_outlook(current_user.practice_id) if alerts else None,
         mail_configured=mail.mail_configured(),
-        acknowledge_form=AcknowledgeAlertForm(formdata=None),
+        acknowledge_form=None,  # the alerts' own fields are plain markup
         query_args=filter_args(),
     )
+
+
+def _options(labels: dict) -> list[tuple[str, str]]:
+    """A filter's options from a label table, translated."""
+    return [(str(value), _(label)) for value, label in labels.items()]
 
 
 @bp.route("/clients/new", methods=["GET", "POST"])
@@ -100,48 +108,58 @@ def new_client():
     if form.validate_on_submit():
         client = client_service.create_client(current_user, form.data)
         return _saved("client.create", _("Client added to your caseload."), client, client)
-    return render_template("clinician/clients/form.html", form=form, client=None), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "clinician/clients/form.html", form=form, client=None, blank_field=blank_field
+    ), (400 if form.errors else 200)
 
 
 def _render_record(client, status: int = 200, **forms):
-    """The client record page; failed sub-forms come back with their errors."""
-    forms.setdefault("consent_form", ConsentForm(formdata=None))
-    forms.setdefault("revoke_form", RevokeConsentForm(formdata=None))
-    forms.setdefault(
-        "care_team_form",
-        CareTeamForm(formdata=None, candidates=client_service.care_team_candidates(client)),
-    )
-    forms.setdefault("revoke_consent_id", None)
-    items = homework_service.assignments(client)
-    views = homework_service.assignment_views(items, practice_today())
-    screenings = client_service.screenings(client)
+    """The client record page; failed sub-forms come back with their errors. Forms,
+    candidates and homework rows are built only as far as the page shows them."""
+    may = {
+        "edit": can_edit_client(current_user, client),
+        "screen": can_record_screening(current_user, client),
+        "clear": can_clear_for_ketamine(current_user, client),
+        "consent": can_manage_consents(current_user, client),
+        "team": can_manage_care_team(current_user, client),
+        "integration": can_manage_goals_and_homework(current_user, client),
+        "document": can_document_sessions(current_user, client),
+    }
+    for name in ("consent_form", "revoke_form", "care_team_form", "revoke_consent_id"):
+        forms.setdefault(name, None)
+    # The empty forms are drawn once and reused (``blank_forms``).
+    if may["consent"]:
+        forms["consent_fields"] = form_fields(
+            "clinician/clients/_consent_fields.html",
+            forms["consent_form"],
+            blank=lambda: ConsentForm(formdata=None),
+        )
+    if may["team"] and (candidates := client_service.care_team_candidates(client)):
+        forms["care_team_fields"] = form_fields(
+            "clinician/clients/_care_team_fields.html",
+            forms["care_team_form"],
+            blank=lambda: CareTeamForm(formdata=None, candidates=candidates),
+            key=tuple((user.id, user.name) for user in candidates),
+        )
     practice = current_practice()
+    today = practice_today()
+    screenings = client_service.screenings(client)
     page = render_template(
         "clinician/clients/show.html",
         client=client,
         screenings=screenings,
         clearance=medicine_service.clearance_from(
-            screenings[0] if screenings else None, practice, practice_today()
+            screenings[0] if screenings else None, practice, today
         ),
         clearance_labels=CLEARANCE_LABELS,
         consents=client_service.consents(client),
-        may={
-            "edit": can_edit_client(current_user, client),
-            "screen": can_record_screening(current_user, client),
-            "clear": can_clear_for_ketamine(current_user, client),
-            "consent": can_manage_consents(current_user, client),
-            "team": can_manage_care_team(current_user, client),
-            "integration": can_manage_goals_and_homework(current_user, client),
-            "document": can_document_sessions(current_user, client),
-        },
-        adherence=combined_adherence(view.adherence for view in views),
+        may=may,
+        adherence=homework_service.client_adherence(client, today),
         plans=planning.open_plans(client),
         plan_labels={"phase": PHASE_LABELS, "modality": MODALITY_SHORT_LABELS},
         tz=practice.timezone,
         now=utcnow(),
-        feed=homework_service.activity_feed(client, items, limit=10),
+        feed=homework_service.recent_activity(client, limit=10),
         portal_state=invitations.portal_state(client),
         **forms,
     )
@@ -158,9 +176,11 @@ def _saved(action: str, message: str, client, record, anchor: str | None = None,
 @bp.route("/clients/<int:client_id>")
 @translate_service_errors
 def show_client(client_id: int):
-    client = client_service.get_client(current_user, client_id)
+    client = client_service.get_client(current_user, client_id, with_portal_user=True)
+    page = _render_record(client)
+    # Audited once drawn: the commit would otherwise expire what the page still reads.
     record_view("client.view", **audit_fields(client, client.id))
-    return _render_record(client)
+    return page
 
 
 @bp.route("/clients/<int:client_id>/edit", methods=["GET", "POST"])
@@ -171,9 +191,9 @@ def edit_client(client_id: int):
     if form.validate_on_submit():
         changed = ",".join(client_service.apply_client_fields(client, form.data))
         return _saved("client.update", _("Client record saved."), client, client, None, changed)
-    return render_template("clinician/clients/form.html", form=form, client=client), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "clinician/clients/form.html", form=form, client=client, blank_field=blank_field
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/clients/<int:client_id>/screening", methods=["GET", "POST"])
@@ -195,7 +215,11 @@ def new_screening(client_id: int):
             )
     prescriber = can_clear_for_ketamine(current_user, client)
     return render_template(
-        "clinician/clients/screening.html", form=form, client=client, prescriber=prescriber
+        "clinician/clients/screening.html",
+        form=form,
+        client=client,
+        prescriber=prescriber,
+        blank_field=blank_field,
     ), (400 if form.errors else 200)
 
 

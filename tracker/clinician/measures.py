@@ -10,6 +10,7 @@ from tracker import mail
 from tracker.clinician import bp
 from tracker.clinician.alert_forms import AcknowledgeAlertForm
 from tracker.clinician.alerts import alert_page
+from tracker.clinician.blank_forms import form_fields
 from tracker.clinician.measure_forms import SCHEDULE_LABELS, AssignMeasureForm
 from tracker.domain import scoring
 from tracker.domain.instruments import ALL_CODES, ITEM_INSTRUMENTS, SCORES_ONLY, cssrs
@@ -38,16 +39,26 @@ def _measures_url(client) -> str:
 
 def _page(client, status=200, **forms):
     practice = db.session.get(Practice, client.practice_id)
-    forms.setdefault("assign_form", AssignMeasureForm(formdata=None, start_date=practice_today()))
-    forms.setdefault("acknowledge_form", AcknowledgeAlertForm(formdata=None))
+    today = practice_today()
+    forms.setdefault("assign_form", None)
+    forms.setdefault("acknowledge_form", None)  # one with errors, else the plain form
+    may_manage = can_manage_measures(current_user, client)
+    if may_manage:  # the empty form is drawn once and reused (``blank_forms``)
+        forms["assign_fields"] = form_fields(
+            "clinician/measures/_assign_fields.html",
+            forms["assign_form"],
+            blank=lambda: AssignMeasureForm(formdata=None, start_date=today),
+            key=today,
+        )
     alerts = measure_service.alerts_for_client(client)
     open_alerts = any(alert.acknowledged_at is None for alert in alerts)
+    medicine = measure_service.medicine_days(client, practice)
     return (
         render_template(
             "clinician/measures/page.html",
             client=client,
-            trends=measure_service.trends(client, practice),
-            assignments=measure_service.assignment_states(client, practice, practice_today()),
+            trends=measure_service.trends(client, practice, medicine),
+            assignments=measure_service.assignment_states(client, practice, today, medicine),
             alerts=alerts,
             escalation=alert_service.escalation_outlook(practice.id) if open_alerts else None,
             mail_configured=mail.mail_configured(),
@@ -58,7 +69,7 @@ def _page(client, status=200, **forms):
             schedule_labels=SCHEDULE_LABELS,
             change_words=scoring.CHANGE_WORDS,
             flag_labels=scoring.FLAG_LABELS,
-            may_manage=can_manage_measures(current_user, client),
+            may_manage=may_manage,
             **forms,
         ),
         status,
@@ -69,8 +80,10 @@ def _page(client, status=200, **forms):
 @translate_service_errors
 def client_measures(client_id: int):
     client = client_service.get_client(current_user, client_id)
+    page = _page(client)
+    # Audited once drawn: the commit would otherwise expire what the page still reads.
     record_view("measure.list", **audit_fields(client, client.id))
-    return _page(client)
+    return page
 
 
 @bp.route("/clients/<int:client_id>/measures/assign", methods=["POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -493,17 +493,19 @@ class BrainspotForm(FlaskForm):
         self.earlier_spot_id.choices = [SelectChoice("", _("— none —")), *earlier]
 
 
-class TimelineFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    modality = SelectField(_l("Modality"), validators=[Optional()])
-    phase = SelectField(_l("Phase"), validators=[Optional()])
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.modality.choices = choices(MODALITY_LABELS, blank=_("All modalities"))
-        self.phase.choices = choices(PHASE_LABELS, blank=_("All phases"))
+def timeline_filters(args: Mapping[str, str]) -> dict[str, str | None]:
+    """The timeline's filters as typed (``None`` when absent), read as a form with
+    optional choices would read them, without building one: when one is not valid,
+    none applies. The page draws them from these plain values."""
+    values = {"modality": args.get("modality"), "phase": args.get("phase")}
+    valid = all(
+        not (value or "").strip() or value in labels
+        for value, labels in (
+            (values["modality"], MODALITY_LABELS),
+            (values["phase"], PHASE_LABELS),
+        )
+    )
+    return values if valid else dict.fromkeys(values)
 
 
 add_note_fields(NoteForm, rows=3)

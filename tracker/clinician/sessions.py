@@ -13,19 +13,18 @@ from wtforms import SelectChoice
 from tracker.clinician import bp, dose_entry
 from tracker.clinician.adverse_events import LABELS as ADVERSE_EVENT_LABELS
 from tracker.clinician.adverse_events import session_form as adverse_event_session_form
+from tracker.clinician.blank_forms import blank_field, form_fields
 from tracker.clinician.session_forms import (
     AddendumForm,
     AdministrationForm,
     BrainspotForm,
-    ChecklistForm,
     DischargeForm,
-    RetroReasonForm,
     SessionForm,
     SignForm,
-    TimelineFilterForm,
     VitalsForm,
     VoidForm,
     note_field_name,
+    timeline_filters,
 )
 from tracker.domain import brainspots as spot_rules
 from tracker.domain import dosing, readiness
@@ -87,6 +86,11 @@ _TEMPLATE_TABLES = {
 }
 
 
+def _options(labels: dict) -> list[tuple[str, str]]:
+    """A filter's options from a label table, translated."""
+    return [(str(value), _(label)) for value, label in labels.items()]
+
+
 def session_url(session, anchor: str = "") -> str:
     return url_for(
         "clinician.show_session",
@@ -145,19 +149,19 @@ def _draft(client_id: int, session_id: int, allowed):
 def list_sessions(client_id: int):
     client = client_service.get_client(current_user, client_id)
     practice = current_practice()
-    filters = TimelineFilterForm(request.args)
-    if not filters.validate():
-        filters = TimelineFilterForm(formdata=None)
+    filters = timeline_filters(request.args)
     timeline = session_service.timeline(
         client,
         practice,
         practice_today(),
-        modality=filters.modality.data or "",
-        phase=filters.phase.data or "",
+        modality=filters["modality"] or "",
+        phase=filters["phase"] or "",
         page=requested_page(),
     )
+    page = _render_timeline(client, practice, filters, timeline)
+    # Audited once drawn: the commit would otherwise expire what the page still reads.
     record_view("session.list", **audit_fields(client, client.id))
-    return _render_timeline(client, practice, filters, timeline)
+    return page
 
 
 def _render_timeline(client, practice: Practice, filters, timeline):
@@ -166,6 +170,8 @@ def _render_timeline(client, practice: Practice, filters, timeline):
         client=client,
         page=timeline.page,
         filters=filters,
+        modality_options=[("", _("All modalities")), *_options(rules.MODALITY_LABELS)],
+        phase_options=[("", _("All phases")), *_options(rules.PHASE_LABELS)],
         course=timeline.course,
         course_by_id={entry.session.id: entry for entry in timeline.course.entries},
         overrides=timeline.overrides,
@@ -184,6 +190,18 @@ def _render_timeline(client, practice: Practice, filters, timeline):
 
 def _render_session_form(client, form, session=None, status=200, current=None):
     visible = {form.note_format.data or "soap", *form.stray_note_formats()}
+    # The sections of the formats not chosen are hidden and, unless something was typed
+    # there, empty: drawn once and reused (``blank_forms``).
+    hidden_blank = {
+        fmt: form_fields(
+            "clinician/sessions/_note_format.html",
+            blank=lambda: SessionForm(formdata=None, zone_name=form.zone_name),
+            key=fmt,
+            context={"fmt": fmt, "hidden": True, "legend": rules.NOTE_FORMAT_LABELS[fmt]},
+        )
+        for fmt in rules.NOTE_FORMATS
+        if fmt not in visible and not any(f.data or f.errors for f in form.note_fields(fmt))
+    }
     return (
         render_template(
             "clinician/sessions/form.html",
@@ -199,6 +217,8 @@ def _render_session_form(client, form, session=None, status=200, current=None):
             tz=form.zone_name,
             fold_choice=form.offers_fold(),
             visible_formats=visible,
+            hidden_blank=hidden_blank,
+            blank_field=blank_field,
             note_formats=rules.NOTE_FORMATS,
             labels=LABELS,
         ),
@@ -320,24 +340,43 @@ def _session_page(client, session, status=200, **forms):
         "adverse_event": can_record_adverse_event(current_user, client),
     }
     panel = None
+    # Each entry form only where the page shows it (a signed note shows none of the
+    # draft's): a form passed in comes back with its errors.
     if dosing_session and not session.is_signed:
         panel = medicine_service.medicine_panel(session, practice, utcnow())
         if may["dose"] and "administration_form" not in forms:
             forms["administration_form"] = dose_entry.prefilled_dose_form(client, session, practice)
-        forms.setdefault("checklist_form", ChecklistForm(formdata=None))
-        forms.setdefault("discharge_form", DischargeForm(formdata=None))
-        forms.setdefault("retro_form", RetroReasonForm(formdata=None))
-    earlier = session_service.earlier_spots(session) if not session.is_signed else []
-    forms.setdefault("administration_form", AdministrationForm(formdata=None))
-    forms.setdefault("vitals_form", VitalsForm(formdata=None))
-    forms.setdefault(
-        "brainspot_form", BrainspotForm(formdata=None, earlier=_earlier_choices(earlier, practice))
-    )
-    forms.setdefault("addendum_form", AddendumForm(formdata=None))
-    forms.setdefault("sign_form", SignForm(formdata=None, version=session.version))
+        if may["dose"]:
+            forms.setdefault("discharge_form", DischargeForm(formdata=None))
+    brainspot_session = session.modality in rules.BRAINSPOT_MODALITIES
+    if may["document"] and brainspot_session and "brainspot_form" not in forms:
+        earlier = _earlier_choices(session_service.earlier_spots(session), practice)
+        forms["brainspot_form"] = BrainspotForm(formdata=None, earlier=earlier)
     if panel and may["document"] and "note_form" not in forms:
         forms["note_form"] = dose_entry.filled_note_form(session)
-    forms.setdefault("adverse_event_form", adverse_event_session_form(session, practice))
+    for name in _SESSION_PAGE_FORMS:
+        forms.setdefault(name, None)
+    # Forms a visit rarely uses are drawn empty once and reused (``blank_forms``).
+    if may["addendum"]:
+        forms["addendum_fields"] = form_fields(
+            "clinician/sessions/_addendum_fields.html",
+            forms["addendum_form"],
+            blank=lambda: AddendumForm(formdata=None),
+        )
+    if may["dose"]:
+        forms["vitals_fields"] = form_fields(
+            "clinician/sessions/_vitals_fields.html",
+            forms["vitals_form"],
+            blank=lambda: VitalsForm(formdata=None),
+        )
+    if may["adverse_event"]:
+        onset_day = utc_to_local(session.starts_at, practice.timezone).date()
+        forms["adverse_event_fields"] = form_fields(
+            "clinician/adverse_events/_fields.html",
+            forms["adverse_event_form"],
+            blank=lambda: adverse_event_session_form(session, practice),
+            key=onset_day,
+        )
     _add_sign_and_void_panels(client, session, forms, practice, panel)
     return (
         render_template(
@@ -349,7 +388,7 @@ def _session_page(client, session, status=200, **forms):
             thresholds=thresholds,
             tz=practice.timezone,
             dosing_session=dosing_session,
-            brainspot_session=session.modality in rules.BRAINSPOT_MODALITIES,
+            brainspot_session=brainspot_session,
             panel=panel,
             may=may,
             adverse_events=adverse_event_service.for_session(session),
@@ -361,6 +400,19 @@ def _session_page(client, session, status=200, **forms):
         ),
         status,
     )
+
+
+# The forms the session page may show (``None`` where it does not).
+_SESSION_PAGE_FORMS = (
+    "administration_form",
+    "vitals_form",
+    "brainspot_form",
+    "addendum_form",
+    "note_form",
+    "adverse_event_form",
+    "discharge_form",
+    "void_form",
+)
 
 
 def _earlier_choices(earlier, practice: Practice):
@@ -383,8 +435,10 @@ def _earlier_choices(earlier, practice: Practice):
 @translate_service_errors
 def show_session(client_id: int, session_id: int):
     client, session = _client_session(client_id, session_id)
+    page = _session_page(client, session)
+    # Audited once drawn: the commit would otherwise expire what the page still reads.
     _session_viewed(session)
-    return _session_page(client, session)
+    return page
 
 
 # --- signing and "entered in error" (the panels _sign.html and _void.html) --------------
@@ -404,12 +458,17 @@ def _add_sign_and_void_panels(
         )
     context.setdefault("sign_open", False)
     context.setdefault("sign_error", "")
-    context.setdefault("void_form", VoidForm(formdata=None))
     context["may_void"] = (
         session.is_signed
         and not session.is_voided
         and can_void_session(current_user, client, session.therapist_id)
     )
+    if context["may_void"]:
+        context["void_fields"] = form_fields(
+            "clinician/sessions/_void_fields.html",
+            context.get("void_form"),
+            blank=lambda: VoidForm(formdata=None),
+        )
 
 
 @bp.route("/clients/<int:client_id>/sessions/<int:session_id>/sign", methods=["POST"])

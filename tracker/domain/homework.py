@@ -146,6 +146,21 @@ def adherence(
     return Adherence(completed=len(done), expected=len(expected))
 
 
+def adherence_from_counts(
+    schedule: Schedule,
+    today: date,
+    completed: int,
+    completed_ahead: int,
+    *,
+    since: date | None = None,
+) -> Adherence:
+    """``adherence`` from counts: ``completed`` completions that are occurrences of the
+    schedule (from ``since`` on, if given), ``completed_ahead`` of them after today."""
+    first = since or date.min
+    due = sum(1 for day in occurrences(schedule, today) if day >= first)
+    return Adherence(completed, due + completed_ahead)
+
+
 def combined_adherence(parts: Iterable[Adherence]) -> Adherence:
     """A client's adherence over all assignments (occurrence-weighted)."""
     completed = expected = 0

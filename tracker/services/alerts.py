@@ -29,8 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.domain import outbox as message_kinds
@@ -92,8 +92,18 @@ def backup_clinicians(practice_id: int) -> list[User]:
     )
 
 
+_BACKUP_COUNT = select(func.count(User.id)).where(
+    User.practice_id == bindparam("practice_id"),
+    User.backup_clinician.is_(True),
+    User.active.is_(True),
+    User.role == Role.THERAPIST,
+)
+
+
 def backup_count(practice_id: int) -> int:
-    return db.session.scalar(select(func.count(User.id)).where(*_backup_of(practice_id)))
+    """How many backup clinicians the practice has (``_backup_of``; a statement built
+    once)."""
+    return db.session.scalar(_BACKUP_COUNT, {"practice_id": practice_id})
 
 
 # --- raising, escalating, stopping -----------------------------------------------------
@@ -279,24 +289,29 @@ class AlertAccess:
     escalated_to_actor: bool  # a backup clinician the alert reached, maybe not on the team
 
 
+# The alert, its response, who acknowledged it, and its client with what the policy
+# and the page read: one statement, built once.
+_ALERT_WITH_CLIENT = (
+    select(SafetyAlert)
+    .where(SafetyAlert.id == bindparam("alert_id"))
+    .options(
+        joinedload(SafetyAlert.response),
+        joinedload(SafetyAlert.acknowledged_by),
+        joinedload(SafetyAlert.client).joinedload(Client.care_team).joinedload(CareTeamMember.user),
+        joinedload(SafetyAlert.client).joinedload(Client.primary_therapist),
+    )
+)
+
+
 def get_alert_for(actor: User, alert_id: int) -> AlertAccess:
     """An alert the actor may see (the care team; a backup clinician once escalated to
     them), else NotFound."""
-    alert = db.session.scalar(
-        select(SafetyAlert)
-        .where(SafetyAlert.id == alert_id)
-        .options(joinedload(SafetyAlert.response), joinedload(SafetyAlert.acknowledged_by))
+    alert = (
+        db.session.execute(_ALERT_WITH_CLIENT, {"alert_id": alert_id}).unique().scalar_one_or_none()
     )
     if alert is None:
         raise NotFound(alert_id)
-    client = db.session.scalar(
-        select(Client)
-        .where(Client.id == alert.client_id)
-        .options(
-            selectinload(Client.care_team).joinedload(CareTeamMember.user),
-            joinedload(Client.primary_therapist),
-        )
-    )
+    client = alert.client
     escalated_to_actor = alert.escalated_at is not None and bool(actor.backup_clinician)
     if not can_view_alert(actor, client, escalated_to_actor=escalated_to_actor):
         raise NotFound(alert_id)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy.orm import defer, joinedload
 
 from tracker.domain.clients import (
     CONTRAINDICATIONS,
@@ -28,6 +28,7 @@ from tracker.extensions import db
 from tracker.models import CareTeamMember, Client, Consent, MedicalScreening, User
 from tracker.models.base import utcnow
 from tracker.services import Forbidden, NotFound, Rejected
+from tracker.services.paging import ListPage
 from tracker.settings import setting
 
 CLIENT_FIELDS = (
@@ -64,43 +65,112 @@ def visible_client_ids(actor: User) -> Select:
     return select(Client.id).where(_visible_to(actor))
 
 
-def caseload_query(
-    actor: User, *, search: str = "", status: str = "", sort: str = "name"
-) -> Select:
-    """The clients the actor cares for, primary therapist joined (one query per page)."""
-    query = (
-        select(Client)
-        .where(_visible_to(actor))
-        # The list never shows presenting concerns: do not load (or decrypt) them.
-        .options(joinedload(Client.primary_therapist), defer(Client.presenting_concerns))
-    )
-    if search.strip():
-        term = search.strip().lower()
-        query = query.where(
-            or_(
-                func.lower(Client.preferred_name).contains(term, autoescape=True),
-                func.lower(Client.legal_name).contains(term, autoescape=True),
-            )
+@dataclass(frozen=True)
+class CaseloadPage(ListPage):
+    decisions: dict[int, str]  # client id -> decision of the newest screening
+
+
+# The caseload rule of ``_visible_to`` with the actor as parameters (``practice_id``,
+# ``actor_id``), for statements built once.
+VISIBLE_TO_ACTOR = and_(
+    Client.practice_id == bindparam("practice_id"),
+    or_(
+        Client.primary_therapist_id == bindparam("actor_id"),
+        exists()
+        .where(
+            CareTeamMember.client_id == Client.id, CareTeamMember.user_id == bindparam("actor_id")
         )
+        .correlate(Client),  # only the client: a statement may join the care team too
+    ),
+)
+_NAME_MATCHES = or_(
+    func.lower(Client.preferred_name).contains(bindparam("term"), escape="/"),
+    func.lower(Client.legal_name).contains(bindparam("term"), escape="/"),
+)
+_CASELOAD_ORDER = {
+    "name": (func.lower(Client.preferred_name), Client.id),
+    "status": (Client.status, func.lower(Client.preferred_name), Client.id),
+    # Undated clients last on every database (PostgreSQL sorts NULL first in DESC).
+    "course_start": (Client.course_start_date.desc().nulls_last(), Client.id),
+    "recent": (Client.updated_at.desc(), Client.id),
+}
+_NEWEST_DECISION = (
+    select(MedicalScreening.decision)
+    .where(MedicalScreening.client_id == Client.id)
+    .order_by(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc())
+    .limit(1)
+    .correlate(Client)
+    .scalar_subquery()
+)
+_caseload_statements: dict[tuple[str, bool, bool], Select] = {}
+
+
+def _caseload_statement(sort: str, search: bool, status: bool) -> Select:
+    """The page query for one sort and set of filters: the clients with their primary
+    therapist, newest screening decision and the number of matching clients (a window
+    count, so no second statement). At most 16 of them, each built once."""
+    key = (sort, search, status)
+    statement = _caseload_statements.get(key)
+    if statement is None:
+        statement = _caseload_statements[key] = (
+            select(Client, _NEWEST_DECISION.label("decision"), func.count().over().label("total"))
+            .where(*_caseload_conditions(search, status))
+            # The list never shows presenting concerns: do not load (or decrypt) them.
+            .options(joinedload(Client.primary_therapist), defer(Client.presenting_concerns))
+            .order_by(*_CASELOAD_ORDER[sort])
+            .limit(bindparam("limit"))
+            .offset(bindparam("offset"))
+        )
+    return statement
+
+
+def _caseload_conditions(search: bool, status: bool) -> list[ColumnElement[bool]]:
+    conditions = [VISIBLE_TO_ACTOR]
+    if search:
+        conditions.append(_NAME_MATCHES)
     if status:
-        query = query.where(Client.status == status)
-    order = {
-        "name": (func.lower(Client.preferred_name), Client.id),
-        "status": (Client.status, func.lower(Client.preferred_name), Client.id),
-        # Undated clients last on every database (PostgreSQL sorts NULL first in DESC).
-        "course_start": (Client.course_start_date.desc().nulls_last(), Client.id),
-        "recent": (Client.updated_at.desc(), Client.id),
-    }.get(sort, (func.lower(Client.preferred_name), Client.id))
-    return query.order_by(*order)
+        conditions.append(Client.status == bindparam("status"))
+    return conditions
+
+
+def _like_term(search: str) -> str:
+    """The search term for ``LIKE … ESCAPE '/'``: its wildcards match themselves."""
+    term = search.strip().lower()
+    return term.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 def caseload_page(
     actor: User, page: int, *, search: str = "", status: str = "", sort: str = "name"
-) -> Pagination:
-    """One page of the actor's caseload (``caseload_query``), with the number of pages."""
-    query = caseload_query(actor, search=search, status=status, sort=sort)
+) -> CaseloadPage:
+    """One page of the actor's caseload (searched by name, filtered by status, sorted),
+    with the number of clients and their newest screening decisions: one statement (two
+    past the last page)."""
     per_page = setting("CASELOAD_PAGE_SIZE")
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    sort = sort if sort in _CASELOAD_ORDER else "name"
+    params: dict[str, Any] = {
+        "practice_id": actor.practice_id,
+        "actor_id": actor.id,
+        "limit": per_page,
+        "offset": (page - 1) * per_page,
+        "term": _like_term(search),
+        "status": status,
+    }
+    filters = (bool(search.strip()), bool(status))
+    rows = db.session.execute(_caseload_statement(sort, *filters), params).all()
+    if rows:
+        total = rows[0].total
+    elif page > 1:  # past the last page: the window had no row to count on
+        counted = select(func.count(Client.id)).where(*_caseload_conditions(*filters))
+        total = db.session.scalar(counted, params)
+    else:
+        total = 0
+    return CaseloadPage(
+        items=[row.Client for row in rows],
+        page=page,
+        per_page=per_page,
+        total=total,
+        decisions={row.Client.id: row.decision for row in rows if row.decision},
+    )
 
 
 def active_caseload_ids(actor: User) -> list[int]:
@@ -114,42 +184,32 @@ def active_caseload_ids(actor: User) -> list[int]:
     )
 
 
-def latest_screening_decisions(client_ids: list[int]) -> dict[int, str]:
-    """``{client_id: decision of the newest screening}`` for a page of clients, one query."""
-    if not client_ids:
-        return {}
-    ranked = (
-        select(
-            MedicalScreening.client_id,
-            MedicalScreening.decision,
-            func.row_number()
-            .over(
-                partition_by=MedicalScreening.client_id,
-                order_by=(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(MedicalScreening.client_id.in_(client_ids))
-        .subquery()
+# The client with what every page of the record reads (care team and its people, the
+# primary therapist) in one statement. Built once: SQLAlchemy memoizes a statement's
+# cache key on the statement, so a request reuses it instead of rebuilding options.
+_CLIENT_BY_ID = (
+    select(Client)
+    .where(Client.id == bindparam("client_id"))
+    .options(
+        joinedload(Client.care_team).joinedload(CareTeamMember.user),
+        joinedload(Client.primary_therapist),
     )
-    rows = db.session.execute(
-        select(ranked.c.client_id, ranked.c.decision).where(ranked.c.rank == 1)
-    )
-    return dict(rows.tuples().all())
+)
+# The record page also says whether the client uses the portal.
+_CLIENT_RECORD_BY_ID = _CLIENT_BY_ID.options(joinedload(Client.portal_user))
 
 
 def get_client(
-    actor: User, client_id: int, allowed: Callable[[User, Client], bool] = can_view_client
+    actor: User,
+    client_id: int,
+    allowed: Callable[[User, Client], bool] = can_view_client,
+    *,
+    with_portal_user: bool = False,
 ) -> Client:
-    """Load a client for ``actor``: 404 unless they may see it, 403 if not ``allowed``."""
-    client = db.session.scalar(
-        select(Client)
-        .where(Client.id == client_id)
-        .options(
-            selectinload(Client.care_team).joinedload(CareTeamMember.user),
-            joinedload(Client.primary_therapist),
-        )
-    )
+    """Load a client for ``actor``: 404 unless they may see it, 403 if not ``allowed``
+    (one query; ``with_portal_user`` loads the portal account in it too)."""
+    statement = _CLIENT_RECORD_BY_ID if with_portal_user else _CLIENT_BY_ID
+    client = db.session.execute(statement, {"client_id": client_id}).unique().scalar_one_or_none()
     if client is None or not can_view_client(actor, client):
         raise NotFound(client_id)
     if not allowed(actor, client):
@@ -183,14 +243,17 @@ def apply_client_fields(client: Client, data: dict[str, Any]) -> list[str]:
     return changed
 
 
+_ACTIVE_STAFF = (
+    select(User)
+    .where(User.practice_id == bindparam("practice_id"), User.active.is_(True))
+    .order_by(User.name)
+)
+
+
 def care_team_candidates(client: Client) -> list[User]:
     """Staff of the practice who could join this client's care team."""
     members = {m.user_id for m in client.care_team}
-    users = db.session.scalars(
-        select(User)
-        .where(User.practice_id == client.practice_id, User.active.is_(True))
-        .order_by(User.name)
-    )
+    users = db.session.scalars(_ACTIVE_STAFF, {"practice_id": client.practice_id})
     return [u for u in users if can_be_on_care_team(u, client) and u.id not in members]
 
 
@@ -215,19 +278,20 @@ def remove_care_team_member(client: Client, member_id: int) -> CareTeamMember:
     return member
 
 
+_SCREENINGS = (
+    select(MedicalScreening)
+    .where(MedicalScreening.client_id == bindparam("client_id"))
+    .options(
+        joinedload(MedicalScreening.decided_by),
+        joinedload(MedicalScreening.clearance_requested_by),
+    )
+    .order_by(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc())
+)
+
+
 def screenings(client: Client) -> list[MedicalScreening]:
     """All screenings of the client, newest first, with who decided."""
-    return list(
-        db.session.scalars(
-            select(MedicalScreening)
-            .where(MedicalScreening.client_id == client.id)
-            .options(
-                joinedload(MedicalScreening.decided_by),
-                joinedload(MedicalScreening.clearance_requested_by),
-            )
-            .order_by(MedicalScreening.screened_on.desc(), MedicalScreening.id.desc())
-        )
-    )
+    return list(db.session.scalars(_SCREENINGS, {"client_id": client.id}))
 
 
 # What a prescriber's review carries over from the newest screening: the client's
@@ -286,14 +350,15 @@ def record_screening(
     return screening
 
 
+_CONSENTS = (
+    select(Consent)
+    .where(Consent.client_id == bindparam("client_id"))
+    .order_by(Consent.kind, Consent.given_on.desc(), Consent.id.desc())
+)
+
+
 def consents(client: Client) -> list[Consent]:
-    return list(
-        db.session.scalars(
-            select(Consent)
-            .where(Consent.client_id == client.id)
-            .order_by(Consent.kind, Consent.given_on.desc(), Consent.id.desc())
-        )
-    )
+    return list(db.session.scalars(_CONSENTS, {"client_id": client.id}))
 
 
 def record_consent(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, and_, bindparam, case, cast, extract, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.functions import FunctionElement
 
 from tracker.domain import homework as rules
 from tracker.domain.homework_library import STARTER_LIBRARY
@@ -287,5 +290,196 @@ def activity_feed(
             at=entry.shared_at, kind="journal", title=entry.title or "", text=entry.body, day=None
         )
         for entry in shared
+    )
+    return sorted(feed, key=lambda item: item.at, reverse=True)[:limit]
+
+
+# --- the client record's summary: counted in the database, nothing decrypted ---------
+
+
+class _Weekday(FunctionElement):
+    """SQL: the weekday of a date, Sunday = 0 … Saturday = 6 (per dialect below)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "weekday"
+
+
+@compiles(_Weekday)
+def _weekday_standard(element, compiler, **kw):  # PostgreSQL and others: EXTRACT(DOW …)
+    return compiler.process(cast(extract("dow", *element.clauses), Integer), **kw)
+
+
+@compiles(_Weekday, "sqlite")
+def _weekday_sqlite(element, compiler, **kw):
+    return compiler.process(cast(func.strftime("%w", *element.clauses), Integer), **kw)
+
+
+_a = HomeworkAssignment
+_day = HomeworkEntry.occurrence_date
+# A completion that is one of its assignment's occurrences (``rules.occurrences`` up to
+# the assignment's last day, or up to today while it has none), but for the weekday of a
+# weekly assignment, which the rows below are grouped by.
+_IS_OCCURRENCE = and_(
+    or_(_a.stopped_on.is_(None), _day <= _a.stopped_on),
+    or_(_a.due_date.is_(None), _day <= _a.due_date),
+    or_(_a.due_date.is_not(None), _a.stopped_on.is_not(None), _day <= bindparam("today")),
+    or_(
+        and_(
+            _a.recurrence == rules.Recurrence.ONCE,
+            _day == func.coalesce(_a.due_date, _a.start_date),
+        ),
+        and_(_a.recurrence != rules.Recurrence.ONCE, _day >= _a.start_date),
+    ),
+)
+_SCHEDULE_COLUMNS = (_a.id, _a.recurrence, _a.weekdays, _a.start_date, _a.due_date, _a.stopped_on)
+# One row per assignment of the client and weekday of its completions: how many, and how
+# many of them ahead of today. Built once: its cache key is computed once per process.
+_COMPLETION_COUNTS = (
+    select(
+        *_SCHEDULE_COLUMNS,
+        _Weekday(_day).label("weekday"),
+        func.count(HomeworkEntry.id).label("done"),
+        func.coalesce(func.sum(case((_day > bindparam("today"), 1), else_=0)), 0).label("ahead"),
+    )
+    .outerjoin(HomeworkEntry, and_(HomeworkEntry.assignment_id == _a.id, _IS_OCCURRENCE))
+    .where(_a.client_id == bindparam("client_id"))
+    .group_by(*_SCHEDULE_COLUMNS, _Weekday(_day))
+)
+
+
+# The same counts for many clients' assignments relevant since a day (started by
+# today, not ended before it), counting completions from that day on.
+_RECENT_COMPLETION_COUNTS = (
+    select(
+        _a.client_id,
+        *_SCHEDULE_COLUMNS,
+        _Weekday(_day).label("weekday"),
+        func.count(HomeworkEntry.id).label("done"),
+        func.coalesce(func.sum(case((_day > bindparam("today"), 1), else_=0)), 0).label("ahead"),
+    )
+    .outerjoin(
+        HomeworkEntry,
+        and_(
+            HomeworkEntry.assignment_id == _a.id,
+            _IS_OCCURRENCE,
+            _day >= bindparam("since"),
+        ),
+    )
+    .where(
+        _a.client_id.in_(bindparam("client_ids", expanding=True)),
+        _a.start_date <= bindparam("today"),
+        or_(_a.due_date.is_(None), _a.due_date >= bindparam("since")),
+        or_(_a.stopped_on.is_(None), _a.stopped_on >= bindparam("since")),
+    )
+    .group_by(_a.client_id, *_SCHEDULE_COLUMNS, _Weekday(_day))
+)
+
+
+def _adherence_by_assignment(
+    rows: Iterable[Any], today: date, since: date | None = None
+) -> dict[int, tuple[Any, rules.Adherence]]:
+    """Each assignment's adherence from its rows of ``_COMPLETION_COUNTS`` (one per
+    weekday of its completions), with its first row."""
+    first: dict[int, Any] = {}
+    schedules: dict[int, rules.Schedule] = {}
+    done: dict[int, int] = {}
+    ahead: dict[int, int] = {}
+    for row in rows:
+        schedule = schedules.get(row.id)
+        if schedule is None:
+            first[row.id] = row
+            schedule = schedules[row.id] = rules.Schedule(
+                recurrence=row.recurrence,
+                start=row.start_date,
+                due=row.due_date,
+                weekdays=rules.parse_weekdays(row.weekdays),
+                stopped_on=row.stopped_on,
+            )
+            done[row.id] = ahead[row.id] = 0
+        if row.done and (
+            schedule.recurrence != rules.Recurrence.WEEKLY
+            or (row.weekday + 6) % 7 in schedule.weekdays  # SQL counts from Sunday
+        ):
+            done[row.id] += row.done
+            ahead[row.id] += row.ahead
+    return {
+        key: (
+            first[key],
+            rules.adherence_from_counts(schedule, today, done[key], ahead[key], since=since),
+        )
+        for key, schedule in schedules.items()
+    }
+
+
+def client_adherence(client: Client, today: date) -> rules.Adherence:
+    """The client's adherence over every assignment (``rules.adherence`` of each, added
+    up), from counts of completions: one query, no completion loaded or decrypted."""
+    rows = db.session.execute(_COMPLETION_COUNTS, {"client_id": client.id, "today": today})
+    return rules.combined_adherence(
+        part for _row, part in _adherence_by_assignment(rows, today).values()
+    )
+
+
+def recent_adherence(
+    client_ids: Sequence[int], today: date, since: date
+) -> dict[int, list[rules.Adherence]]:
+    """For each client with homework relevant since ``since`` (started by today, not
+    ended before), the adherence of each such assignment from ``since`` on
+    (``rules.adherence`` with ``since``): one query, whatever the number of clients."""
+    params = {"client_ids": list(client_ids), "today": today, "since": since}
+    rows = db.session.execute(_RECENT_COMPLETION_COUNTS, params)
+    parts: dict[int, list[rules.Adherence]] = {}
+    for row, part in _adherence_by_assignment(rows, today, since).values():
+        parts.setdefault(row.client_id, []).append(part)
+    return parts
+
+
+_RECENT_COMPLETIONS = (
+    select(
+        HomeworkEntry.completed_at,
+        _a.title,
+        # An unshared reflection is not even read (nor decrypted).
+        case((HomeworkEntry.reflection_shared, HomeworkEntry.reflection), else_=None).label("text"),
+        HomeworkEntry.occurrence_date,
+    )
+    .join(_a, HomeworkEntry.assignment_id == _a.id)
+    .where(_a.client_id == bindparam("client_id"))
+    # Ties in the order ``assignments`` and the entries' own order give, as the feed had.
+    .order_by(
+        HomeworkEntry.completed_at.desc(),
+        _a.status,
+        _a.start_date.desc(),
+        _a.id,
+        HomeworkEntry.occurrence_date,
+    )
+    .limit(bindparam("limit"))
+)
+_RECENT_SHARED_JOURNAL = (
+    select(JournalEntry.shared_at, JournalEntry.title, JournalEntry.body)
+    .where(JournalEntry.client_id == bindparam("client_id"), JournalEntry.visibility == "shared")
+    .order_by(JournalEntry.shared_at.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def recent_activity(client: Client, limit: int = 10) -> list[ActivityItem]:
+    """``activity_feed``'s newest ``limit`` items, reading only those (two queries)."""
+    params = {"client_id": client.id, "limit": limit}
+    feed = [
+        ActivityItem(
+            at=row.completed_at,
+            kind="homework",
+            title=row.title,
+            text=row.text,
+            day=row.occurrence_date,
+        )
+        for row in db.session.execute(_RECENT_COMPLETIONS, params)
+    ]
+    feed.extend(
+        ActivityItem(
+            at=row.shared_at, kind="journal", title=row.title or "", text=row.body, day=None
+        )
+        for row in db.session.execute(_RECENT_SHARED_JOURNAL, params)
     )
     return sorted(feed, key=lambda item: item.at, reverse=True)[:limit]

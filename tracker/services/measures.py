@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.domain import schedules, scoring
@@ -69,14 +69,15 @@ def assign(
     return assignment
 
 
+_ASSIGNMENTS = (
+    select(MeasureAssignment)
+    .where(MeasureAssignment.client_id == bindparam("client_id"))
+    .order_by(MeasureAssignment.active.desc(), MeasureAssignment.id)
+)
+
+
 def assignments(client: Client) -> list[MeasureAssignment]:
-    return list(
-        db.session.scalars(
-            select(MeasureAssignment)
-            .where(MeasureAssignment.client_id == client.id)
-            .order_by(MeasureAssignment.active.desc(), MeasureAssignment.id)
-        )
-    )
+    return list(db.session.scalars(_ASSIGNMENTS, {"client_id": client.id}))
 
 
 def get_assignment(client: Client, assignment_id: int) -> MeasureAssignment:
@@ -97,19 +98,33 @@ def medicine_days(client: Client, practice: Practice) -> list[date]:
     return _medicine_days_by_client({client.id: practice.timezone})[client.id]
 
 
+_MEDICINE_STARTS = select(TherapySession.client_id, TherapySession.starts_at).where(
+    TherapySession.client_id.in_(bindparam("client_ids", expanding=True)),
+    TherapySession.phase == Phase.MEDICINE,
+    not_voided(),
+)
+_ANSWER_DAYS = select(MeasureResponse.assignment_id, MeasureResponse.completed_on).where(
+    MeasureResponse.assignment_id.in_(bindparam("assignment_ids", expanding=True))
+)
+_ACTIVE_OF_PRACTICE_CLIENTS = (
+    select(MeasureAssignment)
+    .join(Client, MeasureAssignment.client_id == Client.id)
+    .where(
+        MeasureAssignment.client_id.in_(bindparam("client_ids", expanding=True)),
+        MeasureAssignment.active.is_(True),
+        Client.practice_id == bindparam("practice_id"),
+    )
+    .order_by(MeasureAssignment.id)
+)
+
+
 def _medicine_days_by_client(zones: Mapping[int, str]) -> dict[int, list[date]]:
     """Local dates (each client in its practice's zone, ``zones``: client id -> zone) of
     the medicine sessions of each client, not those entered in error (one query)."""
     days: dict[int, list[date]] = defaultdict(list)
     if not zones:
         return days
-    for client_id, starts_at in db.session.execute(
-        select(TherapySession.client_id, TherapySession.starts_at).where(
-            TherapySession.client_id.in_(list(zones)),
-            TherapySession.phase == Phase.MEDICINE,
-            not_voided(),
-        )
-    ):
+    for client_id, starts_at in db.session.execute(_MEDICINE_STARTS, {"client_ids": list(zones)}):
         days[client_id].append(utc_to_local(starts_at, zones[client_id]).date())
     for dates in days.values():
         dates.sort()
@@ -121,20 +136,24 @@ def _answer_days_by_assignment(assignment_ids: list[int]) -> dict[int, list[date
     answered: dict[int, list[date]] = defaultdict(list)
     if not assignment_ids:
         return answered
-    for assignment_id, day in db.session.execute(
-        select(MeasureResponse.assignment_id, MeasureResponse.completed_on).where(
-            MeasureResponse.assignment_id.in_(assignment_ids)
-        )
-    ):
+    for assignment_id, day in db.session.execute(_ANSWER_DAYS, {"assignment_ids": assignment_ids}):
         answered[assignment_id].append(day)
     return answered
 
 
 def _states(
-    active: list[MeasureAssignment], practice: Practice, today: date
+    active: list[MeasureAssignment],
+    practice: Practice,
+    today: date,
+    medicine: Mapping[int, list[date]] | None = None,
 ) -> dict[int, schedules.DueState]:
-    """Where each active assignment stands today (two queries, for any number of clients)."""
-    sessions = _medicine_days_by_client({a.client_id: practice.timezone for a in active})
+    """Where each active assignment stands today (two queries, for any number of clients;
+    one when the clients' ``medicine`` days are given)."""
+    sessions = (
+        medicine
+        if medicine is not None
+        else _medicine_days_by_client({a.client_id: practice.timezone for a in active})
+    )
     answered = _answer_days_by_assignment([a.id for a in active])
     return {
         a.id: schedules.schedule_state(a.schedule, sessions[a.client_id], answered[a.id], today)
@@ -143,12 +162,13 @@ def _states(
 
 
 def assignment_states(
-    client: Client, practice: Practice, today: date
+    client: Client, practice: Practice, today: date, medicine: list[date] | None = None
 ) -> list[tuple[MeasureAssignment, schedules.DueState | None]]:
     """Every assignment of the client with where it stands today (``None`` when stopped;
-    three queries)."""
+    three queries, two when the client's ``medicine_days`` are given)."""
     every = assignments(client)
-    states = _states([a for a in every if a.active], practice, today)
+    known = None if medicine is None else {client.id: medicine}
+    states = _states([a for a in every if a.active], practice, today, known)
     return [(a, states.get(a.id)) for a in every]
 
 
@@ -219,18 +239,8 @@ def overdue_measures(
     due first; clients with none are left out (three queries, however many clients)."""
     if not client_ids:
         return {}
-    active = list(
-        db.session.scalars(
-            select(MeasureAssignment)
-            .join(Client, MeasureAssignment.client_id == Client.id)
-            .where(
-                MeasureAssignment.client_id.in_(client_ids),
-                MeasureAssignment.active.is_(True),
-                Client.practice_id == practice.id,
-            )
-            .order_by(MeasureAssignment.id)
-        )
-    )
+    params = {"client_ids": list(client_ids), "practice_id": practice.id}
+    active = list(db.session.scalars(_ACTIVE_OF_PRACTICE_CLIENTS, params))
     states = _states(active, practice, today)
     result: dict[int, list[OverdueMeasure]] = defaultdict(list)
     for assignment in active:
@@ -464,15 +474,16 @@ def _audit_submission(submitted: Submitted, actor: User, ip_address: str | None)
         )
 
 
+_RESPONSES = (
+    select(MeasureResponse)
+    .where(MeasureResponse.client_id == bindparam("client_id"))
+    .options(joinedload(MeasureResponse.entered_by))
+    .order_by(MeasureResponse.completed_on, MeasureResponse.id)
+)
+
+
 def responses(client: Client) -> list[MeasureResponse]:
-    return list(
-        db.session.scalars(
-            select(MeasureResponse)
-            .where(MeasureResponse.client_id == client.id)
-            .options(joinedload(MeasureResponse.entered_by))
-            .order_by(MeasureResponse.completed_on, MeasureResponse.id)
-        )
-    )
+    return list(db.session.scalars(_RESPONSES, {"client_id": client.id}))
 
 
 @dataclass(frozen=True)
@@ -490,12 +501,15 @@ class InstrumentTrend:
     summary: str | None  # "improved" / "deteriorated" / "unchanged" from baseline to latest
 
 
-def trends(client: Client, practice: Practice) -> list[InstrumentTrend]:
-    """Every instrument the client has answered, with change labels and a chart."""
+def trends(
+    client: Client, practice: Practice, medicine: list[date] | None = None
+) -> list[InstrumentTrend]:
+    """Every instrument the client has answered, with change labels and a chart
+    (``medicine``: the client's ``medicine_days``, when the caller has them)."""
     by_code: dict[str, list[MeasureResponse]] = defaultdict(list)
     for response in responses(client):
         by_code[response.instrument].append(response)
-    markers = medicine_days(client, practice)
+    markers = medicine if medicine is not None else medicine_days(client, practice)
     result = []
     for code in sorted(by_code, key=instrument_order):
         items = by_code[code]
@@ -529,34 +543,38 @@ def first_and_latest(client_id: int, instrument: str) -> tuple[float, float] | N
 # --- safety alerts -------------------------------------------------------------------
 
 
+_OPEN_ALERTS_FOR_ACTOR = (
+    select(SafetyAlert)
+    .join(Client, SafetyAlert.client_id == Client.id)
+    .where(
+        SafetyAlert.acknowledged_at.is_(None),
+        Client.practice_id == bindparam("practice_id"),
+        or_(
+            Client.primary_therapist_id == bindparam("actor_id"),
+            exists().where(
+                CareTeamMember.client_id == Client.id,
+                CareTeamMember.user_id == bindparam("actor_id"),
+            ),
+        ),
+    )
+    .options(joinedload(SafetyAlert.response), joinedload(SafetyAlert.client))
+    .order_by(SafetyAlert.created_at)
+)
+
+
 def open_alerts_for(actor: User) -> list[SafetyAlert]:
-    """Unacknowledged alerts of the clients the actor cares for (one query)."""
-    on_team = exists().where(
-        CareTeamMember.client_id == Client.id, CareTeamMember.user_id == actor.id
-    )
-    return list(
-        db.session.scalars(
-            select(SafetyAlert)
-            .join(Client, SafetyAlert.client_id == Client.id)
-            .where(
-                SafetyAlert.acknowledged_at.is_(None),
-                and_(
-                    Client.practice_id == actor.practice_id,
-                    or_(Client.primary_therapist_id == actor.id, on_team),
-                ),
-            )
-            .options(joinedload(SafetyAlert.response), joinedload(SafetyAlert.client))
-            .order_by(SafetyAlert.created_at)
-        )
-    )
+    """Unacknowledged alerts of the clients the actor cares for (one query, built once)."""
+    params = {"practice_id": actor.practice_id, "actor_id": actor.id}
+    return list(db.session.scalars(_OPEN_ALERTS_FOR_ACTOR, params))
+
+
+_ALERTS_OF_CLIENT = (
+    select(SafetyAlert)
+    .where(SafetyAlert.client_id == bindparam("client_id"))
+    .options(joinedload(SafetyAlert.acknowledged_by), joinedload(SafetyAlert.response))
+    .order_by(SafetyAlert.created_at.desc())
+)
 
 
 def alerts_for_client(client: Client) -> list[SafetyAlert]:
-    return list(
-        db.session.scalars(
-            select(SafetyAlert)
-            .where(SafetyAlert.client_id == client.id)
-            .options(joinedload(SafetyAlert.acknowledged_by), joinedload(SafetyAlert.response))
-            .order_by(SafetyAlert.created_at.desc())
-        )
-    )
+    return list(db.session.scalars(_ALERTS_OF_CLIENT, {"client_id": client.id}))

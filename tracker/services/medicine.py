@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 
 from tracker.domain import readiness
 from tracker.domain import sessions as session_rules
@@ -158,12 +158,15 @@ def findings_at(
 
 
 def unexplained_findings(
-    session: TherapySession, practice: Practice
+    session: TherapySession,
+    practice: Practice,
+    known: dict[date, ReadinessInputs] | None = None,
 ) -> dict[int, list[readiness.Finding]]:
     """Doses that, judged again on what is recorded now, have blocking findings nobody
-    gave a reason for (e.g. a high reading entered after the dose, timed before it)."""
+    gave a reason for (e.g. a high reading entered after the dose, timed before it).
+    ``known``: readiness inputs the caller has already gathered, by day."""
     result: dict[int, list[readiness.Finding]] = {}
-    inputs_by_day: dict[date, ReadinessInputs] = {}
+    inputs_by_day: dict[date, ReadinessInputs] = dict(known or {})
     for dose in session.administrations:
         day = utc_to_local(dose.given_at, practice.timezone).date()
         if day not in inputs_by_day:
@@ -322,7 +325,8 @@ def medicine_panel(session: TherapySession, practice: Practice, now: datetime) -
     """Readiness now (or at the session's time, for a session documented afterwards),
     totals, the monitoring rhythm, doses needing a reason and discharge readiness."""
     judged_at = min(max(now, session.starts_at), session.ends_at)
-    inputs = readiness_inputs(session, practice, utc_to_local(judged_at, practice.timezone).date())
+    judged_day = utc_to_local(judged_at, practice.timezone).date()
+    inputs = readiness_inputs(session, practice, judged_day)
     totals, total_mg = readiness.dose_totals(
         (d.route, d.dose_mg, d.mg_per_kg) for d in session.administrations
     )
@@ -343,7 +347,9 @@ def medicine_panel(session: TherapySession, practice: Practice, now: datetime) -
             now=now,
             interval_minutes=practice.monitoring_interval_minutes,
         ),
-        unexplained=unexplained_findings(session, practice) if dose_times else {},
+        unexplained=(
+            unexplained_findings(session, practice, {judged_day: inputs}) if dose_times else {}
+        ),
         discharge_findings=readiness.discharge_findings(
             discharge_at=now,
             dose_times=dose_times,
@@ -411,12 +417,48 @@ def with_override_record(*columns: Any) -> Select:
     ).outerjoin(User, User.id == dose.override_by_id)
 
 
+_course_safety_statements: list[Select] = []
+
+
+def _course_safety_queries() -> list[Select]:
+    """``course_safety``'s two statements, built on first use (``not_voided`` lives in
+    the sessions service, which imports this one) and then kept: their cache keys are
+    memoized."""
+    if not _course_safety_statements:
+        from tracker.services.sessions import not_voided
+
+        dose = KetamineAdministration
+        dosed = select(dose.session_id).where(dose.session_id == TherapySession.id).exists()
+        _course_safety_statements.extend(
+            (
+                with_override_record(dose.session_id, dose.given_at)
+                .join(TherapySession, dose.session_id == TherapySession.id)
+                .where(
+                    TherapySession.client_id == bindparam("client_id"),
+                    not_voided(),
+                    or_(dose.override_findings != "", dose.retro_findings != ""),
+                )
+                .order_by(dose.given_at.desc()),
+                select(
+                    TherapySession.id,
+                    TherapySession.starts_at,
+                    SessionDischarge.outcome,
+                    SessionDischarge.discharged_at,
+                    SessionDischarge.unmet_findings.label("unmet"),
+                )
+                .outerjoin(SessionDischarge, SessionDischarge.session_id == TherapySession.id)
+                .where(TherapySession.client_id == bindparam("client_id"), not_voided(), dosed)
+                .order_by(TherapySession.starts_at.desc()),
+            )
+        )
+    return _course_safety_statements
+
+
 def course_safety(client: Client) -> tuple[list[OverrideLine], list[DischargeState]]:
     """Every dose given despite a finding (with who and why), and how each session with
     a dose ended, over the client's sessions not entered in error (two queries)."""
-    from tracker.services.sessions import not_voided
-
-    dose = KetamineAdministration
+    overrides_query, discharges_query = _course_safety_queries()
+    params = {"client_id": client.id}
     overrides = [
         OverrideLine(
             row.session_id,
@@ -427,31 +469,10 @@ def course_safety(client: Client) -> tuple[list[OverrideLine], list[DischargeSta
             row.retro_findings,
             row.retro_reason,
         )
-        for row in db.session.execute(
-            with_override_record(dose.session_id, dose.given_at)
-            .join(TherapySession, dose.session_id == TherapySession.id)
-            .where(
-                TherapySession.client_id == client.id,
-                not_voided(),
-                or_(dose.override_findings != "", dose.retro_findings != ""),
-            )
-            .order_by(dose.given_at.desc())
-        )
+        for row in db.session.execute(overrides_query, params)
     ]
-    dosed = select(dose.session_id).where(dose.session_id == TherapySession.id).exists()
     discharges = [
         DischargeState(row.id, row.starts_at, row.outcome, row.discharged_at, row.unmet or "")
-        for row in db.session.execute(
-            select(
-                TherapySession.id,
-                TherapySession.starts_at,
-                SessionDischarge.outcome,
-                SessionDischarge.discharged_at,
-                SessionDischarge.unmet_findings.label("unmet"),
-            )
-            .outerjoin(SessionDischarge, SessionDischarge.session_id == TherapySession.id)
-            .where(TherapySession.client_id == client.id, not_voided(), dosed)
-            .order_by(TherapySession.starts_at.desc())
-        )
+        for row in db.session.execute(discharges_query, params)
     ]
     return overrides, discharges

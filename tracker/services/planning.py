@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from tracker.domain import sessions as rules
 from tracker.domain.clock import utc_to_local
@@ -46,16 +46,17 @@ def plan_session(
     return plan
 
 
+_OPEN_PLANS = (
+    select(PlannedSession)
+    .where(PlannedSession.client_id == bindparam("client_id"), PlannedSession.session_id.is_(None))
+    .order_by(PlannedSession.starts_at, PlannedSession.id)
+)
+
+
 def open_plans(client: Client) -> list[PlannedSession]:
     """The client's plans not started yet, earliest first (missed ones included: they
     can still be started late, or cancelled)."""
-    return list(
-        db.session.scalars(
-            select(PlannedSession)
-            .where(PlannedSession.client_id == client.id, PlannedSession.session_id.is_(None))
-            .order_by(PlannedSession.starts_at, PlannedSession.id)
-        )
-    )
+    return list(db.session.scalars(_OPEN_PLANS, {"client_id": client.id}))
 
 
 def get_plan(client: Client, plan_id: int) -> PlannedSession:

@@ -8,10 +8,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, inspect, select
+from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.domain import dosing, readiness
@@ -38,10 +39,8 @@ from tracker.models import (
 )
 from tracker.models.base import utcnow
 from tracker.services import Forbidden, NotFound, Rejected, medicine
+from tracker.services.paging import ListPage
 from tracker.settings import setting
-
-if TYPE_CHECKING:
-    from flask_sqlalchemy.pagination import Pagination
 
 
 class SessionRejected(Rejected):
@@ -97,22 +96,9 @@ SESSION_FIELDS = (
 )
 
 
-def timeline_query(client: Client, *, modality: str = "", phase: str = "") -> Select:
-    """The client's sessions newest first, therapist and addenda loaded with the page."""
-    query = (
-        select(TherapySession)
-        .where(TherapySession.client_id == client.id)
-        .options(
-            joinedload(TherapySession.therapist),
-            selectinload(TherapySession.addenda).load_only(Addendum.id, Addendum.session_id),
-        )
-        .order_by(TherapySession.starts_at.desc(), TherapySession.id.desc())
-    )
-    if modality:
-        query = query.where(TherapySession.modality == modality)
-    if phase:
-        query = query.where(TherapySession.phase == phase)
-    return query
+@dataclass(frozen=True)
+class TimelinePage(ListPage):
+    addenda: dict[int, int]  # session id -> number of addenda (sessions with any)
 
 
 @dataclass(frozen=True)
@@ -120,43 +106,130 @@ class Timeline:
     """A page of the client's sessions, the course beside it, and its doses given
     despite a finding and how each dosed session ended."""
 
-    page: Pagination
+    page: TimelinePage
     course: rules.CourseView
     overrides: list[medicine.OverrideLine]
     discharges: list[medicine.DischargeState]
 
 
+_ADDENDA_COUNT = (
+    select(func.count(Addendum.id))
+    .where(Addendum.session_id == TherapySession.id)
+    .correlate(TherapySession)
+    .scalar_subquery()
+)
+# The timeline shows no note text: not read, nor decrypted.
+_NOTE_TEXT_DEFERRED = tuple(
+    defer(column)
+    for column in (
+        TherapySession.intention,
+        TherapySession.note_body,
+        TherapySession.summary,
+        TherapySession.risk_follow_up,
+    )
+)
+_timeline_statements: dict[tuple[bool, bool], Select] = {}
+
+
+def _timeline_conditions(modality: bool, phase: bool) -> list[ColumnElement[bool]]:
+    conditions = [TherapySession.client_id == bindparam("client_id")]
+    if modality:
+        conditions.append(TherapySession.modality == bindparam("modality"))
+    if phase:
+        conditions.append(TherapySession.phase == bindparam("phase"))
+    return conditions
+
+
+def _timeline_statement(modality: bool, phase: bool) -> Select:
+    """A page of sessions with their therapist, number of addenda and the number of
+    sessions matching (a window count): one statement, built once per filter set."""
+    key = (modality, phase)
+    statement = _timeline_statements.get(key)
+    if statement is None:
+        statement = _timeline_statements[key] = (
+            select(
+                TherapySession,
+                _ADDENDA_COUNT.label("addenda"),
+                func.count().over().label("total"),
+            )
+            .where(*_timeline_conditions(modality, phase))
+            .options(joinedload(TherapySession.therapist), *_NOTE_TEXT_DEFERRED)
+            .order_by(TherapySession.starts_at.desc(), TherapySession.id.desc())
+            .limit(bindparam("limit"))
+            .offset(bindparam("offset"))
+        )
+    return statement
+
+
+def timeline_page(client: Client, *, modality: str, phase: str, page: int) -> TimelinePage:
+    """Page ``page`` of the client's sessions (``TIMELINE_PAGE_SIZE``, a page past the end
+    is empty), newest first, filtered by modality and phase (one statement; two past the
+    last page)."""
+    per_page = setting("TIMELINE_PAGE_SIZE")
+    params = {
+        "client_id": client.id,
+        "modality": modality,
+        "phase": phase,
+        "limit": per_page,
+        "offset": (page - 1) * per_page,
+    }
+    filters = (bool(modality), bool(phase))
+    rows = db.session.execute(_timeline_statement(*filters), params).all()
+    if rows:
+        total = rows[0].total
+    elif page > 1:  # past the last page: the window had no row to count on
+        counted = select(func.count(TherapySession.id)).where(*_timeline_conditions(*filters))
+        total = db.session.scalar(counted, params)
+    else:
+        total = 0
+    return TimelinePage(
+        items=[row.TherapySession for row in rows],
+        page=page,
+        per_page=per_page,
+        total=total,
+        addenda={row.TherapySession.id: row.addenda for row in rows if row.addenda},
+    )
+
+
 def timeline(
     client: Client, practice: Practice, today: date, *, modality: str, phase: str, page: int
 ) -> Timeline:
-    """Page ``page`` of the timeline (``TIMELINE_PAGE_SIZE`` sessions, a page past the
-    end is empty), filtered by modality and phase, with the course (six queries)."""
+    """Page ``page`` of the timeline (``timeline_page``) with the course (four queries)."""
     return Timeline(
-        db.paginate(
-            timeline_query(client, modality=modality, phase=phase),
-            page=page,
-            per_page=setting("TIMELINE_PAGE_SIZE"),
-            error_out=False,
-        ),
+        timeline_page(client, modality=modality, phase=phase, page=page),
         course_view(client, practice, today),
         *medicine.course_safety(client),
     )
+
+
+_LAST_DOSE_GIVEN = (
+    select(func.max(KetamineAdministration.given_at))
+    .join(TherapySession, KetamineAdministration.session_id == TherapySession.id)
+    .where(
+        TherapySession.client_id == bindparam("client_id"),
+        not_voided(),
+        KetamineAdministration.given_at <= bindparam("now"),
+    )
+    .scalar_subquery()
+)
+# The course's sessions, each row with the last dose given up to now (the same for
+# every row: one statement instead of two).
+_COURSE_SESSIONS = select(
+    TherapySession.id,
+    TherapySession.starts_at,
+    TherapySession.phase,
+    TherapySession.modality,
+    _LAST_DOSE_GIVEN.label("last_given"),
+).where(TherapySession.client_id == bindparam("client_id"), not_voided())
 
 
 def course_view(
     client: Client, practice: Practice, today: date, now: datetime | None = None
 ) -> rules.CourseView:
     """The course summary over the client's sessions not entered in error, and the last
-    dose from the doses recorded up to ``now`` (two narrow queries)."""
-    now = now or utcnow()
-    rows = db.session.execute(
-        select(
-            TherapySession.id,
-            TherapySession.starts_at,
-            TherapySession.phase,
-            TherapySession.modality,
-        ).where(TherapySession.client_id == client.id, not_voided())
-    )
+    dose from the doses recorded up to ``now`` (one narrow query)."""
+    params = {"client_id": client.id, "now": now or utcnow()}
+    rows = db.session.execute(_COURSE_SESSIONS, params).all()
     sessions = [
         rules.CourseSession(
             id=row.id,
@@ -166,37 +239,80 @@ def course_view(
         )
         for row in rows
     ]
-    last_given = db.session.scalar(
-        select(func.max(KetamineAdministration.given_at))
-        .join(TherapySession, KetamineAdministration.session_id == TherapySession.id)
-        .where(
-            TherapySession.client_id == client.id,
-            not_voided(),
-            KetamineAdministration.given_at <= now,
-        )
-    )
+    last_given = rows[0].last_given if rows else None
     dose_days = [utc_to_local(last_given, practice.timezone).date()] if last_given else []
     return rules.build_course_view(sessions, today, dose_days=dose_days)
 
 
-def get_session(client: Client, session_id: int) -> TherapySession:
-    """One session of the client with everything its page shows, else NotFound."""
-    session = db.session.scalar(
-        select(TherapySession)
-        .where(TherapySession.id == session_id, TherapySession.client_id == client.id)
-        .options(
-            joinedload(TherapySession.therapist),
-            joinedload(TherapySession.signed_by),
-            selectinload(TherapySession.administrations),
-            selectinload(TherapySession.vitals),
-            selectinload(TherapySession.brainspots).joinedload(BrainspotRecord.earlier_spot),
-            selectinload(TherapySession.addenda).joinedload(Addendum.author),
-            selectinload(TherapySession.discharge),
-            joinedload(TherapySession.void).joinedload(SessionVoid.voided_by),
-        )
+# What a session's page shows beside the session row: each part by its own statement,
+# ordered as its relationship is, and asked for only when the row says it has any.
+# Built once, so their cache keys are memoized.
+_PARTS: dict[str, tuple[Any, Select]] = {
+    "administrations": (
+        KetamineAdministration,
+        select(KetamineAdministration)
+        .where(KetamineAdministration.session_id == bindparam("session_id"))
+        .order_by(KetamineAdministration.given_at),
+    ),
+    "vitals": (
+        VitalSign,
+        select(VitalSign)
+        .where(VitalSign.session_id == bindparam("session_id"))
+        .order_by(VitalSign.taken_at),
+    ),
+    "brainspots": (
+        BrainspotRecord,
+        select(BrainspotRecord)
+        .where(BrainspotRecord.session_id == bindparam("session_id"))
+        .options(joinedload(BrainspotRecord.earlier_spot))
+        .order_by(BrainspotRecord.id),
+    ),
+    "addenda": (
+        Addendum,
+        select(Addendum)
+        .where(Addendum.session_id == bindparam("session_id"))
+        .options(joinedload(Addendum.author))
+        .order_by(Addendum.created_at),
+    ),
+    "discharge": (
+        SessionDischarge,
+        select(SessionDischarge).where(SessionDischarge.session_id == bindparam("session_id")),
+    ),
+}
+_SESSION_PAGE = (
+    select(
+        TherapySession,
+        *(
+            exists().where(model.session_id == TherapySession.id).label(name)
+            for name, (model, _statement) in _PARTS.items()
+        ),
     )
-    if session is None:
+    .where(
+        TherapySession.id == bindparam("session_id"),
+        TherapySession.client_id == bindparam("client_id"),
+    )
+    .options(
+        joinedload(TherapySession.therapist),
+        joinedload(TherapySession.signed_by),
+        joinedload(TherapySession.void).joinedload(SessionVoid.voided_by),
+    )
+)
+
+
+def get_session(client: Client, session_id: int) -> TherapySession:
+    """One session of the client with everything its page shows, else NotFound: the
+    session, and each of its parts (doses, vitals, brainspots, addenda, discharge) that
+    it has any of, one statement each."""
+    params = {"session_id": session_id, "client_id": client.id}
+    row = db.session.execute(_SESSION_PAGE, params).first()
+    if row is None:
         raise NotFound(session_id)
+    session = row.TherapySession
+    for name, (_model, statement) in _PARTS.items():
+        if name in inspect(session).unloaded:
+            loaded = db.session.scalars(statement, params).all() if row._mapping[name] else []
+            many = TherapySession.__mapper__.relationships[name].uselist
+            set_committed_value(session, name, loaded if many else next(iter(loaded), None))
     return session
 
 

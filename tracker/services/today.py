@@ -17,17 +17,14 @@ from datetime import date, datetime, time, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, bindparam, select
 
 from tracker.domain import today as rules
 from tracker.domain.clients import ClientStatus
 from tracker.domain.clock import local_to_utc, utc_to_local
 from tracker.domain.homework import (
     Adherence,
-    Schedule,
-    adherence,
     combined_adherence,
-    parse_weekdays,
 )
 from tracker.domain.policy import (
     can_acknowledge_alert,
@@ -45,16 +42,15 @@ from tracker.extensions import db
 from tracker.models import (
     CareTeamMember,
     Client,
-    HomeworkAssignment,
-    HomeworkEntry,
     PlannedSession,
     Practice,
     SafetyAlert,
     TherapySession,
     User,
 )
+from tracker.services import homework as homework_service
 from tracker.services import measures as measure_service
-from tracker.services.clients import visible_client_ids
+from tracker.services.clients import VISIBLE_TO_ACTOR
 from tracker.services.sessions import not_voided
 
 T = TypeVar("T")
@@ -178,38 +174,51 @@ class _CaredFor:
     record: _CareRecord
 
 
-def _cared_for(actor: User) -> list[_CaredFor]:
-    """The clients the person cares for, with their own care-team role (one query)."""
-    rows = db.session.execute(
-        select(
-            Client.id,
-            Client.preferred_name,
-            Client.status,
-            Client.practice_id,
-            Client.primary_therapist_id,
-            CareTeamMember.role,
-        )
-        .outerjoin(
-            CareTeamMember,
-            and_(CareTeamMember.client_id == Client.id, CareTeamMember.user_id == actor.id),
-        )
-        .where(Client.id.in_(visible_client_ids(actor)))
-        .order_by(Client.id)
+_CARED_FOR = (
+    select(
+        Client.id,
+        Client.preferred_name,
+        Client.status,
+        Client.practice_id,
+        Client.primary_therapist_id,
+        CareTeamMember.role,
     )
-    return [
-        _CaredFor(
-            id=row.id,
-            name=row.preferred_name,
-            active=row.status == ClientStatus.ACTIVE,
-            record=_CareRecord(
+    .outerjoin(
+        CareTeamMember,
+        and_(
+            CareTeamMember.client_id == Client.id, CareTeamMember.user_id == bindparam("actor_id")
+        ),
+    )
+    .where(VISIBLE_TO_ACTOR)
+    .order_by(Client.id)
+)
+
+
+def _cared_for(actor: User) -> list[_CaredFor]:
+    """The clients the person cares for, with their own care-team role (one query).
+    Clients in the same relation to the person share one record."""
+    rows = db.session.execute(_CARED_FOR, {"actor_id": actor.id, "practice_id": actor.practice_id})
+    records: dict[tuple[int, int, str | None], _CareRecord] = {}
+    cared_for = []
+    for row in rows:
+        key = (row.practice_id, row.primary_therapist_id, row.role)
+        record = records.get(key)
+        if record is None:
+            record = records[key] = _CareRecord(
                 practice_id=row.practice_id,
                 primary_therapist_id=row.primary_therapist_id,
                 portal_user_id=None,
                 care_team_roles={actor.id: row.role} if row.role else {},
-            ),
+            )
+        cared_for.append(
+            _CaredFor(
+                id=row.id,
+                name=row.preferred_name,
+                active=row.status == ClientStatus.ACTIVE,
+                record=record,
+            )
         )
-        for row in rows
-    ]
+    return cared_for
 
 
 def _ids(
@@ -219,7 +228,19 @@ def _ids(
     *,
     active_only: bool = False,
 ) -> list[int]:
-    return [c.id for c in clients if (c.active or not active_only) and allowed(actor, c.record)]
+    """The clients ``allowed`` lets the person act on: the policy asked once per record
+    (clients in the same relation to the person share one)."""
+    decided: dict[int, bool] = {}
+    ids = []
+    for client in clients:
+        if active_only and not client.active:
+            continue
+        allowed_here = decided.get(id(client.record))
+        if allowed_here is None:
+            allowed_here = decided[id(client.record)] = allowed(actor, client.record)
+        if allowed_here:
+            ids.append(client.id)
+    return ids
 
 
 def worklist(actor: User, practice: Practice, now: datetime) -> Worklist:
@@ -276,10 +297,23 @@ def _day_start(day: date, practice: Practice) -> datetime:
     return local_to_utc(day, time(0, 0), practice.timezone)
 
 
-def _on_days(column: Any, first: date, end: date, practice: Practice) -> ColumnElement[bool]:
-    """SQL condition: the instant ``column`` falls on a day from ``first`` up to (not
-    including) ``end``, in the practice's time."""
-    return and_(column >= _day_start(first, practice), column < _day_start(end, practice))
+def _on_days(column: Any) -> ColumnElement[bool]:
+    """SQL condition: the instant ``column`` falls from ``:from`` up to (not including)
+    ``:until`` (``_days``: the starts of two days in the practice's time)."""
+    return and_(column >= bindparam("from"), column < bindparam("until"))
+
+
+def _days(first: date, end: date, practice: Practice) -> dict[str, datetime]:
+    """``_on_days``' parameters: from the start of ``first`` to the start of ``end``."""
+    return {"from": _day_start(first, practice), "until": _day_start(end, practice)}
+
+
+def _of(client_ids: Sequence[int], **params: Any) -> dict[str, Any]:
+    """A list's parameters: its clients (``:client_ids``) and the rest."""
+    return {"client_ids": list(client_ids), **params}
+
+
+_CLIENT_IDS = bindparam("client_ids", expanding=True)
 
 
 def _none_without_clients(build: Callable[..., list[T]]) -> Callable[..., list[T]]:
@@ -292,43 +326,80 @@ def _none_without_clients(build: Callable[..., list[T]]) -> Callable[..., list[T
     return built
 
 
+# The lists' statements, built once (their cache keys are memoized).
+_OPEN_ALERTS = (
+    select(
+        SafetyAlert.id,
+        SafetyAlert.client_id,
+        SafetyAlert.kind,
+        SafetyAlert.urgent,
+        SafetyAlert.created_at,
+    )
+    .where(SafetyAlert.client_id.in_(_CLIENT_IDS), SafetyAlert.acknowledged_at.is_(None))
+    .order_by(SafetyAlert.urgent.desc(), SafetyAlert.created_at, SafetyAlert.id)
+)
+_PLANNED = (
+    select(
+        PlannedSession.id,
+        PlannedSession.client_id,
+        PlannedSession.starts_at,
+        PlannedSession.duration_minutes,
+        PlannedSession.modality,
+        PlannedSession.phase,
+        PlannedSession.session_id,
+    )
+    .where(PlannedSession.client_id.in_(_CLIENT_IDS), _on_days(PlannedSession.starts_at))
+    .order_by(PlannedSession.starts_at, PlannedSession.id)
+)
+_DRAFTS = (
+    select(
+        TherapySession.id,
+        TherapySession.client_id,
+        TherapySession.starts_at,
+        TherapySession.duration_minutes,
+        TherapySession.phase,
+        TherapySession.modality,
+    )
+    .where(
+        TherapySession.client_id.in_(_CLIENT_IDS),
+        TherapySession.status == "draft",
+        TherapySession.starts_at <= bindparam("now"),
+    )
+    .order_by(TherapySession.starts_at, TherapySession.id)
+)
+_MEDICINE_AND_INTEGRATION = select(
+    TherapySession.client_id, TherapySession.starts_at, TherapySession.phase
+).where(
+    TherapySession.client_id.in_(_CLIENT_IDS),
+    TherapySession.phase.in_([Phase.MEDICINE, Phase.INTEGRATION]),
+    _on_days(TherapySession.starts_at),
+    not_voided(),
+)
+_INTEGRATION_PLANNED = (
+    select(PlannedSession.client_id, PlannedSession.starts_at)
+    .where(
+        PlannedSession.client_id.in_(_CLIENT_IDS),
+        PlannedSession.phase == Phase.INTEGRATION,
+        PlannedSession.session_id.is_(None),
+        _on_days(PlannedSession.starts_at),
+    )
+    .order_by(PlannedSession.starts_at)
+)
+
+
 @_none_without_clients
 def open_alerts(client_ids: Sequence[int]) -> list[AlertItem]:
     """Safety alerts not acknowledged yet, urgent ones first, then oldest first (one
     query)."""
-    rows = db.session.execute(
-        select(
-            SafetyAlert.id,
-            SafetyAlert.client_id,
-            SafetyAlert.kind,
-            SafetyAlert.urgent,
-            SafetyAlert.created_at,
-        )
-        .where(SafetyAlert.client_id.in_(client_ids), SafetyAlert.acknowledged_at.is_(None))
-        .order_by(SafetyAlert.urgent.desc(), SafetyAlert.created_at, SafetyAlert.id)
-    )
+    rows = db.session.execute(_OPEN_ALERTS, _of(client_ids))
     return [AlertItem(row.id, row.client_id, row.kind, row.urgent, row.created_at) for row in rows]
 
 
 @_none_without_clients
 def planned_today(client_ids: Sequence[int], practice: Practice, today: date) -> list[PlannedItem]:
     """Sessions planned for today (practice time), started or not, by time (one query)."""
-    rows = db.session.execute(
-        select(
-            PlannedSession.id,
-            PlannedSession.client_id,
-            PlannedSession.starts_at,
-            PlannedSession.duration_minutes,
-            PlannedSession.modality,
-            PlannedSession.phase,
-            PlannedSession.session_id,
-        )
-        .where(
-            PlannedSession.client_id.in_(client_ids),
-            _on_days(PlannedSession.starts_at, today, today + timedelta(days=1), practice),
-        )
-        .order_by(PlannedSession.starts_at, PlannedSession.id)
-    )
+    today_only = _days(today, today + timedelta(days=1), practice)
+    rows = db.session.execute(_PLANNED, _of(client_ids, **today_only))
     return [PlannedItem(*row) for row in rows]
 
 
@@ -338,22 +409,7 @@ def unsigned_drafts(client_ids: Sequence[int], now: datetime) -> list[DraftItem]
 
     A draft dated in the future is not listed: it cannot be signed before it happens.
     """
-    rows = db.session.execute(
-        select(
-            TherapySession.id,
-            TherapySession.client_id,
-            TherapySession.starts_at,
-            TherapySession.duration_minutes,
-            TherapySession.phase,
-            TherapySession.modality,
-        )
-        .where(
-            TherapySession.client_id.in_(client_ids),
-            TherapySession.status == "draft",
-            TherapySession.starts_at <= now,
-        )
-        .order_by(TherapySession.starts_at, TherapySession.id)
-    )
+    rows = db.session.execute(_DRAFTS, _of(client_ids, now=now))
     items = []
     for row in rows:
         ended = row.starts_at + timedelta(minutes=row.duration_minutes)
@@ -372,30 +428,16 @@ def integration_due_for(
     days left and any integration session planned in time (two queries)."""
     first_day = today - timedelta(days=INTEGRATION_WINDOW_DAYS)
     after_window = today + timedelta(days=INTEGRATION_WINDOW_DAYS + 1)
-    sessions = db.session.execute(
-        select(TherapySession.client_id, TherapySession.starts_at, TherapySession.phase).where(
-            TherapySession.client_id.in_(client_ids),
-            TherapySession.phase.in_([Phase.MEDICINE, Phase.INTEGRATION]),
-            _on_days(TherapySession.starts_at, first_day, after_window, practice),
-            not_voided(),
-        )
-    )
+    window = _days(first_day, after_window, practice)
+    sessions = db.session.execute(_MEDICINE_AND_INTEGRATION, _of(client_ids, **window))
     medicine: dict[int, list[date]] = defaultdict(list)
     integration: dict[int, list[date]] = defaultdict(list)
     for client_id, starts_at, phase in sessions:
         day = utc_to_local(starts_at, practice.timezone).date()
         (medicine if phase == Phase.MEDICINE else integration)[client_id].append(day)
     plans: dict[int, list[datetime]] = defaultdict(list)
-    for client_id, starts_at in db.session.execute(
-        select(PlannedSession.client_id, PlannedSession.starts_at)
-        .where(
-            PlannedSession.client_id.in_(client_ids),
-            PlannedSession.phase == Phase.INTEGRATION,
-            PlannedSession.session_id.is_(None),
-            _on_days(PlannedSession.starts_at, today, after_window, practice),
-        )
-        .order_by(PlannedSession.starts_at)
-    ):
+    ahead = _days(today, after_window, practice)
+    for client_id, starts_at in db.session.execute(_INTEGRATION_PLANNED, _of(client_ids, **ahead)):
         plans[client_id].append(starts_at)
     items = []
     for client_id, days in medicine.items():
@@ -432,43 +474,9 @@ def overdue_questionnaires(
 @_none_without_clients
 def low_adherence(client_ids: Sequence[int], today: date) -> list[AdherenceItem]:
     """Clients whose homework adherence over the last 14 days is below 50 %, lowest
-    first (two queries)."""
+    first (one query: ``homework.recent_adherence``)."""
     since = rules.adherence_window_start(today)
-    assignments = db.session.execute(
-        select(
-            HomeworkAssignment.id,
-            HomeworkAssignment.client_id,
-            HomeworkAssignment.recurrence,
-            HomeworkAssignment.weekdays,
-            HomeworkAssignment.start_date,
-            HomeworkAssignment.due_date,
-            HomeworkAssignment.stopped_on,
-        ).where(
-            HomeworkAssignment.client_id.in_(client_ids),
-            HomeworkAssignment.start_date <= today,
-            (HomeworkAssignment.due_date.is_(None)) | (HomeworkAssignment.due_date >= since),
-            (HomeworkAssignment.stopped_on.is_(None)) | (HomeworkAssignment.stopped_on >= since),
-        )
-    ).all()
-    if not assignments:
-        return []
-    done: dict[int, set[date]] = defaultdict(set)
-    for assignment_id, day in db.session.execute(
-        select(HomeworkEntry.assignment_id, HomeworkEntry.occurrence_date)
-        .join(HomeworkAssignment, HomeworkEntry.assignment_id == HomeworkAssignment.id)
-        .where(HomeworkAssignment.client_id.in_(client_ids), HomeworkEntry.occurrence_date >= since)
-    ):
-        done[assignment_id].add(day)
-    parts: dict[int, list[Adherence]] = defaultdict(list)
-    for row in assignments:
-        schedule = Schedule(
-            recurrence=row.recurrence,
-            start=row.start_date,
-            due=row.due_date,
-            weekdays=parse_weekdays(row.weekdays),
-            stopped_on=row.stopped_on,
-        )
-        parts[row.client_id].append(adherence(schedule, done[row.id], today, since=since))
+    parts = homework_service.recent_adherence(client_ids, today, since)
     items = [
         AdherenceItem(client_id, combined)
         for client_id, client_parts in parts.items()
