@@ -8,7 +8,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -39,6 +38,7 @@ from tracker.domain.clients import (
     SCREENING_DECISION_LABELS,
 )
 from tracker.forms.fields import BoundedIntegerField, FiniteDecimalField, choices, not_in_future
+from tracker.forms.widgets import Form
 
 
 class _Values:
@@ -53,7 +53,7 @@ def plausible_birth_date(form, field) -> None:
         raise ValidationError(_("Enter a real date of birth."))
 
 
-class ClientForm(FlaskForm):
+class ClientForm(Form):
     preferred_name = StringField(_l("Preferred name"), validators=[DataRequired(), Length(max=120)])
     legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=200)])
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional(), plausible_birth_date])
@@ -89,7 +89,7 @@ class ClientForm(FlaskForm):
         self.status.choices = choices(CLIENT_STATUS_LABELS)
 
 
-class ScreeningForm(_Values, FlaskForm):
+class ScreeningForm(_Values, Form):
     screened_on = DateField(_l("Screening date"), validators=[InputRequired(), not_in_future])
     weight_kg = FiniteDecimalField(
         _l("Weight (kg)"),
@@ -144,7 +144,7 @@ for _key, _label in CONTRAINDICATIONS.items():
     setattr(ScreeningForm, _key, BooleanField(_l(_label)))
 
 
-class ConsentForm(_Values, FlaskForm):
+class ConsentForm(_Values, Form):
     kind = SelectField(_l("Consent"), validators=[DataRequired()])
     version = StringField(
         _l("Form version"),
@@ -158,11 +158,11 @@ class ConsentForm(_Values, FlaskForm):
         self.kind.choices = choices(CONSENT_KIND_LABELS)
 
 
-class RevokeConsentForm(FlaskForm):
+class RevokeConsentForm(Form):
     revoked_on = DateField(_l("Revoked on"), validators=[InputRequired(), not_in_future])
 
 
-class CareTeamForm(FlaskForm):
+class CareTeamForm(Form):
     user_id = SelectField(_l("Colleague"), coerce=int, validators=[DataRequired()])
     role = SelectField(_l("Role on the care team"), validators=[DataRequired()])
 
@@ -172,7 +172,7 @@ class CareTeamForm(FlaskForm):
         self.role.choices = choices(CARE_TEAM_ROLE_LABELS)
 
 
-class CaseloadFilterForm(FlaskForm):
+class CaseloadFilterForm(Form):
     """GET filters: no CSRF (nothing changes)."""
 
     class Meta:

@@ -6,7 +6,6 @@ from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     RadioField,
@@ -16,11 +15,12 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, Instrument
 from tracker.forms.fields import FiniteDecimalField, not_in_future, problem_text
+from tracker.forms.widgets import Form
 from tracker.i18n import instrument_text
 from tracker.services.measures import answer_field, follow_up_problems
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """Base of the per-instrument answer forms: fills the options from the definition.
 
     Item text and options are set per request: in the user's language where the
@@ -68,7 +68,7 @@ class AnswerForm(FlaskForm):
         }
 
 
-class ScoresForm(FlaskForm):
+class ScoresForm(Form):
     """Base of the per-instrument forms of scores-only instruments."""
 
     code: str
