@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -144,7 +145,7 @@ for _key, _label in CONTRAINDICATIONS.items():
     setattr(ScreeningForm, _key, BooleanField(_l(_label)))
 
 
-class ConsentForm(_Values, Form):
+class ConsentForm(_Values, FlaskForm):
     kind = SelectField(_l("Consent"), validators=[DataRequired()])
     version = StringField(
         _l("Form version"),
@@ -158,11 +159,11 @@ class ConsentForm(_Values, Form):
         self.kind.choices = choices(CONSENT_KIND_LABELS)
 
 
-class RevokeConsentForm(Form):
+class RevokeConsentForm(FlaskForm):
     revoked_on = DateField(_l("Revoked on"), validators=[InputRequired(), not_in_future])
 
 
-class CareTeamForm(Form):
+class CareTeamForm(FlaskForm):
     user_id = SelectField(_l("Colleague"), coerce=int, validators=[DataRequired()])
     role = SelectField(_l("Role on the care team"), validators=[DataRequired()])
 
@@ -172,7 +173,7 @@ class CareTeamForm(Form):
         self.role.choices = choices(CARE_TEAM_ROLE_LABELS)
 
 
-class CaseloadFilterForm(Form):
+class CaseloadFilterForm(FlaskForm):
     """GET filters: no CSRF (nothing changes)."""
 
     class Meta:
