@@ -15,6 +15,7 @@ from tracker.clinician.family_forms import (
     PartnershipForm,
     QuickFamilyForm,
     RelationshipForm,
+    member_choices,
 )
 from tracker.domain import genogram as rules
 from tracker.domain.policy import can_edit_client, can_manage_goals_and_homework
@@ -46,23 +47,32 @@ def _family_url(client) -> str:
 def _page(client, status=200, **forms):
     family = family_service.load(client)
     members = family.members
+    options = member_choices(members)  # one list of people for every form's pickers
     forms.setdefault("quick_form", QuickFamilyForm(formdata=None))
-    forms.setdefault("member_form", MemberForm(formdata=None, members=members))
-    forms.setdefault("parent_link_form", ParentLinkForm(formdata=None, members=members))
-    forms.setdefault("partnership_form", PartnershipForm(formdata=None, members=members))
-    forms.setdefault("relationship_form", RelationshipForm(formdata=None, members=members))
-    forms.setdefault("event_form", EventForm(formdata=None, members=members))
+    forms.setdefault("member_form", MemberForm(formdata=None, members=options))
+    forms.setdefault("parent_link_form", ParentLinkForm(formdata=None, members=options))
+    forms.setdefault("partnership_form", PartnershipForm(formdata=None, members=options))
+    forms.setdefault("relationship_form", RelationshipForm(formdata=None, members=options))
+    forms.setdefault("event_form", EventForm(formdata=None, members=options))
+    genogram = family_service.layout(family)
     return (
         render_template(
             "clinician/family/page.html",
             client=client,
             family=family,
-            genogram=family_service.layout(family),
-            timeline=family_service.timeline(family),
+            genogram=genogram,
+            timeline=family_service.timeline(family, genogram),
             ace=family_service.ace_score(client),
             labels=LABELS,
             condition_codes=CONDITION_CODES,
             names={m.id: m.relationship_label for m in members},
+            members_by_id={m.id: m for m in members},
+            # the last event recorded of a person marks them in the genogram
+            event_people={
+                e.member_id: "resilience" if e.resilience else "trauma"
+                for e in family.events
+                if e.member_id
+            },
             events_by_year=sorted(
                 family.events, key=lambda e: (e.start_year is None, e.start_year or 0, e.id)
             ),

@@ -63,8 +63,12 @@ def distinct_ids(form: Form, prefix: str) -> None:
 
 
 def member_choices(members, blank: str | None = None) -> list[SelectChoice]:
+    """The people of the family as a picker's options (``members`` may already be such
+    options: the family page builds them once for all its forms)."""
     options = [
-        SelectChoice(str(m.id), f"{m.relationship_label}{' · ' + m.name if m.name else ''}")
+        m
+        if isinstance(m, SelectChoice)
+        else SelectChoice(str(m.id), f"{m.relationship_label}{' · ' + m.name if m.name else ''}")
         for m in members
     ]
     if blank is not None:
@@ -173,12 +177,13 @@ class EventForm(Form):
 
     def __init__(self, *args, members=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        trauma_group, resilience_group = _("Trauma"), _("Resilience")
         trauma = [
-            SelectChoice(k, _(v), optgroup=_("Trauma"))
+            SelectChoice(k, _(v), optgroup=trauma_group)
             for k, v in rules.TRAUMA_EVENT_LABELS.items()
         ]
         resilience = [
-            SelectChoice(k, _(v), optgroup=_("Resilience"))
+            SelectChoice(k, _(v), optgroup=resilience_group)
             for k, v in rules.RESILIENCE_EVENT_LABELS.items()
         ]
         self.kind.choices = [*trauma, *resilience]

@@ -97,8 +97,13 @@ def layout(family: Family) -> rules.Layout:
     return rules.layout(family.people, family.parent_links, family.partner_links, bonds)
 
 
-def timeline(family: Family) -> rules.TimelineLayout:
-    level = rules.generations(family.people, family.parent_links, family.partner_links)
+def timeline(family: Family, genogram: rules.Layout | None = None) -> rules.TimelineLayout:
+    """Births, deaths and events by generation; the generations are the genogram's rows
+    when its ``layout`` is at hand (it has just worked them out)."""
+    if genogram is not None:
+        level = {pid: node.generation for pid, node in genogram.nodes.items()}
+    else:
+        level = rules.generations(family.people, family.parent_links, family.partner_links)
     events: list[rules.TimelineEvent] = []
     for member in family.members:
         generation = level.get(member.id, 0)
