@@ -284,8 +284,8 @@ def delete_family_part(client_id: int, part: str, part_id: int):
 def link_goal_to_family(client_id: int, goal_id: int):
     client = client_service.get_client(current_user, client_id, can_manage_goals_and_homework)
     goal = goal_service.get_goal(client, goal_id)
-    family = family_service.load(client)
-    form = GoalLinkForm(members=family.members, events=family.events)
+    targets = family_service.link_targets(client)
+    form = GoalLinkForm(members=targets.members, events=targets.events)
     goal_url = url_for("clinician.show_goal", client_id=client.id, goal_id=goal.id)
     if not form.validate_on_submit():
         flash(_("Choose a person or an event of the family history."), "error")

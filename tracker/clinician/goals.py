@@ -29,6 +29,7 @@ from tracker.web import (
 )
 
 LABELS = {"domain": goal_rules.DOMAIN_LABELS, "status": goal_rules.STATUS_LABELS}
+EVENT_LABELS = {**TRAUMA_EVENT_LABELS, **RESILIENCE_EVENT_LABELS}
 
 
 def _goal_url(goal: IntegrationGoal) -> str:
@@ -106,21 +107,21 @@ def _family_context(client: Client, goal: IntegrationGoal) -> dict:
     """Links of a family-patterns goal to people or events of the genogram."""
     if goal.domain != "family_patterns":
         return {"family_links": [], "family_link_form": None}
-    family = family_service.load(client)
-    members = {m.id: m for m in family.members}
-    events = {e.id: e for e in family.events}
+    targets = family_service.link_targets(client)
+    members = {m.id: m for m in targets.members}
+    events = {e.id: e for e in targets.events}
     described = []
     for link in family_service.goal_links(goal):
         if link.member_id in members:
             described.append(members[link.member_id].relationship_label)
         if link.event_id in events:
             event = events[link.event_id]
-            label = {**TRAUMA_EVENT_LABELS, **RESILIENCE_EVENT_LABELS}[event.kind]
+            label = EVENT_LABELS[event.kind]
             described.append(f"{_(label)} {event.start_year or ''}".strip())
     return {
         "family_links": described,
         "family_link_form": GoalLinkForm(
-            formdata=None, members=family.members, events=family.events
+            formdata=None, members=targets.members, events=targets.events
         ),
     }
 

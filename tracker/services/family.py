@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Row, bindparam, delete, or_, select
 
 from tracker.domain import genogram as rules
 from tracker.domain.messages import N_, Problem
@@ -471,6 +471,36 @@ def ace_score(client: Client) -> int | None:
         .limit(1)
     )
     return int(total) if total is not None else None
+
+
+@dataclass(frozen=True)
+class LinkTargets:
+    """What a goal can be linked to in the family history: each person by id, label and
+    name, each event by id, kind and year (nothing else of either is read)."""
+
+    members: list[Row]
+    events: list[Row]
+
+
+_LINK_MEMBERS = (
+    select(FamilyMember.id, FamilyMember.relationship_label, FamilyMember.name)
+    .where(FamilyMember.client_id == bindparam("client_id"))
+    .order_by(FamilyMember.id)
+)
+_LINK_EVENTS = (
+    select(FamilyEvent.id, FamilyEvent.kind, FamilyEvent.start_year)
+    .where(FamilyEvent.client_id == bindparam("client_id"))
+    .order_by(FamilyEvent.id)
+)
+
+
+def link_targets(client: Client) -> LinkTargets:
+    """The people and events of the client's family a goal can be linked to (two queries)."""
+    params = {"client_id": client.id}
+    return LinkTargets(
+        db.session.execute(_LINK_MEMBERS, params).all(),
+        db.session.execute(_LINK_EVENTS, params).all(),
+    )
 
 
 def goal_links(goal: IntegrationGoal) -> list[GoalFamilyLink]:

@@ -1,0 +1,83 @@
+"""Pages that list a client's records send the same statements for a few records as for
+many, and no more than they need (the caps below: tighten them, never loosen them)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.factories import (
+    complete,
+    login,
+    make_assignment,
+    make_family_event,
+    make_goal,
+    make_member,
+    rate,
+    today_utc,
+)
+from tests.session_factories import days_ago, make_session
+from tracker.extensions import db
+from tracker.models import GoalFamilyLink
+
+FEW, MANY = 2, 30
+
+
+def statements_for(app, count_queries, user, path: str, shown: list[str]) -> list[str]:
+    browser = app.test_client()
+    assert login(browser, user).status_code == 302
+    assert browser.get(path).status_code == 200  # warm-up: first-request work is not counted
+    with count_queries() as statements:
+        response = browser.get(path)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for text in shown:
+        assert text in page
+    return list(statements)
+
+
+def _family_goal(client, size: int):
+    """A family-patterns goal rated ``size`` times (each tied to a session), served by
+    ``size`` practices done twice each, linked to ``size`` people and events."""
+    goal = make_goal(client, domain="family_patterns", title=f"Family goal {size}")
+    for n in range(size):
+        session = make_session(client, starts_at=days_ago(n + 1), phase="integration")
+        rate(goal, client.primary_therapist, n % 11, session_id=session.id, comment=f"Note {n}")
+        practice = make_assignment(client, goal_id=goal.id, title=f"Goal practice {n}")
+        complete(practice, today_utc() - timedelta(days=1), "Reflection")
+        complete(practice, today_utc() - timedelta(days=2))
+        member = make_member(client, f"relative {n}", name=f"Name {n}")
+        event = make_family_event(client, "war", member=member, start_year=1900 + n)
+        db.session.add(GoalFamilyLink(goal_id=goal.id, member_id=member.id))
+        db.session.add(GoalFamilyLink(goal_id=goal.id, event_id=event.id))
+    db.session.flush()
+    return goal
+
+
+@pytest.fixture
+def goals(world):
+    few = _family_goal(world.client_a, FEW)
+    many = _family_goal(world.client_b, MANY)
+    db.session.commit()
+    return few, many
+
+
+def test_the_goal_page_query_count_does_not_grow(app, world, goals, count_queries):
+    few_goal, many_goal = goals
+    few = statements_for(
+        app,
+        count_queries,
+        world.therapist_a,
+        f"/clients/{world.client_a.id}/goals/{few_goal.id}",
+        [f"Goal practice {FEW - 1}", f"relative {FEW - 1}", "Name 1"],
+    )
+    many = statements_for(
+        app,
+        count_queries,
+        world.therapist_b,
+        f"/clients/{world.client_b.id}/goals/{many_goal.id}",
+        [f"Goal practice {MANY - 1}", f"relative {MANY - 1}", f"Name {MANY - 1}"],
+    )
+    assert len(few) == len(many), "\n".join(many)
+    assert len(many) <= 15, "\n".join(many)
