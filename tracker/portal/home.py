@@ -71,8 +71,9 @@ def home():
     client = portal_service.linked_client(current_user)
     if client is None:
         return render_template("portal/home.html", client=None)
+    practice = own_practice()  # held for the request: the time zone below reads it again
     today = practice_today()
-    page = portal_service.home_page(client, own_practice(), today)
+    page = portal_service.home_page(client, practice, today)
     return render_template(
         "portal/home.html",
         client=client,
