@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import (
+    bulk_integration,
     complete,
     login,
     make_assignment,
@@ -81,3 +82,32 @@ def test_the_goal_page_query_count_does_not_grow(app, world, goals, count_querie
     )
     assert len(few) == len(many), "\n".join(many)
     assert len(many) <= 15, "\n".join(many)
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "cap"),
+    [
+        ("/clients/{id}/goals", "Bulk goal {last}", 6),
+        ("/clients/{id}/homework/new", "Bulk goal {last}", 6),
+    ],
+)
+def test_goal_lists_query_count_does_not_grow(app, world, count_queries, page, shown, cap):
+    bulk_integration(world.client_a, FEW)
+    bulk_integration(world.client_b, MANY)
+    db.session.commit()
+    few = statements_for(
+        app,
+        count_queries,
+        world.therapist_a,
+        page.format(id=world.client_a.id),
+        [shown.format(last=FEW - 1)],
+    )
+    many = statements_for(
+        app,
+        count_queries,
+        world.therapist_b,
+        page.format(id=world.client_b.id),
+        [shown.format(last=MANY - 1)],
+    )
+    assert len(few) == len(many), "\n".join(many)
+    assert len(many) <= cap, "\n".join(many)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from tracker.domain.clock import utc_to_local
 from tracker.domain.goals import RatingPoint, TrajectoryChart, trajectory_chart
@@ -40,23 +40,28 @@ GOAL_FIELDS = (
 OPEN_STATUSES = ("active", "paused")
 
 
-def goals_for_client(client: Client) -> list[IntegrationGoal]:
-    """The client's goals, active first, each with its ratings (two queries)."""
-    order = {"active": 0, "paused": 1, "achieved": 2, "released": 3}
-    goals = list(
-        db.session.scalars(
-            select(IntegrationGoal)
-            .where(IntegrationGoal.client_id == client.id)
-            .options(selectinload(IntegrationGoal.ratings))
-            .order_by(IntegrationGoal.started_on.desc(), IntegrationGoal.id.desc())
-        )
+# The goals list: each goal with the ratings its chart draws (value, day, by whom);
+# why it matters and the ratings' comments are not on the list, so not read (nor
+# decrypted).
+_GOAL_LIST = (
+    select(IntegrationGoal)
+    .where(IntegrationGoal.client_id == bindparam("client_id"))
+    .options(
+        defer(IntegrationGoal.why_it_matters),
+        selectinload(IntegrationGoal.ratings).load_only(
+            GoalRating.value, GoalRating.rated_on, GoalRating.by_client
+        ),
     )
-    return sorted(goals, key=lambda goal: order.get(goal.status, 9))
+    .order_by(IntegrationGoal.started_on.desc(), IntegrationGoal.id.desc())
+)
+GOAL_ORDER = {"active": 0, "paused": 1, "achieved": 2, "released": 3}
 
 
-def open_goals(client: Client) -> list[IntegrationGoal]:
-    """The client's active and paused goals, active first, with their ratings."""
-    return [goal for goal in goals_for_client(client) if goal.status in OPEN_STATUSES]
+def goals_for_client(client: Client) -> list[IntegrationGoal]:
+    """The client's goals, active first, each with its ratings' values and days (two
+    queries; why it matters and the rating comments are left unread)."""
+    goals = db.session.scalars(_GOAL_LIST, {"client_id": client.id})
+    return sorted(goals, key=lambda goal: GOAL_ORDER.get(goal.status, 9))
 
 
 # A goal with its ratings and who gave them. Built once: SQLAlchemy then reuses the
@@ -220,19 +225,19 @@ def latest_rating(goal: IntegrationGoal) -> GoalRating | None:
     return goal.ratings[-1] if goal.ratings else None
 
 
-def goal_titles(client: Client) -> list[IntegrationGoal]:
-    """Active and paused goals for pickers (homework link)."""
-    return list(
-        db.session.scalars(
-            select(IntegrationGoal)
-            .where(
-                IntegrationGoal.client_id == client.id,
-                IntegrationGoal.status.in_(OPEN_STATUSES),
-            )
-            .options(joinedload(IntegrationGoal.created_by))
-            .order_by(IntegrationGoal.id)
-        )
+_GOAL_TITLES = (
+    select(IntegrationGoal.id, IntegrationGoal.title)
+    .where(
+        IntegrationGoal.client_id == bindparam("client_id"),
+        IntegrationGoal.status.in_(OPEN_STATUSES),
     )
+    .order_by(IntegrationGoal.id)
+)
+
+
+def goal_titles(client: Client) -> list[Row]:
+    """Active and paused goals (id and title) for pickers (homework link)."""
+    return db.session.execute(_GOAL_TITLES, {"client_id": client.id}).all()
 
 
 def outcome_progress(goal: IntegrationGoal):

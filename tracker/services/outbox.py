@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy.orm import defer
 
 from tracker.domain import outbox as rules
 from tracker.extensions import db
@@ -81,10 +82,12 @@ def cancel(key_prefix: str) -> int:
 
 
 def latest(key_prefix: str) -> OutboxMessage | None:
-    """The newest message whose key starts with ``key_prefix``."""
+    """The newest message whose key starts with ``key_prefix``: its kind, status and
+    times (its link, a credential until used, is not read)."""
     return db.session.scalar(
         select(OutboxMessage)
         .where(OutboxMessage.dedupe_key.startswith(key_prefix, autoescape=True))
+        .options(defer(OutboxMessage.link))
         .order_by(OutboxMessage.id.desc())
         .limit(1)
     )
