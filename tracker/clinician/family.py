@@ -44,16 +44,37 @@ def _family_url(client) -> str:
     return url_for("clinician.family_history", client_id=client.id)
 
 
+EDIT_FORMS = {
+    "quick_form": QuickFamilyForm,
+    "member_form": MemberForm,
+    "parent_link_form": ParentLinkForm,
+    "partnership_form": PartnershipForm,
+    "relationship_form": RelationshipForm,
+    "event_form": EventForm,
+}
+
+
+def _edit_forms(members, given: dict) -> dict:
+    """The empty forms of the "Add to the family history" section, but those given (a
+    refused one, with its errors); one list of people for every form's pickers."""
+    options = member_choices(members)
+    forms = {}
+    for key, form_class in EDIT_FORMS.items():
+        if key in given:
+            forms[key] = given[key]
+        elif form_class is QuickFamilyForm:
+            forms[key] = QuickFamilyForm(formdata=None)
+        else:
+            forms[key] = form_class(formdata=None, members=options)
+    return forms
+
+
 def _page(client, status=200, **forms):
     family = family_service.load(client)
     members = family.members
-    options = member_choices(members)  # one list of people for every form's pickers
-    forms.setdefault("quick_form", QuickFamilyForm(formdata=None))
-    forms.setdefault("member_form", MemberForm(formdata=None, members=options))
-    forms.setdefault("parent_link_form", ParentLinkForm(formdata=None, members=options))
-    forms.setdefault("partnership_form", PartnershipForm(formdata=None, members=options))
-    forms.setdefault("relationship_form", RelationshipForm(formdata=None, members=options))
-    forms.setdefault("event_form", EventForm(formdata=None, members=options))
+    may_edit = can_edit_client(current_user, client)
+    # the forms are drawn only for those who may edit
+    forms = _edit_forms(members, forms) if may_edit else {}
     genogram = family_service.layout(family)
     return (
         render_template(
@@ -76,7 +97,7 @@ def _page(client, status=200, **forms):
             events_by_year=sorted(
                 family.events, key=lambda e: (e.start_year is None, e.start_year or 0, e.id)
             ),
-            may_edit=can_edit_client(current_user, client),
+            may_edit=may_edit,
             **forms,
         ),
         status,
