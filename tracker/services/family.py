@@ -75,21 +75,24 @@ class Family:
         ]
 
 
+# One statement per part of the family history, built once (SQLAlchemy reuses their
+# cache keys instead of working them out on every page).
+_PARTS = tuple(
+    select(model).where(model.client_id == bindparam("client_id")).order_by(model.id)
+    for model in (
+        FamilyMember,
+        FamilyParentLink,
+        FamilyPartnership,
+        FamilyRelationship,
+        FamilyEvent,
+    )
+)
+
+
 def load(client: Client) -> Family:
     """Everything of the client's family history (five queries)."""
-
-    def rows(model):
-        return list(
-            db.session.scalars(select(model).where(model.client_id == client.id).order_by(model.id))
-        )
-
-    return Family(
-        rows(FamilyMember),
-        rows(FamilyParentLink),
-        rows(FamilyPartnership),
-        rows(FamilyRelationship),
-        rows(FamilyEvent),
-    )
+    params = {"client_id": client.id}
+    return Family(*(list(db.session.scalars(part, params)) for part in _PARTS))
 
 
 def layout(family: Family) -> rules.Layout:
