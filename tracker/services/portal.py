@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from tracker.domain import homework as homework_rules
 from tracker.domain.clock import utc_to_local
@@ -24,6 +24,7 @@ from tracker.models import (
     Practice,
     User,
 )
+from tracker.services import NotFound
 from tracker.services import goals as goal_service
 from tracker.services import measures as measure_service
 from tracker.services import safety_plan as plan_service
@@ -56,6 +57,27 @@ def own_client(account: User) -> Client | None:
 def practice_of(account: User) -> Practice:
     """The practice the account belongs to (its crisis numbers, its time zone)."""
     return db.session.get(Practice, account.practice_id)
+
+
+# A practice as the client's page shows it: its text and the days it was done (the
+# reflections written on those days are not read).
+_ASSIGNMENT = (
+    select(HomeworkAssignment)
+    .where(
+        HomeworkAssignment.id == bindparam("assignment_id"),
+        HomeworkAssignment.client_id == bindparam("client_id"),
+    )
+    .options(selectinload(HomeworkAssignment.entries).load_only(HomeworkEntry.occurrence_date))
+)
+
+
+def own_assignment(client: Client, assignment_id: int) -> HomeworkAssignment:
+    """The client's assignment with the days it was done (``NotFound`` for another's)."""
+    params = {"assignment_id": assignment_id, "client_id": client.id}
+    assignment = db.session.scalar(_ASSIGNMENT, params)
+    if assignment is None:
+        raise NotFound(assignment_id)
+    return assignment
 
 
 @dataclass(frozen=True)
