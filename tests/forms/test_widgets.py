@@ -7,6 +7,7 @@ import pkgutil
 
 import pytest
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -35,8 +36,11 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 import tracker
+from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.forms.fields import MultiCheckboxField
-from tracker.forms.widgets import FastWidgetsMeta, html_params
+from tracker.forms.measures import answer_form_class
+from tracker.forms.widgets import FastRadioField, FastWidgetsMeta, html_params
+from tracker.services.measures import answer_field
 
 AWKWARD = "a \"quoted\" <b>bold</b> & 'single'"
 
@@ -197,3 +201,54 @@ def test_the_app_forms_that_use_them_draw_the_same(app) -> None:
                 assert str(fast) == str(stock), f"{cls.__qualname__}.{field.name}"
                 compared += 1
     assert compared > 50
+
+
+class Radios(Form):
+    class Meta(FastWidgetsMeta):
+        pass
+
+    plain = FastRadioField("Plain", choices=_choices(("0", "No"), ("1", 'Yes "really"')))
+    required = FastRadioField(
+        "Required",
+        coerce=int,
+        choices=_choices(("0", "Never"), ("3", "<Always>")),
+        validators=[InputRequired()],
+        render_kw={"class_": "answer", "data_item": 2},
+    )
+
+
+def _buttons_both_ways(field) -> tuple[list, list]:
+    """Each choice of ``field`` as the cheap iteration draws it and as WTForms' own
+    option subfields do."""
+    fast = [(b.id, str(b.label), b.label.text, b.checked, str(b())) for b in field]
+    stock = [
+        (o.id, str(o.label), o.label.text, o.checked, str(DefaultMeta.render_field(o.meta, o, {})))
+        for o in RadioField.__iter__(field)
+    ]
+    return fast, stock
+
+
+@pytest.mark.parametrize("data", [{}, {"plain": "1", "required": 3}])
+def test_radio_buttons_draw_as_wtforms_option_subfields(data) -> None:
+    form = Radios(data=data)
+    for field in form:
+        fast, stock = _buttons_both_ways(field)
+        assert fast == stock
+        assert str(field()) == str(DefaultMeta.render_field(form.meta, field, {}))
+        assert field.type == "RadioField"  # the form macros draw it as one
+    assert fast[1][:2] == ("required-1", '<label for="required-1">&lt;Always&gt;</label>')
+
+
+@pytest.mark.parametrize("code", sorted(ITEM_INSTRUMENTS))
+def test_every_questionnaire_draws_its_answers_as_before(app, code) -> None:
+    instrument = ITEM_INSTRUMENTS[code]
+    first = answer_field(1)
+    answers = MultiDict({first: str(instrument.options[-1].value)})
+    with app.test_request_context("/", method="POST", data=answers):
+        form = answer_form_class(code)()
+        form.validate()  # errors beside the unanswered items
+        for field in form:
+            if isinstance(field, FastRadioField):
+                fast, stock = _buttons_both_ways(field)
+                assert fast == stock, field.name
+        assert any(button.checked for button in form[first])

@@ -17,7 +17,8 @@ from weakref import WeakKeyDictionary
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import Form as PlainForm
-from wtforms import widgets
+from wtforms import RadioField, widgets
+from wtforms.fields.core import Label
 from wtforms.meta import DefaultMeta
 
 
@@ -209,3 +210,47 @@ class SubForm(PlainForm):
 
     class Meta(FastWidgetsMeta):
         pass
+
+
+class _RadioButton:
+    """One choice of a ``FastRadioField``: what WTForms' option subfield offers a
+    template (``id``, ``label``, ``checked``, called to draw its input), without building
+    a field per choice."""
+
+    __slots__ = ("_field", "checked", "id", "label", "value")
+
+    def __init__(self, field: FastRadioField, index: int, choice) -> None:
+        self._field = field
+        self.id = f"{field.id}-{index}"
+        self.label = Label(self.id, choice.label or choice.value)
+        self.checked = choice.selected
+        self.value = choice.value
+
+    def __call__(self, **kwargs) -> Markup:
+        """The radio input, as ``RadioInput`` draws an option subfield."""
+        field = self._field
+        if kwargs:
+            kwargs = {_key(k): v for k, v in kwargs.items()}
+        if field.render_kw is not None:
+            kwargs = dict({_key(k): v for k, v in field.render_kw.items()}, **kwargs)
+        if self.checked:
+            kwargs.setdefault("checked", True)
+        kwargs.setdefault("id", self.id)
+        kwargs.setdefault("type", "radio")
+        if "value" not in kwargs:
+            kwargs["value"] = str(self.value)
+        _flag_attributes(widgets.RadioInput, field, kwargs)
+        return _markup(f"<input {html_params(name=field.name, **kwargs)}>")
+
+
+class FastRadioField(RadioField):
+    """A ``RadioField`` whose choices iterate as light buttons (see ``_RadioButton``):
+    a questionnaire draws dozens of them. Same markup, same validation."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.type = "RadioField"  # drawn as one by the form macros
+
+    def __iter__(self):
+        for index, choice in enumerate(self._iter_choices_normalized()):
+            yield _RadioButton(self, index, choice)
