@@ -111,3 +111,32 @@ def test_goal_lists_query_count_does_not_grow(app, world, count_queries, page, s
     )
     assert len(few) == len(many), "\n".join(many)
     assert len(many) <= cap, "\n".join(many)
+
+
+def test_a_supervisor_reads_the_goal_page_without_its_forms(app, world, goals, count_queries):
+    """A supervisor on the care team sees the goal, its ratings and its family links, but
+    no rating or link form: neither is built, nor the sessions a rating could be tied to
+    read."""
+    from tests.factories import make_user
+    from tests.session_factories import add_to_care_team
+    from tracker.domain.policy import Role
+
+    few_goal, _many_goal = goals
+    supervisor = make_user(world.practice, Role.THERAPIST, name="Sue Supervisor")
+    add_to_care_team(world.client_a, supervisor, "supervisor")
+    db.session.commit()
+    path = f"/clients/{world.client_a.id}/goals/{few_goal.id}"
+    shown = ["In the family history", f"relative {FEW - 1}", "Note 1"]
+    therapist = statements_for(app, count_queries, world.therapist_a, path, [*shown, "Link"])
+    browser = app.test_client()
+    login(browser, supervisor)
+    page = browser.get(path).get_data(as_text=True)
+    for text in shown:
+        assert text in page
+    for form_text in ("Add a rating", "Save rating", ">Link<", "Name 1"):
+        assert form_text not in page
+    supervised = statements_for(app, count_queries, supervisor, path, shown)
+    sessions_to_rate = [s for s in therapist if "therapy_session.phase" in s]
+    assert len(sessions_to_rate) == 1
+    assert sessions_to_rate[0] not in supervised
+    assert len(supervised) < len(therapist)
