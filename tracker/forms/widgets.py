@@ -178,10 +178,9 @@ def fast_widget(widget):
         return widget
     cls = _fast_class(type(widget))
     if cls is None:
-        fast = widget
-    else:
-        fast = cls.__new__(cls)
-        fast.__dict__.update(widget.__dict__)
+        return widget  # not cached: the entry would keep its own weak key alive
+    fast = cls.__new__(cls)
+    fast.__dict__.update(widget.__dict__)
     _fast_widgets[widget] = fast
     return fast
 
