@@ -1330,3 +1330,5 @@ def test_the_family_page_query_count_does_not_grow_with_the_family(app, world, c
     few = statements(world.therapist_a, world.client_a)
     many = statements(world.therapist_b, world.client_b)
     assert len(few) == len(many), "\n".join(many)
+    # session, client, care team, the five parts of the family, the ACE score, the audit
+    assert len(many) <= 10, "\n".join(many)

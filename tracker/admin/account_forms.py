@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tracker.domain.policy import Role
+from tracker.forms.widgets import Form
 
 
-class CreateUserForm(FlaskForm):
+class CreateUserForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(
         _l("E-mail"),
@@ -35,7 +35,7 @@ class CreateUserForm(FlaskForm):
     )
 
 
-class BackupClinicianForm(FlaskForm):
+class BackupClinicianForm(Form):
     backup = SelectField(
         _l("Backup clinician"),
         choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],

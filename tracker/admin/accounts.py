@@ -6,13 +6,13 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from tracker.admin import bp
 from tracker.admin.account_forms import BackupClinicianForm, CreateUserForm
 from tracker.domain.policy import can_be_backup_clinician
 from tracker.extensions import db
 from tracker.forms.fields import problem_text
+from tracker.forms.widgets import Form
 from tracker.i18n import current_locale
 from tracker.models import User
 from tracker.services import Rejected, accounts
@@ -36,7 +36,7 @@ def _users_page(
     return render_template(
         "admin/users.html",
         users=users,
-        action_form=FlaskForm(),
+        action_form=Form(),
         backups=sum(1 for user in users if user.backup_clinician and can_be_backup_clinician(user)),
         can_be_backup=can_be_backup_clinician,
         error=error,
@@ -118,7 +118,7 @@ def _posted_account(user_id: int) -> User:
     """The account an action button of the accounts page acts on: one the admin manages
     (else 404), from a form of this app (else 400)."""
     user = accounts.practice_account(current_user, user_id)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     return user
 

@@ -7,16 +7,16 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import Optional
 
 from tracker.forms.fields import BoundedIntegerField
+from tracker.forms.widgets import Form
 from tracker.models import User
 from tracker.services.audit import ACTION_GROUPS
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """Filters from the query string; ``people`` are those the trail may be filtered by."""
 
     class Meta:

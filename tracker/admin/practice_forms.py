@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.domain import crisis
 from tracker.forms.fields import BoundedIntegerField, choices
+from tracker.forms.widgets import Form
 from tracker.services import practice as practice_service
 
 
-class PracticeForm(FlaskForm):
+class PracticeForm(Form):
     name = StringField(_l("Practice name"), validators=[DataRequired(), Length(max=200)])
     address = TextAreaField(
         _l("Address"), validators=[Optional(), Length(max=1000)], render_kw={"rows": 3}

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -17,9 +16,10 @@ from tracker.domain.adverse_events import (
     TYPE_LABELS,
 )
 from tracker.forms.fields import ClockTimeField, choices, optional_int
+from tracker.forms.widgets import Form
 
 
-class AdverseEventForm(FlaskForm):
+class AdverseEventForm(Form):
     session_id = SelectField(
         _l("Session"),
         coerce=optional_int,
@@ -79,7 +79,7 @@ class AdverseEventForm(FlaskForm):
         ]
 
 
-class AdverseEventFilterForm(FlaskForm):
+class AdverseEventFilterForm(Form):
     """GET filters of the practice-wide list: no CSRF (nothing changes)."""
 
     class Meta:

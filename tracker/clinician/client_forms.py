@@ -39,6 +39,7 @@ from tracker.domain.clients import (
     SCREENING_DECISION_LABELS,
 )
 from tracker.forms.fields import BoundedIntegerField, FiniteDecimalField, choices, not_in_future
+from tracker.forms.widgets import Form
 
 
 class _Values:
@@ -53,7 +54,7 @@ def plausible_birth_date(form, field) -> None:
         raise ValidationError(_("Enter a real date of birth."))
 
 
-class ClientForm(FlaskForm):
+class ClientForm(Form):
     preferred_name = StringField(_l("Preferred name"), validators=[DataRequired(), Length(max=120)])
     legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=200)])
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional(), plausible_birth_date])
@@ -89,7 +90,7 @@ class ClientForm(FlaskForm):
         self.status.choices = choices(CLIENT_STATUS_LABELS)
 
 
-class ScreeningForm(_Values, FlaskForm):
+class ScreeningForm(_Values, Form):
     screened_on = DateField(_l("Screening date"), validators=[InputRequired(), not_in_future])
     weight_kg = FiniteDecimalField(
         _l("Weight (kg)"),

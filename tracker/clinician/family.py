@@ -15,6 +15,7 @@ from tracker.clinician.family_forms import (
     PartnershipForm,
     QuickFamilyForm,
     RelationshipForm,
+    member_choices,
 )
 from tracker.domain import genogram as rules
 from tracker.domain.policy import can_edit_client, can_manage_goals_and_homework
@@ -43,30 +44,60 @@ def _family_url(client) -> str:
     return url_for("clinician.family_history", client_id=client.id)
 
 
+EDIT_FORMS = {
+    "quick_form": QuickFamilyForm,
+    "member_form": MemberForm,
+    "parent_link_form": ParentLinkForm,
+    "partnership_form": PartnershipForm,
+    "relationship_form": RelationshipForm,
+    "event_form": EventForm,
+}
+
+
+def _edit_forms(members, given: dict) -> dict:
+    """The empty forms of the "Add to the family history" section, but those given (a
+    refused one, with its errors); one list of people for every form's pickers."""
+    options = member_choices(members)
+    forms = {}
+    for key, form_class in EDIT_FORMS.items():
+        if key in given:
+            forms[key] = given[key]
+        elif form_class is QuickFamilyForm:
+            forms[key] = QuickFamilyForm(formdata=None)
+        else:
+            forms[key] = form_class(formdata=None, members=options)
+    return forms
+
+
 def _page(client, status=200, **forms):
     family = family_service.load(client)
     members = family.members
-    forms.setdefault("quick_form", QuickFamilyForm(formdata=None))
-    forms.setdefault("member_form", MemberForm(formdata=None, members=members))
-    forms.setdefault("parent_link_form", ParentLinkForm(formdata=None, members=members))
-    forms.setdefault("partnership_form", PartnershipForm(formdata=None, members=members))
-    forms.setdefault("relationship_form", RelationshipForm(formdata=None, members=members))
-    forms.setdefault("event_form", EventForm(formdata=None, members=members))
+    may_edit = can_edit_client(current_user, client)
+    # the forms are drawn only for those who may edit
+    forms = _edit_forms(members, forms) if may_edit else {}
+    genogram = family_service.layout(family)
     return (
         render_template(
             "clinician/family/page.html",
             client=client,
             family=family,
-            genogram=family_service.layout(family),
-            timeline=family_service.timeline(family),
+            genogram=genogram,
+            timeline=family_service.timeline(family, genogram),
             ace=family_service.ace_score(client),
             labels=LABELS,
             condition_codes=CONDITION_CODES,
             names={m.id: m.relationship_label for m in members},
+            members_by_id={m.id: m for m in members},
+            # the last event recorded of a person marks them in the genogram
+            event_people={
+                e.member_id: "resilience" if e.resilience else "trauma"
+                for e in family.events
+                if e.member_id
+            },
             events_by_year=sorted(
                 family.events, key=lambda e: (e.start_year is None, e.start_year or 0, e.id)
             ),
-            may_edit=can_edit_client(current_user, client),
+            may_edit=may_edit,
             **forms,
         ),
         status,
@@ -274,8 +305,8 @@ def delete_family_part(client_id: int, part: str, part_id: int):
 def link_goal_to_family(client_id: int, goal_id: int):
     client = client_service.get_client(current_user, client_id, can_manage_goals_and_homework)
     goal = goal_service.get_goal(client, goal_id)
-    family = family_service.load(client)
-    form = GoalLinkForm(members=family.members, events=family.events)
+    targets = family_service.link_targets(client)
+    form = GoalLinkForm(members=targets.members, events=targets.events)
     goal_url = url_for("clinician.show_goal", client_id=client.id, goal_id=goal.id)
     if not form.validate_on_submit():
         flash(_("Choose a person or an event of the family history."), "error")

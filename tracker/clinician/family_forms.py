@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    Form,
     FormField,
     SelectChoice,
     SelectField,
@@ -18,6 +16,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from tracker.domain import genogram as rules
 from tracker.forms.fields import BoundedIntegerField, MultiCheckboxField, choices, optional_int
+from tracker.forms.widgets import Form, SubForm
 
 YEAR = [Optional(), NumberRange(min=1800, max=2100, message=_l("Enter a year such as 1948."))]
 
@@ -27,14 +26,14 @@ def _death_after_birth(form, field) -> None:
         raise ValidationError(_("The year of death is before the year of birth."))
 
 
-class PersonFields(Form):
+class PersonFields(SubForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     birth_year = BoundedIntegerField(_l("Born (year)"), validators=YEAR)
     death_year = BoundedIntegerField(_l("Died (year)"), validators=[*YEAR, _death_after_birth])
     deceased = BooleanField(_l("Deceased"))
 
 
-class QuickFamilyForm(FlaskForm):
+class QuickFamilyForm(Form):
     mother = FormField(PersonFields, label=_l("Mother"))
     father = FormField(PersonFields, label=_l("Father"))
     maternal_grandmother = FormField(PersonFields, label=_l("Maternal grandmother"))
@@ -56,7 +55,7 @@ class QuickFamilyForm(FlaskForm):
     )
 
 
-def distinct_ids(form: FlaskForm, prefix: str) -> None:
+def distinct_ids(form: Form, prefix: str) -> None:
     """Several forms share the family page: give this one's controls their own ids, so
     labels and error messages belong to the right control (the names stay as they are)."""
     for field in form:
@@ -64,8 +63,12 @@ def distinct_ids(form: FlaskForm, prefix: str) -> None:
 
 
 def member_choices(members, blank: str | None = None) -> list[SelectChoice]:
+    """The people of the family as a picker's options (``members`` may already be such
+    options: the family page builds them once for all its forms)."""
     options = [
-        SelectChoice(str(m.id), f"{m.relationship_label}{' · ' + m.name if m.name else ''}")
+        m
+        if isinstance(m, SelectChoice)
+        else SelectChoice(str(m.id), f"{m.relationship_label}{' · ' + m.name if m.name else ''}")
         for m in members
     ]
     if blank is not None:
@@ -80,7 +83,7 @@ RELATIONS = {
 }
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     relationship_label = StringField(
         _l("Relationship to the client"),
         validators=[DataRequired(), Length(max=80)],
@@ -117,7 +120,7 @@ class MemberForm(FlaskForm):
             del self.relation, self.anchor_id, self.link_kind
 
 
-class ParentLinkForm(FlaskForm):
+class ParentLinkForm(Form):
     """One person already in the family is a parent of another (a second parent, a
     step-parent who adopted, a grandparent who fostered)."""
 
@@ -133,7 +136,7 @@ class ParentLinkForm(FlaskForm):
         distinct_ids(self, "parent-link")
 
 
-class PartnershipForm(FlaskForm):
+class PartnershipForm(Form):
     a_id = SelectField(_l("Partner"), coerce=optional_int, validators=[DataRequired()])
     b_id = SelectField(_l("and"), coerce=optional_int, validators=[DataRequired()])
     kind = SelectField(_l("Partnership"), validators=[DataRequired()])
@@ -148,7 +151,7 @@ class PartnershipForm(FlaskForm):
         distinct_ids(self, "partnership")
 
 
-class RelationshipForm(FlaskForm):
+class RelationshipForm(Form):
     a_id = SelectField(_l("Between"), coerce=optional_int, validators=[DataRequired()])
     b_id = SelectField(_l("and"), coerce=optional_int, validators=[DataRequired()])
     quality = SelectField(_l("Relationship"), validators=[DataRequired()])
@@ -161,7 +164,7 @@ class RelationshipForm(FlaskForm):
         distinct_ids(self, "relationship")
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     kind = SelectField(_l("What happened"), validators=[DataRequired()])
     member_id = SelectField(_l("Happened to"), coerce=optional_int, validators=[Optional()])
     branch = SelectField(_l("Or to a whole branch"), validators=[Optional()])
@@ -174,12 +177,13 @@ class EventForm(FlaskForm):
 
     def __init__(self, *args, members=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        trauma_group, resilience_group = _("Trauma"), _("Resilience")
         trauma = [
-            SelectChoice(k, _(v), optgroup=_("Trauma"))
+            SelectChoice(k, _(v), optgroup=trauma_group)
             for k, v in rules.TRAUMA_EVENT_LABELS.items()
         ]
         resilience = [
-            SelectChoice(k, _(v), optgroup=_("Resilience"))
+            SelectChoice(k, _(v), optgroup=resilience_group)
             for k, v in rules.RESILIENCE_EVENT_LABELS.items()
         ]
         self.kind.choices = [*trauma, *resilience]
@@ -202,7 +206,7 @@ class EventForm(FlaskForm):
         return valid
 
 
-class GoalLinkForm(FlaskForm):
+class GoalLinkForm(Form):
     member_id = SelectField(_l("Person"), coerce=optional_int, validators=[Optional()])
     event_id = SelectField(_l("Or event"), coerce=optional_int, validators=[Optional()])
 

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     SelectChoice,
     SelectField,
@@ -30,10 +29,11 @@ from tracker.domain.instruments import ITEM_INSTRUMENTS
 from tracker.domain.scoring import TOTAL_RANGE
 from tracker.forms.fields import BoundedIntegerField, choices, optional_int
 from tracker.forms.goals import GoalFields, rating_choices
+from tracker.forms.widgets import Form
 from tracker.services.goals import RatingSession
 
 
-class GoalForm(GoalFields, FlaskForm):
+class GoalForm(GoalFields, Form):
     status = SelectField(_l("Status"), validators=[DataRequired()])
     measure_code = SelectField(_l("Outcome measure"), validators=[Optional()])
     measure_comparison = SelectField(_l("Target"), validators=[Optional()])
@@ -80,7 +80,7 @@ class GoalForm(GoalFields, FlaskForm):
                 )
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     value = SelectField(
         _l("Progress today (0–10)"), coerce=optional_int, validators=[InputRequired()]
     )

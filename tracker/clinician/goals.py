@@ -29,6 +29,7 @@ from tracker.web import (
 )
 
 LABELS = {"domain": goal_rules.DOMAIN_LABELS, "status": goal_rules.STATUS_LABELS}
+EVENT_LABELS = {**TRAUMA_EVENT_LABELS, **RESILIENCE_EVENT_LABELS}
 
 
 def _goal_url(goal: IntegrationGoal) -> str:
@@ -79,7 +80,13 @@ def edit_goal(client_id: int, goal_id: int):
     return form_page("clinician/goals/form.html", form, client=client, goal=goal)
 
 
-def _goal_page(client: Client, goal: IntegrationGoal, rating_form: RatingForm, status=200):
+def _goal_page(
+    client: Client, goal: IntegrationGoal, rating_form: RatingForm | None = None, status=200
+):
+    """The goal's page; its forms (rating, family link) only for those who may use them."""
+    may_manage = can_manage_goals_and_homework(current_user, client)
+    if may_manage and rating_form is None:
+        rating_form = RatingForm(formdata=None, sessions=goal_service.rating_sessions(client))
     return (
         render_template(
             "clinician/goals/show.html",
@@ -90,39 +97,38 @@ def _goal_page(client: Client, goal: IntegrationGoal, rating_form: RatingForm, s
                 goal_service.linked_homework(goal), practice_today()
             ),
             sessions=goal_service.linked_sessions(goal),
-            **_family_context(client, goal),
+            **_family_context(client, goal, may_manage),
             outcome=goal_service.outcome_progress(goal),
             comparison_labels=COMPARISON_LABELS,
             instruments=ITEM_INSTRUMENTS,
             rating_form=rating_form,
             labels=LABELS,
-            may_manage=can_manage_goals_and_homework(current_user, client),
+            may_manage=may_manage,
         ),
         status,
     )
 
 
-def _family_context(client: Client, goal: IntegrationGoal) -> dict:
-    """Links of a family-patterns goal to people or events of the genogram."""
+def _family_context(client: Client, goal: IntegrationGoal, may_manage: bool) -> dict:
+    """Links of a family-patterns goal to people or events of the genogram (``None`` for
+    another goal), and the form to add one for those who may."""
     if goal.domain != "family_patterns":
-        return {"family_links": [], "family_link_form": None}
-    family = family_service.load(client)
-    members = {m.id: m for m in family.members}
-    events = {e.id: e for e in family.events}
+        return {"family_links": None, "family_link_form": None}
+    targets = family_service.link_targets(client)
+    members = {m.id: m for m in targets.members}
+    events = {e.id: e for e in targets.events}
     described = []
     for link in family_service.goal_links(goal):
         if link.member_id in members:
             described.append(members[link.member_id].relationship_label)
         if link.event_id in events:
             event = events[link.event_id]
-            label = {**TRAUMA_EVENT_LABELS, **RESILIENCE_EVENT_LABELS}[event.kind]
+            label = EVENT_LABELS[event.kind]
             described.append(f"{_(label)} {event.start_year or ''}".strip())
-    return {
-        "family_links": described,
-        "family_link_form": GoalLinkForm(
-            formdata=None, members=family.members, events=family.events
-        ),
-    }
+    form = None
+    if may_manage:
+        form = GoalLinkForm(formdata=None, members=targets.members, events=targets.events)
+    return {"family_links": described, "family_link_form": form}
 
 
 @bp.route("/clients/<int:client_id>/goals/<int:goal_id>")
@@ -131,8 +137,7 @@ def show_goal(client_id: int, goal_id: int):
     client = client_service.get_client(current_user, client_id)
     goal = goal_service.get_goal(client, goal_id)
     record_view("goal.view", **audit_fields(goal, client.id))
-    form = RatingForm(formdata=None, sessions=goal_service.rating_sessions(client))
-    return _goal_page(client, goal, form)
+    return _goal_page(client, goal)
 
 
 @bp.route("/clients/<int:client_id>/goals/<int:goal_id>/ratings", methods=["POST"])

@@ -6,7 +6,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,10 +24,11 @@ from wtforms.validators import (
 
 from tracker.domain.homework import CATEGORY_LABELS, RECURRENCE_LABELS, WEEKDAY_LABELS
 from tracker.forms.fields import MultiCheckboxField, choices, optional_int
+from tracker.forms.widgets import Form
 from tracker.models import HomeworkTemplate
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     category = SelectField(_l("Category"), validators=[DataRequired()])
     summary = StringField(_l("One-line summary"), validators=[Optional(), Length(max=300)])
@@ -49,7 +49,7 @@ class TemplateForm(FlaskForm):
         self.suggested_recurrence.choices = choices(RECURRENCE_LABELS)
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     template_id = HiddenField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     instructions = TextAreaField(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     SelectChoice,
@@ -16,9 +15,10 @@ from wtforms.validators import (
 )
 
 from tracker.forms.fields import valid_email
+from tracker.forms.widgets import Form
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(
         _l("Client's e-mail"), validators=[DataRequired(), valid_email(), Length(max=254)]
     )

@@ -112,12 +112,11 @@ def show_safety_plan_version(client_id: int, version: int):
     client = client_service.get_client(current_user, client_id)
     row = plan_service.get_version(client, version)
     record_view("safety_plan.view", **plan_service.audit_fields(row))
-    latest = plan_service.latest_version(client)
     return _page(
         "clinician/safety_plan/version.html",
         client,
         plan=plan_service.view_of(row),
-        is_latest=latest is not None and latest.id == row.id,
+        is_latest=plan_service.newest_version_number(client) == row.version,
     )
 
 

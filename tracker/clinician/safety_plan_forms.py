@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.clinician.session_forms import VERSION
 from tracker.domain import safety_plan as rules
+from tracker.forms.widgets import Form
 
 
-class SafetyPlanForm(FlaskForm):
+class SafetyPlanForm(Form):
     """One text per step (fields added below from the domain's steps) and the version
     the form was opened on (optimistic locking)."""
 

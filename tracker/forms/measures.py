@@ -6,21 +6,17 @@ from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    RadioField,
-    SelectChoice,
-)
+from wtforms import DateField, SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, Instrument
 from tracker.forms.fields import FiniteDecimalField, not_in_future, problem_text
+from tracker.forms.widgets import FastRadioField, Form
 from tracker.i18n import instrument_text
 from tracker.services.measures import answer_field, follow_up_problems
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """Base of the per-instrument answer forms: fills the options from the definition.
 
     Item text and options are set per request: in the user's language where the
@@ -68,7 +64,7 @@ class AnswerForm(FlaskForm):
         }
 
 
-class ScoresForm(FlaskForm):
+class ScoresForm(Form):
     """Base of the per-instrument forms of scores-only instruments."""
 
     code: str
@@ -90,7 +86,7 @@ def answer_form_class(code: str) -> type[AnswerForm]:
     attrs: dict = {"instrument": instrument}
     for index, text in enumerate(instrument.items):
         required = not instrument.is_follow_up(index + 1)
-        attrs[answer_field(index + 1)] = RadioField(
+        attrs[answer_field(index + 1)] = FastRadioField(
             text,
             coerce=int,
             validators=[
@@ -100,7 +96,9 @@ def answer_form_class(code: str) -> type[AnswerForm]:
             ],
         )
     if instrument.extra_question:
-        attrs["extra"] = RadioField(instrument.extra_question, coerce=int, validators=[Optional()])
+        attrs["extra"] = FastRadioField(
+            instrument.extra_question, coerce=int, validators=[Optional()]
+        )
     attrs["completed_on"] = DateField(_l("Answered on"), validators=[Optional(), not_in_future])
     return type(f"AnswerForm_{code}", (AnswerForm,), attrs)
 

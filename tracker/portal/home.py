@@ -71,8 +71,9 @@ def home():
     client = portal_service.linked_client(current_user)
     if client is None:
         return render_template("portal/home.html", client=None)
+    practice = own_practice()  # held for the request: the time zone below reads it again
     today = practice_today()
-    page = portal_service.home_page(client, own_practice(), today)
+    page = portal_service.home_page(client, practice, today)
     return render_template(
         "portal/home.html",
         client=client,
@@ -96,7 +97,7 @@ def _homework_page(client: Client, view: homework_service.AssignmentView, today,
 @translate_service_errors
 def show_homework(assignment_id: int):
     client = own_client_record()
-    assignment = homework_service.get_assignment(client, assignment_id)
+    assignment = portal_service.own_assignment(client, assignment_id)
     today = practice_today()
     view = homework_service.assignment_view(assignment, today)
     form = CompleteForm(formdata=None, occurrence=view.next_due or today)

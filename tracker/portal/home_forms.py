@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,9 +17,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from tracker.domain.journal import VISIBILITY_LABELS
 from tracker.forms.fields import choices, optional_int
 from tracker.forms.goals import GoalFields, rating_choices
+from tracker.forms.widgets import Form
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(Form):
     occurrence = DateField(validators=[InputRequired()])
     reflection = TextAreaField(
         _l("A few words on how it went (optional)"),
@@ -39,7 +39,7 @@ class CompleteForm(FlaskForm):
         }
 
 
-class ClientRatingForm(FlaskForm):
+class ClientRatingForm(Form):
     value = SelectField(
         _l("How is it going? (0–10)"), coerce=optional_int, validators=[InputRequired()]
     )
@@ -59,13 +59,13 @@ class ClientRatingForm(FlaskForm):
         return {"value": self.value.data, "comment": self.comment.data}
 
 
-class ClientGoalForm(GoalFields, FlaskForm):
+class ClientGoalForm(GoalFields, Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.init_goal_choices()
 
 
-class JournalForm(FlaskForm):
+class JournalForm(Form):
     title = StringField(_l("Title (optional)"), validators=[Optional(), Length(max=200)])
     body = TextAreaField(
         _l("Your entry"), validators=[DataRequired(), Length(max=50000)], render_kw={"rows": 8}

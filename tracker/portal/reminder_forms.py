@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     StringField,
@@ -12,10 +11,11 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from tracker.domain.reminders import QuietHours, ReminderSettings
 from tracker.forms.fields import ClockTimeField
+from tracker.forms.widgets import Form
 from tracker.services.reminders import Choice
 
 
-class ReminderForm(FlaskForm):
+class ReminderForm(Form):
     enabled = BooleanField(_l("Send me a reminder by e-mail when something is waiting"))
     send_at = ClockTimeField(
         _l("At what time"),

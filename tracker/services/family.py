@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Row, bindparam, delete, or_, select
 
 from tracker.domain import genogram as rules
 from tracker.domain.messages import N_, Problem
@@ -75,21 +75,24 @@ class Family:
         ]
 
 
+# One statement per part of the family history, built once (SQLAlchemy reuses their
+# cache keys instead of working them out on every page).
+_PARTS = tuple(
+    select(model).where(model.client_id == bindparam("client_id")).order_by(model.id)
+    for model in (
+        FamilyMember,
+        FamilyParentLink,
+        FamilyPartnership,
+        FamilyRelationship,
+        FamilyEvent,
+    )
+)
+
+
 def load(client: Client) -> Family:
     """Everything of the client's family history (five queries)."""
-
-    def rows(model):
-        return list(
-            db.session.scalars(select(model).where(model.client_id == client.id).order_by(model.id))
-        )
-
-    return Family(
-        rows(FamilyMember),
-        rows(FamilyParentLink),
-        rows(FamilyPartnership),
-        rows(FamilyRelationship),
-        rows(FamilyEvent),
-    )
+    params = {"client_id": client.id}
+    return Family(*(list(db.session.scalars(part, params)) for part in _PARTS))
 
 
 def layout(family: Family) -> rules.Layout:
@@ -97,8 +100,13 @@ def layout(family: Family) -> rules.Layout:
     return rules.layout(family.people, family.parent_links, family.partner_links, bonds)
 
 
-def timeline(family: Family) -> rules.TimelineLayout:
-    level = rules.generations(family.people, family.parent_links, family.partner_links)
+def timeline(family: Family, genogram: rules.Layout | None = None) -> rules.TimelineLayout:
+    """Births, deaths and events by generation; the generations are the genogram's rows
+    when its ``layout`` is at hand (it has just worked them out)."""
+    if genogram is not None:
+        level = {pid: node.generation for pid, node in genogram.nodes.items()}
+    else:
+        level = rules.generations(family.people, family.parent_links, family.partner_links)
     events: list[rules.TimelineEvent] = []
     for member in family.members:
         generation = level.get(member.id, 0)
@@ -466,6 +474,36 @@ def ace_score(client: Client) -> int | None:
         .limit(1)
     )
     return int(total) if total is not None else None
+
+
+@dataclass(frozen=True)
+class LinkTargets:
+    """What a goal can be linked to in the family history: each person by id, label and
+    name, each event by id, kind and year (nothing else of either is read)."""
+
+    members: list[Row]
+    events: list[Row]
+
+
+_LINK_MEMBERS = (
+    select(FamilyMember.id, FamilyMember.relationship_label, FamilyMember.name)
+    .where(FamilyMember.client_id == bindparam("client_id"))
+    .order_by(FamilyMember.id)
+)
+_LINK_EVENTS = (
+    select(FamilyEvent.id, FamilyEvent.kind, FamilyEvent.start_year)
+    .where(FamilyEvent.client_id == bindparam("client_id"))
+    .order_by(FamilyEvent.id)
+)
+
+
+def link_targets(client: Client) -> LinkTargets:
+    """The people and events of the client's family a goal can be linked to (two queries)."""
+    params = {"client_id": client.id}
+    return LinkTargets(
+        db.session.execute(_LINK_MEMBERS, params).all(),
+        db.session.execute(_LINK_EVENTS, params).all(),
+    )
 
 
 def goal_links(goal: IntegrationGoal) -> list[GoalFamilyLink]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Row, bindparam, select
+from sqlalchemy.orm import defer, selectinload
 
 from tracker.domain.clock import utc_to_local
 from tracker.domain.goals import RatingPoint, TrajectoryChart, trajectory_chart
@@ -16,6 +16,7 @@ from tracker.models import (
     Client,
     GoalRating,
     HomeworkAssignment,
+    HomeworkEntry,
     IntegrationGoal,
     Practice,
     TherapySession,
@@ -39,31 +40,44 @@ GOAL_FIELDS = (
 OPEN_STATUSES = ("active", "paused")
 
 
-def goals_for_client(client: Client) -> list[IntegrationGoal]:
-    """The client's goals, active first, each with its ratings (two queries)."""
-    order = {"active": 0, "paused": 1, "achieved": 2, "released": 3}
-    goals = list(
-        db.session.scalars(
-            select(IntegrationGoal)
-            .where(IntegrationGoal.client_id == client.id)
-            .options(selectinload(IntegrationGoal.ratings))
-            .order_by(IntegrationGoal.started_on.desc(), IntegrationGoal.id.desc())
-        )
+# The goals list: each goal with the ratings its chart draws (value, day, by whom);
+# why it matters and the ratings' comments are not on the list, so not read (nor
+# decrypted).
+_GOAL_LIST = (
+    select(IntegrationGoal)
+    .where(IntegrationGoal.client_id == bindparam("client_id"))
+    .options(
+        defer(IntegrationGoal.why_it_matters),
+        selectinload(IntegrationGoal.ratings).load_only(
+            GoalRating.value, GoalRating.rated_on, GoalRating.by_client
+        ),
     )
-    return sorted(goals, key=lambda goal: order.get(goal.status, 9))
+    .order_by(IntegrationGoal.started_on.desc(), IntegrationGoal.id.desc())
+)
+GOAL_ORDER = {"active": 0, "paused": 1, "achieved": 2, "released": 3}
 
 
-def open_goals(client: Client) -> list[IntegrationGoal]:
-    """The client's active and paused goals, active first, with their ratings."""
-    return [goal for goal in goals_for_client(client) if goal.status in OPEN_STATUSES]
+def goals_for_client(client: Client) -> list[IntegrationGoal]:
+    """The client's goals, active first, each with its ratings' values and days (two
+    queries; why it matters and the rating comments are left unread)."""
+    goals = db.session.scalars(_GOAL_LIST, {"client_id": client.id})
+    return sorted(goals, key=lambda goal: GOAL_ORDER.get(goal.status, 9))
+
+
+# A goal with its ratings and who gave them. Built once: SQLAlchemy then reuses the
+# statement's cache key instead of working it out again on every request.
+_GOAL = (
+    select(IntegrationGoal)
+    .where(
+        IntegrationGoal.id == bindparam("goal_id"),
+        IntegrationGoal.client_id == bindparam("client_id"),
+    )
+    .options(selectinload(IntegrationGoal.ratings).joinedload(GoalRating.rated_by))
+)
 
 
 def get_goal(client: Client, goal_id: int) -> IntegrationGoal:
-    goal = db.session.scalar(
-        select(IntegrationGoal)
-        .where(IntegrationGoal.id == goal_id, IntegrationGoal.client_id == client.id)
-        .options(selectinload(IntegrationGoal.ratings).joinedload(GoalRating.rated_by))
-    )
+    goal = db.session.scalar(_GOAL, {"goal_id": goal_id, "client_id": client.id})
     if goal is None:
         raise NotFound(goal_id)
     return goal
@@ -123,20 +137,23 @@ def add_rating(
     return rating
 
 
-def sessions_for_rating(goal: IntegrationGoal) -> list[TherapySession]:
-    """The client's sessions, newest first, to tie a therapist's rating to."""
+def sessions_for_rating(goal: IntegrationGoal) -> list[Row]:
+    """The client's sessions (id, start, phase), newest first, to tie a therapist's
+    rating to."""
     return _sessions_to_rate(goal.client_id)
 
 
-def _sessions_to_rate(client_id: int) -> list[TherapySession]:
-    return list(
-        db.session.scalars(
-            select(TherapySession)
-            .where(TherapySession.client_id == client_id)
-            .order_by(TherapySession.starts_at.desc())
-            .limit(50)
-        )
-    )
+# The sessions a rating can be tied to: their day and phase, nothing of the note.
+_SESSIONS_TO_RATE = (
+    select(TherapySession.id, TherapySession.starts_at, TherapySession.phase)
+    .where(TherapySession.client_id == bindparam("client_id"))
+    .order_by(TherapySession.starts_at.desc())
+    .limit(50)
+)
+
+
+def _sessions_to_rate(client_id: int) -> list[Row]:
+    return db.session.execute(_SESSIONS_TO_RATE, {"client_id": client_id}).all()
 
 
 @dataclass(frozen=True)
@@ -152,34 +169,48 @@ def rating_sessions(client: Client) -> list[RatingSession]:
     """The sessions of ``sessions_for_rating`` with their local days, for the rating form."""
     zone = db.session.get(Practice, client.practice_id).timezone
     return [
-        RatingSession(session.id, utc_to_local(session.starts_at, zone).date(), session.phase)
-        for session in _sessions_to_rate(client.id)
+        RatingSession(row.id, utc_to_local(row.starts_at, zone).date(), row.phase)
+        for row in _sessions_to_rate(client.id)
     ]
 
 
-def linked_sessions(goal: IntegrationGoal) -> list[TherapySession]:
+@dataclass(frozen=True)
+class LinkedSession:
+    """A session tied to a goal through a rating: the goal page links to it by its date."""
+
+    id: int
+    starts_at: datetime
+
+
+def linked_sessions(goal: IntegrationGoal) -> list[LinkedSession]:
     """Sessions tied to the goal through its ratings, newest first."""
     ids = {rating.session_id for rating in goal.ratings if rating.session_id}
     if not ids:
         return []
-    return list(
-        db.session.scalars(
-            select(TherapySession)
-            .where(TherapySession.id.in_(ids))
-            .order_by(TherapySession.starts_at.desc())
-        )
+    rows = db.session.execute(
+        select(TherapySession.id, TherapySession.starts_at)
+        .where(TherapySession.id.in_(ids))
+        .order_by(TherapySession.starts_at.desc())
     )
+    return [LinkedSession(row.id, row.starts_at) for row in rows]
+
+
+# The goal's homework with the days done: what its adherence is counted from. The
+# instructions and the client's reflections are not read (nor decrypted).
+_LINKED_HOMEWORK = (
+    select(HomeworkAssignment)
+    .where(HomeworkAssignment.goal_id == bindparam("goal_id"))
+    .options(
+        defer(HomeworkAssignment.instructions),
+        selectinload(HomeworkAssignment.entries).load_only(HomeworkEntry.occurrence_date),
+    )
+    .order_by(HomeworkAssignment.start_date.desc())
+)
 
 
 def linked_homework(goal: IntegrationGoal) -> list[HomeworkAssignment]:
-    return list(
-        db.session.scalars(
-            select(HomeworkAssignment)
-            .where(HomeworkAssignment.goal_id == goal.id)
-            .options(selectinload(HomeworkAssignment.entries))
-            .order_by(HomeworkAssignment.start_date.desc())
-        )
-    )
+    """The goal's assignments with their completion days (not their reflections)."""
+    return list(db.session.scalars(_LINKED_HOMEWORK, {"goal_id": goal.id}))
 
 
 def chart_for(goal: IntegrationGoal) -> TrajectoryChart:
@@ -194,19 +225,19 @@ def latest_rating(goal: IntegrationGoal) -> GoalRating | None:
     return goal.ratings[-1] if goal.ratings else None
 
 
-def goal_titles(client: Client) -> list[IntegrationGoal]:
-    """Active and paused goals for pickers (homework link)."""
-    return list(
-        db.session.scalars(
-            select(IntegrationGoal)
-            .where(
-                IntegrationGoal.client_id == client.id,
-                IntegrationGoal.status.in_(OPEN_STATUSES),
-            )
-            .options(joinedload(IntegrationGoal.created_by))
-            .order_by(IntegrationGoal.id)
-        )
+_GOAL_TITLES = (
+    select(IntegrationGoal.id, IntegrationGoal.title)
+    .where(
+        IntegrationGoal.client_id == bindparam("client_id"),
+        IntegrationGoal.status.in_(OPEN_STATUSES),
     )
+    .order_by(IntegrationGoal.id)
+)
+
+
+def goal_titles(client: Client) -> list[Row]:
+    """Active and paused goals (id and title) for pickers (homework link)."""
+    return db.session.execute(_GOAL_TITLES, {"client_id": client.id}).all()
 
 
 def outcome_progress(goal: IntegrationGoal):

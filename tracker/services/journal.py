@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 
 from tracker.domain.journal import PRIVATE, SHARED
 from tracker.extensions import db
@@ -13,16 +13,22 @@ from tracker.models import Client, JournalEntry, User
 from tracker.models.base import utcnow
 from tracker.services import NotFound
 
-
-def own_entries(client: Client, author: User) -> list[JournalEntry]:
-    """The author's own entries, newest first."""
-    return list(
-        db.session.scalars(
-            select(JournalEntry)
-            .where(JournalEntry.client_id == client.id, JournalEntry.author_id == author.id)
-            .order_by(JournalEntry.created_at.desc(), JournalEntry.id.desc())
-        )
+# The journal's list: each entry by title, day and visibility; its text is not read
+# (nor decrypted) until the entry is opened. Built once (its cache key is reused).
+_OWN_ENTRIES = (
+    select(JournalEntry.id, JournalEntry.title, JournalEntry.created_at, JournalEntry.visibility)
+    .where(
+        JournalEntry.client_id == bindparam("client_id"),
+        JournalEntry.author_id == bindparam("author_id"),
     )
+    .order_by(JournalEntry.created_at.desc(), JournalEntry.id.desc())
+)
+
+
+def own_entries(client: Client, author: User) -> list[Row]:
+    """The author's own entries (id, title, written, visibility), newest first."""
+    params = {"client_id": client.id, "author_id": author.id}
+    return db.session.execute(_OWN_ENTRIES, params).all()
 
 
 def get_own_entry(client: Client, author: User, entry_id: int) -> JournalEntry:

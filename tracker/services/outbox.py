@@ -82,10 +82,12 @@ def cancel(key_prefix: str) -> int:
 
 
 def latest(key_prefix: str) -> OutboxMessage | None:
-    """The newest message whose key starts with ``key_prefix``."""
+    """The newest message whose key starts with ``key_prefix``: its kind, status and
+    times (its link, a credential until used, is not read)."""
     return db.session.scalar(
         select(OutboxMessage)
         .where(OutboxMessage.dedupe_key.startswith(key_prefix, autoescape=True))
+        .options(defer(OutboxMessage.link))
         .order_by(OutboxMessage.id.desc())
         .limit(1)
     )
@@ -239,14 +241,24 @@ def status_counts(practice_id: int) -> dict[str, int]:
     return counts
 
 
+# What the outbox page shows of a message: never its link (it may be a credential).
+_MESSAGE_ROWS = select(
+    OutboxMessage.id,
+    OutboxMessage.created_at,
+    OutboxMessage.kind,
+    OutboxMessage.recipient,
+    OutboxMessage.status,
+    OutboxMessage.attempts,
+    OutboxMessage.sent_at,
+    OutboxMessage.next_attempt_at,
+    OutboxMessage.last_error,
+).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+
+
 def messages_query(practice_id: int, statuses: Iterable[str] | None = None) -> Select:
-    """The practice's messages, newest first (filtered by status when given)."""
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.practice_id == practice_id)
-        .options(defer(OutboxMessage.link))  # never shown, and it may be a credential
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-    )
+    """Rows of the practice's messages as the outbox page lists them, newest first
+    (filtered by status when given)."""
+    query = _MESSAGE_ROWS.where(OutboxMessage.practice_id == practice_id)
     if statuses:
         query = query.where(OutboxMessage.status.in_(list(statuses)))
     return query

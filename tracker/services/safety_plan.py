@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -23,35 +23,52 @@ class StalePlanError(RuntimeError):
         self.current = current
 
 
+# Built once: SQLAlchemy reuses their cache keys instead of working them out per page.
+_LATEST = (
+    select(SafetyPlanVersion)
+    .where(SafetyPlanVersion.client_id == bindparam("client_id"))
+    .options(joinedload(SafetyPlanVersion.created_by))
+    .order_by(SafetyPlanVersion.version.desc())
+    .limit(1)
+)
+_HISTORY = (
+    select(SafetyPlanVersion.version, SafetyPlanVersion.created_at, User.name)
+    .join(User, User.id == SafetyPlanVersion.created_by_id)
+    .where(SafetyPlanVersion.client_id == bindparam("client_id"))
+    .order_by(SafetyPlanVersion.version.desc())
+)
+_VERSION = (
+    select(SafetyPlanVersion)
+    .where(
+        SafetyPlanVersion.client_id == bindparam("client_id"),
+        SafetyPlanVersion.version == bindparam("version"),
+    )
+    .options(joinedload(SafetyPlanVersion.created_by))
+)
+_NEWEST_NUMBER = select(func.max(SafetyPlanVersion.version)).where(
+    SafetyPlanVersion.client_id == bindparam("client_id")
+)
+
+
 def latest_version(client: Client) -> SafetyPlanVersion | None:
     """The plan as it stands (its newest version), author loaded; None if never written."""
-    return db.session.scalar(
-        select(SafetyPlanVersion)
-        .where(SafetyPlanVersion.client_id == client.id)
-        .options(joinedload(SafetyPlanVersion.created_by))
-        .order_by(SafetyPlanVersion.version.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_LATEST, {"client_id": client.id})
+
+
+def newest_version_number(client: Client) -> int | None:
+    """The number of the plan's newest version (None if never written), read without
+    its text."""
+    return db.session.scalar(_NEWEST_NUMBER, {"client_id": client.id})
 
 
 def version_history(client: Client) -> list[tuple[int, datetime, str]]:
     """``(version, saved at, saved by)`` of every version, newest first, without the text."""
-    rows = db.session.execute(
-        select(SafetyPlanVersion.version, SafetyPlanVersion.created_at, User.name)
-        .join(User, User.id == SafetyPlanVersion.created_by_id)
-        .where(SafetyPlanVersion.client_id == client.id)
-        .order_by(SafetyPlanVersion.version.desc())
-    )
-    return [tuple(row) for row in rows]
+    return [tuple(row) for row in db.session.execute(_HISTORY, {"client_id": client.id})]
 
 
 def get_version(client: Client, version: int) -> SafetyPlanVersion:
     """One version of the client's plan; NotFound for a number it does not have."""
-    found = db.session.scalar(
-        select(SafetyPlanVersion)
-        .where(SafetyPlanVersion.client_id == client.id, SafetyPlanVersion.version == version)
-        .options(joinedload(SafetyPlanVersion.created_by))
-    )
+    found = db.session.scalar(_VERSION, {"client_id": client.id, "version": version})
     if found is None:
         raise NotFound(version)
     return found
