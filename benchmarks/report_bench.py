@@ -5,14 +5,24 @@ which 12 medicine sessions with doses and vitals, 10 goals with monthly ratings,
 questionnaire responses, homework) and clients with the same year at 100 and 200
 sessions. Prints, from one run:
 
+- two floors, rendered in rotation with the reports so that load on a shared machine
+  hits them alike: WeasyPrint's plain one-page floor
+  (``weasyprint.HTML(string="<p>hello</p>").write_pdf()`` in this warm process) and the
+  report's own floor (a one-page document with the report stylesheet and fonts, through
+  the rendering pool);
 - the median time of the clinical report through the real rendering pool
-  (``tracker.printing.pdf.pool_for(app.config).render``), the first run excluded as warm-up;
-- the median time of a one-page document through the same pool (the floor), and
-  the ratio of the two (target: at most 25x);
+  (``tracker.printing.pdf.pool_for(app.config).render``), the first run excluded as
+  warm-up, and its ratio to each floor (target: at most 20x the plain floor, 12x as a
+  moonshot);
 - pages, and the time per session as the course grows (target: linear);
-- the cached reprint (``printing.reports.generate`` a second time, served from the
-  encrypted cache; target: under 20 ms);
-- reports per second with two requests at once on a two-worker pool.
+- the steps before printing: gathering the data and filling the template;
+- the cached reprint, found from the data's versions without gathering or rendering
+  (target: under 20 ms): ``printing.reports.generate`` again, and end to end through
+  HTTP with the test client (the report form's POST, and the download it redirects to);
+- reports per second with two requests at once on a two-worker pool;
+- with ``BENCH_REPORT_MEMORY=500``: the resident memory of the rendering worker(s)
+  before and after printing that many year reports (target: flat), with the worker
+  process ids (a recycled worker has a new id).
 
 Run with ``.venv/bin/python benchmarks/report_bench.py`` (``make bench`` runs it too).
 ``BENCH_REPORT_RUNS`` sets the number of timed runs (default 7).
@@ -49,12 +59,15 @@ from tracker.extensions import db  # noqa: E402
 from tracker.printing import pdf  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_REPORT_RUNS", "7"))
+MEMORY_REPORTS = int(os.environ.get("BENCH_REPORT_MEMORY", "0"))
 YEAR_START = date(2025, 11, 3)
 YEAR_END = YEAR_START + timedelta(days=364)
 PERIOD = rules.Period(YEAR_START, YEAR_END)
+REPORT_CSS = "css/report.css"
+PLAIN = "<p>hello</p>"
 ONE_PAGE = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>One page</title>'
-    f'<link rel="stylesheet" href="{pdf.BASE_URL}css/report.css"></head><body>'
+    "</head><body>"
     '<header class="letterhead"><div class="name">Practice</div></header>'
     "<h1>One page</h1><p>The floor: one page with the report stylesheet and fonts.</p>"
     "</body></html>"
@@ -284,33 +297,137 @@ def median_ms(durations: list[float]) -> float:
     return statistics.median(durations) * 1000
 
 
-def time_renders(pool, documents: dict[str, str]) -> dict[str, tuple[float, int, float]]:
-    """For each document: the median ms of RUNS renders, its pages, and the ms of its
-    first (warm-up) run, which is left out. The documents are rendered in rotation, so a
-    burst of load on a shared machine hits every one of them alike."""
-    first, pages, durations = {}, {}, {name: [] for name in documents}
-    for name, html in documents.items():
+def plain_floor() -> int:
+    """WeasyPrint's plain one-page floor, in this (warm) process."""
+    import weasyprint
+
+    weasyprint.HTML(string=PLAIN).write_pdf()
+    return 1
+
+
+def time_renders(jobs: dict) -> dict[str, tuple[float, int, float]]:
+    """For each job (a callable returning the pages): the median ms of RUNS runs, its
+    pages, and the ms of its first (warm-up) run, which is left out. The jobs run in
+    rotation, so a burst of load on a shared machine hits every one of them alike."""
+    first, pages, durations = {}, {}, {name: [] for name in jobs}
+    for name, job in jobs.items():
         started = time.perf_counter()
-        _, pages[name] = pool.render(html)
+        pages[name] = job()
         first[name] = (time.perf_counter() - started) * 1000
     for _ in range(RUNS):
-        for name, html in documents.items():
+        for name, job in jobs.items():
             started = time.perf_counter()
-            pool.render(html)
+            job()
             durations[name].append(time.perf_counter() - started)
-    return {name: (median_ms(durations[name]), pages[name], first[name]) for name in documents}
+    return {name: (median_ms(durations[name]), pages[name], first[name]) for name in jobs}
 
 
-def report_html(client, therapist, today: date) -> tuple[str, float]:
-    """The clinical report's HTML for the year, and the ms spent gathering and templating."""
+def report_html(client, therapist, today: date) -> tuple[str, float, float]:
+    """The clinical report's HTML for the year, and the ms spent gathering the data
+    and filling the template."""
     from tracker.printing import reports as report_printing
     from tracker.services import reports as report_service
 
     request = report_service.ReportRequest(kind=rules.CLINICAL, period=PERIOD)
     started = time.perf_counter()
     data = report_service.gather(client, request, therapist, today)
+    gathered = time.perf_counter()
     html = report_printing.render_html(data, for_pdf=True, report_id="R-BENCHMARK0")
-    return html, (time.perf_counter() - started) * 1000
+    done = time.perf_counter()
+    return html, (gathered - started) * 1000, (done - gathered) * 1000
+
+
+def _login(browser) -> None:
+    import re
+
+    page = browser.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    answer = browser.post(
+        "/login",
+        data={
+            "email": "bench-therapist@example.test",
+            "password": BENCH_PASSWORD,
+            "csrf_token": token,
+        },
+    )
+    assert answer.status_code == 302, answer.status_code
+
+
+def time_http_reprint(app, client_id: int) -> tuple[float, float, float]:
+    """Medians (ms) of the cached reprint through HTTP: the report form's POST (which
+    finds the PDF and records the report), the download it redirects to, and both."""
+    import re
+
+    browser = app.test_client()
+    _login(browser)
+    path = f"/clients/{client_id}/reports"
+    page = browser.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    form = {
+        "csrf_token": token,
+        "kind": rules.CLINICAL,
+        "period_start": YEAR_START.isoformat(),
+        "period_end": YEAR_END.isoformat(),
+    }
+    posts, downloads = [], []
+    for index in range(RUNS * 3 + 1):
+        started = time.perf_counter()
+        answer = browser.post(path, data=form)
+        posted = time.perf_counter()
+        download = browser.get(answer.location)
+        done = time.perf_counter()
+        assert answer.status_code == 302, answer.status_code
+        assert download.status_code == 200 and download.data.startswith(b"%PDF")
+        if index:  # the first one may render (and fills the cache)
+            posts.append(posted - started)
+            downloads.append(done - posted)
+    both = [a + b for a, b in zip(posts, downloads, strict=True)]
+    return median_ms(posts), median_ms(downloads), median_ms(both)
+
+
+def worker_rss(pool) -> dict[int, float]:
+    """Resident memory (MiB) of each rendering process of ``pool``, by process id."""
+    sizes = {}
+    for process in list((getattr(pool._executor, "_processes", None) or {}).values()):
+        try:
+            status = Path(f"/proc/{process.pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                sizes[process.pid] = int(line.split()[1]) / 1024
+    return sizes
+
+
+def measure_memory(app, html: str, count: int) -> None:
+    """Print the rendering worker's memory before and after ``count`` year reports."""
+    pool = pdf.RenderPool(
+        workers=1,
+        memory_mb=app.config["REPORT_MEMORY_MB"],
+        cpu_seconds=app.config["REPORT_CPU_SECONDS"],
+        timeout=app.config["REPORT_TIMEOUT"],
+    )
+    pool.render(html, REPORT_CSS)
+    before = worker_rss(pool)
+    print(f"memory: worker before {count} year reports: " + _sizes(before), flush=True)
+    started = time.perf_counter()
+    for number in range(1, count + 1):
+        pool.render(html, REPORT_CSS)
+        if number % max(1, count // 5) == 0:
+            print(f"  after {number:4}: " + _sizes(worker_rss(pool)), flush=True)
+    after = worker_rss(pool)
+    grown = sum(after.values()) - sum(before.values())
+    print(
+        f"memory: after {count} reports {_sizes(after)}; {grown:+.1f} MiB in all, "
+        f"{grown * 1024 / count:+.1f} KiB per report "
+        f"({time.perf_counter() - started:.0f} s; workers recycled after "
+        f"{pdf.TASKS_PER_WORKER} documents)"
+    )
+    pool.shutdown()
+
+
+def _sizes(sizes: dict[int, float]) -> str:
+    return ", ".join(f"pid {pid} {mib:.1f} MiB" for pid, mib in sorted(sizes.items())) or "-"
 
 
 def main() -> None:
@@ -328,26 +445,41 @@ def main() -> None:
         }
         db.session.commit()
         pool = pdf.pool_for(app.config)
-        pool.render(ONE_PAGE)  # start the worker process (import, fonts) outside the timings
+        # Start the worker process (import, fonts) outside the timings.
+        pool.render(ONE_PAGE, REPORT_CSS)
 
         print(
             f"report workers: {app.config['REPORT_WORKERS']}, timed runs: {RUNS} (+1 warm-up), "
             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
         )
         built = {count: report_html(c, therapist, YEAR_END) for count, c in clients.items()}
+
+        def through_pool(html: str):
+            return lambda: pool.render(html, REPORT_CSS)[1]
+
         timed = time_renders(
-            pool, {"floor": ONE_PAGE, **{count: html for count, (html, _) in built.items()}}
+            {
+                "plain": plain_floor,
+                "floor": through_pool(ONE_PAGE),
+                **{count: through_pool(html) for count, (html, _, _) in built.items()},
+            }
         )
+        plain, _, _ = timed["plain"]
         floor, floor_pages, _ = timed["floor"]
-        print(f"one-page document (floor):      median {floor:7.1f} ms  ({floor_pages} page)")
+        print(
+            f"plain floor (<p>hello</p>, in process): median {plain:7.1f} ms  (1 page)\n"
+            f"report floor (one page, report CSS and fonts, through the pool): "
+            f"median {floor:7.1f} ms  ({floor_pages} page)"
+        )
         results = {}
-        for count, (html, build) in built.items():
+        for count, (html, gathering, templating) in built.items():
             render, pages, warm_up = timed[count]
             results[count] = render
             print(
                 f"clinical report, {count:3} sessions: median {render:7.1f} ms  "
-                f"{render / floor:5.1f}x the floor  {pages} pages, {render / pages:3.0f} ms/page  "
-                f"(first run {warm_up:.0f} ms; data + HTML {build:.0f} ms, {len(html) // 1024} KiB)"
+                f"{render / plain:5.1f}x plain, {render / floor:5.1f}x report floor  "
+                f"{pages} pages, {render / pages:3.0f} ms/page  (first run {warm_up:.0f} ms; "
+                f"gather {gathering:.0f} ms + HTML {templating:.0f} ms, {len(html) // 1024} KiB)"
             )
         per_session = [
             (results[100] - results[50]) / 50,
@@ -358,7 +490,10 @@ def main() -> None:
             f"{per_session[1]:.1f} ms per session from 100 to 200 "
             f"(year report at 200 sessions = {results[200] / results[50]:.2f}x the one at 50)"
         )
-        print(f"ratio year report / floor: {results[50] / floor:.1f}x (target <= 25x)")
+        print(
+            f"ratio year report / plain floor: {results[50] / plain:.1f}x (target <= 20x, "
+            f"moonshot 12x); / report floor: {results[50] / floor:.1f}x"
+        )
 
         year = clients[50]
         request = report_service.ReportRequest(kind=rules.CLINICAL, period=PERIOD)
@@ -377,23 +512,32 @@ def main() -> None:
             f"cached reprint (generate again): median {median_ms(cached):6.1f} ms "
             f"({median_ms(cpu):.1f} ms CPU; target < 20 ms)"
         )
+        year_id = year.id
+        html = built[50][0]
 
-        html, _ = report_html(year, therapist, YEAR_END)
-        pair = pdf.pool_for({**app.config, "REPORT_WORKERS": 2})
-        with ThreadPoolExecutor(2) as requests:
-            list(requests.map(pair.render, [ONE_PAGE, ONE_PAGE]))  # both workers up
-            list(requests.map(pair.render, [html, html]))
-            total = 4 * RUNS // 2 * 2
-            started = time.perf_counter()
-            list(requests.map(pair.render, [html] * total))
-            elapsed = time.perf_counter() - started
-        print(
-            f"2 concurrent requests, 2 workers: {total / elapsed:.2f} reports/s "
-            f"({total} year reports in {elapsed:.1f} s; one worker alone: "
-            f"{1000 / results[50]:.2f} reports/s)"
-        )
-        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
-        pdf.shutdown_all()
+    post, download, both = time_http_reprint(app, year_id)
+    print(
+        f"cached reprint through HTTP: POST {post:.1f} ms + download {download:.1f} ms "
+        f"= {both:.1f} ms (target < 20 ms)"
+    )
+
+    pair = pdf.pool_for({**app.config, "REPORT_WORKERS": 2})
+    with ThreadPoolExecutor(2) as requests:
+        list(requests.map(lambda h: pair.render(h, REPORT_CSS), [ONE_PAGE, ONE_PAGE]))
+        list(requests.map(lambda h: pair.render(h, REPORT_CSS), [html, html]))
+        total = 4 * RUNS // 2 * 2
+        started = time.perf_counter()
+        list(requests.map(lambda h: pair.render(h, REPORT_CSS), [html] * total))
+        elapsed = time.perf_counter() - started
+    print(
+        f"2 concurrent requests, 2 workers: {total / elapsed:.2f} reports/s "
+        f"({total} year reports in {elapsed:.1f} s; one worker alone: "
+        f"{1000 / results[50]:.2f} reports/s)"
+    )
+    pdf.shutdown_all()
+    if MEMORY_REPORTS:
+        measure_memory(app, html, MEMORY_REPORTS)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -874,9 +874,9 @@ def render_calls(monkeypatch) -> list[int]:
     calls: list[int] = []
     original = report_printing.pdf.RenderPool.render
 
-    def counting(self, html):
+    def counting(self, html, *args, **kwargs):
         calls.append(1)
-        return original(self, html)
+        return original(self, html, *args, **kwargs)
 
     monkeypatch.setattr(report_printing.pdf.RenderPool, "render", counting)
     return calls

@@ -28,6 +28,8 @@ from tracker.printing import pdf
 from tracker.services import reports as report_service
 from tracker.settings import config, instance_path
 
+# The print stylesheet, applied by the rendering process (not linked from the HTML).
+STYLESHEET = "css/report.css"
 # Stands in for the report id while the content is hashed: the id is derived from the hash.
 DRAFT_ID = "R-XXXXXXXXXX"
 
@@ -92,7 +94,6 @@ def render_html(
         report=data,
         for_pdf=for_pdf,
         report_id=report_id,
-        pdf_asset=pdf.asset_url,
         # From the translation only (never typed text), quoted for CSS with "<" escaped:
         # it cannot leave the <style> element.
         page_counter=Markup(rules.page_counter_content(gettext(rules.PAGE_LABEL))),  # noqa: S704
@@ -141,7 +142,7 @@ def generate(
     pages = None  # a reprint from the cache: the earlier printing knows its pages
     if content is None:
         html = draft.replace(DRAFT_ID, rules.report_id(digest))
-        content, pages = pdf.pool_for(config()).render(html)
+        content, pages = pdf.pool_for(config()).render(html, STYLESHEET)
         _store(digest, content)
     report = report_service.record_report(
         client, request, actor, content_hash=digest, pages=pages, size_bytes=len(content)
