@@ -19,11 +19,13 @@ the app's own bundled assets.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import mimetypes
 import os
 import resource
 import threading
+import urllib.parse
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -51,6 +53,14 @@ PDF_VARIANT = "pdf/ua-1"
 TASKS_PER_WORKER = 200
 # How long a new worker may take to start (import WeasyPrint, load fonts, warm up).
 STARTUP_TIMEOUT = 60.0
+
+
+# The stylesheets name their fonts relative to themselves ("../fonts/…"). urllib joins a
+# relative URL only onto a scheme it knows to be hierarchical; without this the fonts'
+# URLs stayed relative, the fetcher refused them, and the system's fonts stood in.
+for _schemes in (urllib.parse.uses_relative, urllib.parse.uses_netloc):
+    if ASSET_SCHEME not in _schemes:
+        _schemes.append(ASSET_SCHEME)
 
 
 class RenderError(RuntimeError):
@@ -112,6 +122,16 @@ class _Typesetting:
 
 
 _typesetting: _Typesetting | None = None
+
+
+def _forget_typesetting() -> None:
+    # Let the font configuration go while the libraries are whole: freed during the
+    # interpreter's final clean-up, its Pango and Fontconfig objects crash the process.
+    global _typesetting
+    _typesetting = None
+
+
+atexit.register(_forget_typesetting)
 
 
 def render_in_process(html: str, stylesheet: str | None = None) -> tuple[bytes, int]:
