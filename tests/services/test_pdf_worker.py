@@ -15,7 +15,7 @@ from tracker.printing import pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = (
-    '<!doctype html><html lang="en"><head><title>t</title></head>'
+    '<!DOCTYPE html><html lang="en"><head><title>t</title></head>'
     "<body><h1>Heading</h1><p>Body <b>bold</b></p></body></html>"
 )
 
@@ -82,3 +82,41 @@ def test_workers_are_replaced_after_a_number_of_documents(monkeypatch):
         pool.shutdown()
 
     assert len(seen) >= 2
+
+
+# --- the document parser -----------------------------------------------------------------
+
+
+def test_well_formed_documents_are_read_by_the_xml_parser_as_weasyprint_would():
+    from weasyprint import HTML
+
+    xhtml = DOCUMENT.replace("<body>", '<body><svg viewBox="0 0 2 2"><rect width="1"></rect></svg>')
+    root = pdf.parse_xhtml(xhtml)
+    ours = pdf._document(xhtml, None)
+    theirs = HTML(string=xhtml, base_url=pdf.BASE_URL)
+
+    assert root is not None
+    # Bypassing HTML.__init__ must leave the document as WeasyPrint's own would be.
+    assert set(vars(ours)) == set(vars(theirs))
+    assert ours.base_url == theirs.base_url == pdf.BASE_URL
+    assert [e.tag for e in root.iter()] == [e.tag for e in theirs.etree_element.iter()]
+    assert page_texts(pdf.render_in_process(xhtml)[0]) == page_texts(
+        pdf.render_in_process(xhtml.replace("<!DOCTYPE html>", "<!doctype html>"))[0]
+    )
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "<p>Not a whole document</p>",
+        '<!doctype html><html lang="en"><body><p>Unclosed<br></p></body></html>',
+        '<!DOCTYPE html><html lang="en"><body>&nbsp;</body></html>',
+        '<!DOCTYPE html [<!ENTITY a "aaaa">]><html lang="en"><body>&a;</body></html>',
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>x</p></body></html>',
+        '<!DOCTYPE html><html lang="en"><body>\x0b</body></html>',
+    ],
+)
+def test_other_documents_go_to_weasyprints_own_parser(document):
+    assert pdf.parse_xhtml(document) is None
+    content, pages = pdf.render_in_process(document)
+    assert content.startswith(b"%PDF") and pages == 1

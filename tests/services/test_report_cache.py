@@ -101,6 +101,7 @@ class Printer:
 
     world: factories.World
     counts: Counter
+    well_formed: list[bool]  # whether each printed HTML reads as XHTML (pdf.parse_xhtml)
     # The PDFs of a test run share a folder: a narrative of this test's own keeps an
     # earlier test's PDF of the same HTML from being reused.
     tag: str = dataclasses.field(default_factory=lambda: f" (test {uuid.uuid4().hex})")
@@ -119,9 +120,11 @@ class Printer:
 @pytest.fixture
 def printer(app, world, monkeypatch) -> Printer:
     counts: Counter = Counter()
+    well_formed: list[bool] = []
 
     def stand_in(self, html, stylesheet=None):
         counts["render"] += 1
+        well_formed.append(pdf.parse_xhtml(html) is not None)
         return STAND_IN + html.encode(), 1
 
     gather = report_service.gather
@@ -132,7 +135,7 @@ def printer(app, world, monkeypatch) -> Printer:
 
     monkeypatch.setattr(pdf.RenderPool, "render", stand_in)
     monkeypatch.setattr(report_service, "gather", counting_gather)
-    return Printer(world, counts)
+    return Printer(world, counts, well_formed)
 
 
 def text_of(rendered) -> str:
@@ -459,6 +462,25 @@ def test_a_pdf_file_gone_from_the_cache_is_printed_again(printer, world, app):
 
     assert printer.counts == {"gather": 2, "render": 2}
     assert again.pdf == first.pdf
+
+
+def test_every_report_is_well_formed_for_the_fast_parser(printer, world):
+    """The print templates are XHTML: the rendering process reads them with the XML
+    parser (pdf.parse_xhtml); a slip would silently cost a tenth of every report."""
+    course = a_course(world)
+    make_addendum(course.signed, world.therapist_a, "Later.")
+    make_discharge(course.draft)
+    _adverse_event(world, course)
+    db.session.commit()
+
+    for request in (
+        report_service.ReportRequest(kind=CLINICAL, period=PERIOD, include_family=True),
+        report_service.ReportRequest(kind=CLIENT, period=PERIOD, include_measures=True),
+    ):
+        for locale in ("en", "de"):
+            printer(request, locale=locale)
+
+    assert printer.well_formed == [True] * 4
 
 
 # --- what the code version covers ---------------------------------------------------------

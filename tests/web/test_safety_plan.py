@@ -449,6 +449,23 @@ def test_the_card_is_one_page_with_the_whole_plan_and_a_clean_file_name(cora, wo
     )
 
 
+def test_the_card_is_well_formed_for_the_fast_parser(cora, world, monkeypatch):
+    from tracker.printing import pdf
+
+    documents: list[str] = []
+    render = pdf.RenderPool.render
+
+    def keeping(self, html, *args, **kwargs):
+        documents.append(html)
+        return render(self, html, *args, **kwargs)
+
+    monkeypatch.setattr(pdf.RenderPool, "render", keeping)
+    save_plan(world, {**FULL_PLAN})
+
+    assert cora.get("/portal/safety-plan/card.pdf").status_code == 200
+    assert documents and all(pdf.parse_xhtml(html) is not None for html in documents)
+
+
 def test_the_card_is_in_the_clients_language(cora, world):
     set_locale(world.client_user_a, "de")
     row = save_plan(world, {**FULL_PLAN})
