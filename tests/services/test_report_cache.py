@@ -20,6 +20,7 @@ import pytest
 from flask_babel import force_locale
 
 from tests import factories
+from tests.report_helpers import PRINT_UA_ELEMENTS, html_elements
 from tests.session_factories import (
     add_to_care_team,
     at,
@@ -102,6 +103,7 @@ class Printer:
     world: factories.World
     counts: Counter
     well_formed: list[bool]  # whether each printed HTML reads as XHTML (pdf.parse_xhtml)
+    documents: list[str]  # the HTML printed
     # The PDFs of a test run share a folder: a narrative of this test's own keeps an
     # earlier test's PDF of the same HTML from being reused.
     tag: str = dataclasses.field(default_factory=lambda: f" (test {uuid.uuid4().hex})")
@@ -121,10 +123,12 @@ class Printer:
 def printer(app, world, monkeypatch) -> Printer:
     counts: Counter = Counter()
     well_formed: list[bool] = []
+    documents: list[str] = []
 
     def stand_in(self, html, stylesheet=None):
         counts["render"] += 1
         well_formed.append(pdf.parse_xhtml(html) is not None)
+        documents.append(html)
         return STAND_IN + html.encode(), 1
 
     gather = report_service.gather
@@ -135,7 +139,7 @@ def printer(app, world, monkeypatch) -> Printer:
 
     monkeypatch.setattr(pdf.RenderPool, "render", stand_in)
     monkeypatch.setattr(report_service, "gather", counting_gather)
-    return Printer(world, counts, well_formed)
+    return Printer(world, counts, well_formed, documents)
 
 
 def text_of(rendered) -> str:
@@ -481,6 +485,9 @@ def test_every_report_is_well_formed_for_the_fast_parser(printer, world):
             printer(request, locale=locale)
 
     assert printer.well_formed == [True] * 4
+    # And they use only elements whose browser defaults static/css/print_ua.css gives.
+    for html in printer.documents:
+        assert html_elements(html) <= PRINT_UA_ELEMENTS, html_elements(html) - PRINT_UA_ELEMENTS
 
 
 # --- what the code version covers ---------------------------------------------------------

@@ -45,8 +45,11 @@ ASSETS: dict[str, Path] = {
     "fonts/DejaVuSans.ttf": STATIC / "fonts" / "DejaVuSans.ttf",
     "fonts/DejaVuSans-Bold.ttf": STATIC / "fonts" / "DejaVuSans-Bold.ttf",
 }
-# The print stylesheets a document may name (parsed once per rendering process).
+# The print stylesheets a document may name (parsed once per rendering process), and
+# the browser defaults that come with them: WeasyPrint's, cut down to the elements of
+# the print templates.
 STYLESHEETS = ("css/report.css", "css/safety_plan.css")
+PRINT_DEFAULTS = STATIC / "css" / "print_ua.css"
 PDF_VARIANT = "pdf/ua-1"
 # Documents a rendering process prints before it is replaced: the CPU-time limit counts
 # over the process's life, and a fresh process also returns whatever memory WeasyPrint
@@ -104,11 +107,21 @@ class _Typesetting:
     rules register the bundled fonts in that configuration)."""
 
     def __init__(self) -> None:
+        from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
         self.fetcher = _fetcher_class()()
         self.font_config = FontConfiguration()
         self._stylesheets: dict[str, object] = {}
+        defaults = [CSS(string=PRINT_DEFAULTS.read_text(), base_url=BASE_URL)]
+
+        class PrintDocument(HTML):
+            """A print template: the browser defaults cut down to its elements."""
+
+            def _ua_stylesheets(self, forms=False):
+                return defaults
+
+        self.print_document = PrintDocument
 
     def stylesheet(self, name: str):
         """The parsed stylesheet of the bundled asset ``name`` (``KeyError`` for any
@@ -164,17 +177,19 @@ def parse_xhtml(html: str) -> ElementTree.Element | None:
     return root
 
 
-def _document(html: str, fetcher):
-    """The WeasyPrint document of ``html``."""
-    from weasyprint import HTML
+def _document(html: str, fetcher, document_class=None):
+    """The WeasyPrint document of ``html`` (a ``weasyprint.HTML`` or ``document_class``)."""
+    if document_class is None:
+        from weasyprint import HTML
 
+        document_class = HTML
     root = parse_xhtml(html)
     if root is None:
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+        return document_class(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     import cssselect2
 
     # What HTML.__init__ sets once it has parsed (test_pdf_worker checks the set).
-    document = HTML.__new__(HTML)
+    document = document_class.__new__(document_class)
     document.base_url = BASE_URL
     document.url_fetcher = fetcher
     document.media_type = "print"
@@ -191,8 +206,10 @@ def render_in_process(html: str, stylesheet: str | None = None) -> tuple[bytes, 
         _typesetting = _Typesetting()
     shared = _typesetting
     # The stylesheet comes as a user style sheet: it sits above the browser defaults and
-    # below the document's own <style> (the translated page counter overrides it).
-    document = _document(html, shared.fetcher).render(
+    # below the document's own <style> (the translated page counter overrides it). With
+    # it come the browser defaults of the print templates (print_ua.css).
+    document_class = shared.print_document if stylesheet else None
+    document = _document(html, shared.fetcher, document_class).render(
         font_config=shared.font_config,
         stylesheets=[shared.stylesheet(stylesheet)] if stylesheet else [],
         pdf_variant=PDF_VARIANT,
