@@ -415,7 +415,10 @@ def worker_rss(pool) -> dict[int, float]:
 
 
 def measure_memory(app, html: str, count: int) -> None:
-    """Print the rendering worker's memory before and after ``count`` year reports."""
+    """Print the rendering worker's memory over ``count`` year reports: a sample every
+    25 reports, and for each worker its growth per report once settled (its first 50
+    reports fill WeasyPrint's and Pango's caches; a worker is replaced after
+    ``pdf.TASKS_PER_WORKER``)."""
     pool = pdf.RenderPool(
         workers=1,
         memory_mb=app.config["REPORT_MEMORY_MB"],
@@ -423,20 +426,37 @@ def measure_memory(app, html: str, count: int) -> None:
         timeout=app.config["REPORT_TIMEOUT"],
     )
     pool.render(html, REPORT_CSS)
-    before = worker_rss(pool)
-    print(f"memory: worker before {count} year reports: " + _sizes(before), flush=True)
+    print(f"memory: worker at the start: {_sizes(worker_rss(pool))}", flush=True)
     started = time.perf_counter()
+    lives: dict[int, list[tuple[int, float]]] = {}  # pid -> (its reports so far, MiB)
+    first_report: dict[int, int] = {}
+    line = []
     for number in range(1, count + 1):
         pool.render(html, REPORT_CSS)
-        if number % max(1, count // 5) == 0:
-            print(f"  after {number:4}: " + _sizes(worker_rss(pool)), flush=True)
-    after = worker_rss(pool)
-    grown = sum(after.values()) - sum(before.values())
+        if number % 25:
+            continue
+        for pid, mib in worker_rss(pool).items():
+            first_report.setdefault(pid, number - 25 if lives else 0)
+            lives.setdefault(pid, []).append((number - first_report[pid], mib))
+            line.append(f"{number}: {mib:.1f}")
+        if number % 100 == 0:
+            print("  after " + ", ".join(line) + " MiB", flush=True)
+            line = []
+    if line:
+        print("  after " + ", ".join(line) + " MiB", flush=True)
+    for pid, samples in lives.items():
+        settled = [(n, mib) for n, mib in samples if n >= 50]
+        if len(settled) < 2:
+            continue
+        (n0, m0), (n1, m1) = settled[0], settled[-1]
+        print(
+            f"memory: worker {pid}: {samples[0][1]:.1f} MiB after its first 25 reports, "
+            f"{m0:.1f} after {n0}, {m1:.1f} after {n1}: "
+            f"{(m1 - m0) * 1024 / (n1 - n0):+.1f} KiB per report once settled"
+        )
     print(
-        f"memory: after {count} reports {_sizes(after)}; {grown:+.1f} MiB in all, "
-        f"{grown * 1024 / count:+.1f} KiB per report "
-        f"({time.perf_counter() - started:.0f} s; workers recycled after "
-        f"{pdf.TASKS_PER_WORKER} documents)"
+        f"memory: {count} reports in {time.perf_counter() - started:.0f} s, "
+        f"{len(lives)} worker(s) (replaced after {pdf.TASKS_PER_WORKER} documents)"
     )
     pool.shutdown()
 

@@ -53,7 +53,6 @@ from tracker.models import (
     User,
     VitalSign,
 )
-from tracker.services import goals as goal_service
 from tracker.services.medicine import with_override_record
 from tracker.services.sessions import not_voided
 
@@ -332,12 +331,16 @@ def _goals(client: Client, period: rules.Period) -> list[rules.GoalSection]:
     ratings_of: dict[int, list[RatingPoint]] = {}
     for goal_id, day, value, by_client in in_period:
         ratings_of.setdefault(goal_id, []).append(RatingPoint(day, value, by_client))
+    totals = _first_and_latest_totals(client, {g.measure_code for g in goals if g.measure_code})
     sections = []
     for goal in goals:
         ratings = ratings_of.get(goal.id, [])
         outcome = None
-        progress = goal_service.outcome_progress(goal)
-        if goal.measure_code and progress is not None:
+        if goal.measure_code and goal.measure_value is not None and goal.measure_comparison:
+            first, latest = totals.get(goal.measure_code, (None, None))
+            progress = scoring.target_progress(
+                goal.measure_comparison, goal.measure_value, first, latest
+            )
             outcome = (goal.measure_code, goal.measure_comparison, goal.measure_value, progress)
         sections.append(
             rules.GoalSection(
@@ -363,6 +366,25 @@ def _goals(client: Client, period: rules.Period) -> list[rules.GoalSection]:
             )
         )
     return sections
+
+
+def _first_and_latest_totals(
+    client: Client, instruments: set[str]
+) -> dict[str, tuple[float, float]]:
+    """The first and the latest total of each of ``instruments`` over all the client's
+    responses (what a goal's outcome target is judged on, as on the goal's page), in one
+    statement for all the goals."""
+    totals: dict[str, tuple[float, float]] = {}
+    if not instruments:
+        return totals
+    for code, total in db.session.execute(
+        select(MeasureResponse.instrument, MeasureResponse.total)
+        .where(MeasureResponse.client_id == client.id, MeasureResponse.instrument.in_(instruments))
+        .order_by(MeasureResponse.completed_on, MeasureResponse.id)
+    ):
+        first = totals[code][0] if code in totals else float(total)
+        totals[code] = (first, float(total))
+    return totals
 
 
 def _homework(
