@@ -9,6 +9,7 @@ costs milliseconds; tests/web/test_reports.py prints real ones through the same 
 from __future__ import annotations
 
 import dataclasses
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -520,3 +521,28 @@ def test_the_digest_of_the_code_changes_with_any_file(tmp_path):
 
     assert report_cache.digest_of_files([template, stylesheet], tmp_path) != before
     assert report_cache.digest_of_files([stylesheet], tmp_path) != before
+
+
+def test_two_requests_storing_the_same_report_at_once_do_not_trip_over_each_other(app):
+    digest, key = uuid.uuid4().hex * 2, uuid.uuid4().hex * 2
+    errors: list[Exception] = []
+
+    def store() -> None:
+        try:
+            with app.app_context():
+                for _ in range(40):
+                    report_cache.store_pdf(digest, b"%PDF-stand-in")
+                    report_cache.remember(key, digest, 3)
+        except OSError as error:  # a temporary file renamed away by the other writer
+            errors.append(error)
+
+    writers = [threading.Thread(target=store) for _ in range(4)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+
+    assert errors == []
+    hit = report_cache.find(key)
+    assert (hit.digest, hit.pages, hit.pdf) == (digest, 3, b"%PDF-stand-in")
+    assert not list((Path(app.instance_path) / "reports").rglob("*.tmp"))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -120,9 +121,11 @@ def _key_path(key: str) -> Path:
 
 
 def _write(path: Path, content: bytes) -> None:
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(content)
-    temporary.replace(path)
+    """Write ``path`` whole or not at all: through a temporary file of this writer's own
+    (two requests storing the same report at once must not share one)."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as temporary:
+        temporary.write(content)
+    Path(temporary.name).replace(path)
 
 
 def stored_pdf(digest: str) -> bytes | None:
