@@ -5,14 +5,24 @@ which 12 medicine sessions with doses and vitals, 10 goals with monthly ratings,
 questionnaire responses, homework) and clients with the same year at 100 and 200
 sessions. Prints, from one run:
 
+- two floors, rendered in rotation with the reports so that load on a shared machine
+  hits them alike: WeasyPrint's plain one-page floor
+  (``weasyprint.HTML(string="<p>hello</p>").write_pdf()`` in this warm process) and the
+  report's own floor (a one-page document with the report stylesheet and fonts, through
+  the rendering pool);
 - the median time of the clinical report through the real rendering pool
-  (``tracker.printing.pdf.pool_for(app.config).render``), the first run excluded as warm-up;
-- the median time of a one-page document through the same pool (the floor), and
-  the ratio of the two (target: at most 25x);
+  (``tracker.printing.pdf.pool_for(app.config).render``), the first run excluded as
+  warm-up, and its ratio to each floor (target: at most 20x the plain floor, 12x as a
+  moonshot);
 - pages, and the time per session as the course grows (target: linear);
-- the cached reprint (``printing.reports.generate`` a second time, served from the
-  encrypted cache; target: under 20 ms);
-- reports per second with two requests at once on a two-worker pool.
+- the steps before printing: gathering the data and filling the template;
+- the cached reprint, found from the data's versions without gathering or rendering
+  (target: under 20 ms): ``printing.reports.generate`` again, and end to end through
+  HTTP with the test client (the report form's POST, and the download it redirects to);
+- reports per second with two requests at once on a two-worker pool;
+- with ``BENCH_REPORT_MEMORY=500``: the resident memory of the rendering worker(s)
+  before and after printing that many year reports (target: flat), with the worker
+  process ids (a recycled worker has a new id).
 
 Run with ``.venv/bin/python benchmarks/report_bench.py`` (``make bench`` runs it too).
 ``BENCH_REPORT_RUNS`` sets the number of timed runs (default 7).
@@ -49,12 +59,15 @@ from tracker.extensions import db  # noqa: E402
 from tracker.printing import pdf  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_REPORT_RUNS", "7"))
+MEMORY_REPORTS = int(os.environ.get("BENCH_REPORT_MEMORY", "0"))
 YEAR_START = date(2025, 11, 3)
 YEAR_END = YEAR_START + timedelta(days=364)
 PERIOD = rules.Period(YEAR_START, YEAR_END)
+REPORT_CSS = "css/report.css"
+PLAIN = "<p>hello</p>"
 ONE_PAGE = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>One page</title>'
-    f'<link rel="stylesheet" href="{pdf.BASE_URL}css/report.css"></head><body>'
+    "</head><body>"
     '<header class="letterhead"><div class="name">Practice</div></header>'
     "<h1>One page</h1><p>The floor: one page with the report stylesheet and fonts.</p>"
     "</body></html>"
@@ -284,33 +297,172 @@ def median_ms(durations: list[float]) -> float:
     return statistics.median(durations) * 1000
 
 
-def time_renders(pool, documents: dict[str, str]) -> dict[str, tuple[float, int, float]]:
-    """For each document: the median ms of RUNS renders, its pages, and the ms of its
-    first (warm-up) run, which is left out. The documents are rendered in rotation, so a
-    burst of load on a shared machine hits every one of them alike."""
-    first, pages, durations = {}, {}, {name: [] for name in documents}
-    for name, html in documents.items():
+def plain_floor() -> tuple[int, float]:
+    """WeasyPrint's plain one-page floor, in this (warm) process: pages, CPU seconds."""
+    import weasyprint
+
+    started = time.process_time()
+    weasyprint.HTML(string=PLAIN).write_pdf()
+    return 1, time.process_time() - started
+
+
+def render_counting_cpu(html: str, stylesheet: str) -> tuple[int, float]:
+    """Runs in a rendering process: pages, and the CPU seconds the rendering took."""
+    started = time.process_time()
+    _, pages = pdf.render_in_process(html, stylesheet)
+    return pages, time.process_time() - started
+
+
+def time_renders(jobs: dict) -> dict[str, tuple[float, int, float, float]]:
+    """For each job (a callable returning the pages and the CPU seconds it used): the
+    median ms of RUNS runs, its pages, the ms of its first (warm-up) run, which is left
+    out, and the median CPU ms (what the work costs whatever the machine's load). The
+    jobs run in rotation, so a burst of load on a shared machine hits them alike."""
+    first, pages = {}, {}
+    durations = {name: [] for name in jobs}
+    cpu = {name: [] for name in jobs}
+    for name, job in jobs.items():
         started = time.perf_counter()
-        _, pages[name] = pool.render(html)
+        pages[name], _ = job()
         first[name] = (time.perf_counter() - started) * 1000
     for _ in range(RUNS):
-        for name, html in documents.items():
+        for name, job in jobs.items():
             started = time.perf_counter()
-            pool.render(html)
+            _, seconds = job()
             durations[name].append(time.perf_counter() - started)
-    return {name: (median_ms(durations[name]), pages[name], first[name]) for name in documents}
+            cpu[name].append(seconds)
+    return {
+        name: (median_ms(durations[name]), pages[name], first[name], median_ms(cpu[name]))
+        for name in jobs
+    }
 
 
-def report_html(client, therapist, today: date) -> tuple[str, float]:
-    """The clinical report's HTML for the year, and the ms spent gathering and templating."""
+def report_html(client, therapist, today: date) -> tuple[str, float, float]:
+    """The clinical report's HTML for the year, and the ms spent gathering the data
+    and filling the template."""
     from tracker.printing import reports as report_printing
     from tracker.services import reports as report_service
 
     request = report_service.ReportRequest(kind=rules.CLINICAL, period=PERIOD)
     started = time.perf_counter()
     data = report_service.gather(client, request, therapist, today)
+    gathered = time.perf_counter()
     html = report_printing.render_html(data, for_pdf=True, report_id="R-BENCHMARK0")
-    return html, (time.perf_counter() - started) * 1000
+    done = time.perf_counter()
+    return html, (gathered - started) * 1000, (done - gathered) * 1000
+
+
+def _login(browser) -> None:
+    import re
+
+    page = browser.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    answer = browser.post(
+        "/login",
+        data={
+            "email": "bench-therapist@example.test",
+            "password": BENCH_PASSWORD,
+            "csrf_token": token,
+        },
+    )
+    assert answer.status_code == 302, answer.status_code
+
+
+def time_http_reprint(app, client_id: int) -> tuple[float, float, float]:
+    """Medians (ms) of the cached reprint through HTTP: the report form's POST (which
+    finds the PDF and records the report), the download it redirects to, and both."""
+    import re
+
+    browser = app.test_client()
+    _login(browser)
+    path = f"/clients/{client_id}/reports"
+    page = browser.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    form = {
+        "csrf_token": token,
+        "kind": rules.CLINICAL,
+        "period_start": YEAR_START.isoformat(),
+        "period_end": YEAR_END.isoformat(),
+    }
+    posts, downloads = [], []
+    for index in range(RUNS * 3 + 1):
+        started = time.perf_counter()
+        answer = browser.post(path, data=form)
+        posted = time.perf_counter()
+        download = browser.get(answer.location)
+        done = time.perf_counter()
+        assert answer.status_code == 302, answer.status_code
+        assert download.status_code == 200 and download.data.startswith(b"%PDF")
+        if index:  # the first one may render (and fills the cache)
+            posts.append(posted - started)
+            downloads.append(done - posted)
+    both = [a + b for a, b in zip(posts, downloads, strict=True)]
+    return median_ms(posts), median_ms(downloads), median_ms(both)
+
+
+def worker_rss(pool) -> dict[int, float]:
+    """Resident memory (MiB) of each rendering process of ``pool``, by process id."""
+    sizes = {}
+    for process in list((getattr(pool._executor, "_processes", None) or {}).values()):
+        try:
+            status = Path(f"/proc/{process.pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                sizes[process.pid] = int(line.split()[1]) / 1024
+    return sizes
+
+
+def measure_memory(app, html: str, count: int) -> None:
+    """Print the rendering worker's memory over ``count`` year reports: a sample every
+    25 reports, and for each worker its growth per report once settled (its first 50
+    reports fill WeasyPrint's and Pango's caches; a worker is replaced after
+    ``pdf.TASKS_PER_WORKER``)."""
+    pool = pdf.RenderPool(
+        workers=1,
+        memory_mb=app.config["REPORT_MEMORY_MB"],
+        cpu_seconds=app.config["REPORT_CPU_SECONDS"],
+        timeout=app.config["REPORT_TIMEOUT"],
+    )
+    pool.render(html, REPORT_CSS)
+    print(f"memory: worker at the start: {_sizes(worker_rss(pool))}", flush=True)
+    started = time.perf_counter()
+    lives: dict[int, list[tuple[int, float]]] = {}  # pid -> (its reports so far, MiB)
+    first_report: dict[int, int] = {}
+    line = []
+    for number in range(1, count + 1):
+        pool.render(html, REPORT_CSS)
+        if number % 25:
+            continue
+        for pid, mib in worker_rss(pool).items():
+            first_report.setdefault(pid, number - 25 if lives else 0)
+            lives.setdefault(pid, []).append((number - first_report[pid], mib))
+            line.append(f"{number}: {mib:.1f}")
+        if number % 100 == 0:
+            print("  after " + ", ".join(line) + " MiB", flush=True)
+            line = []
+    if line:
+        print("  after " + ", ".join(line) + " MiB", flush=True)
+    for pid, samples in lives.items():
+        settled = [(n, mib) for n, mib in samples if n >= 50]
+        if len(settled) < 2:
+            continue
+        (n0, m0), (n1, m1) = settled[0], settled[-1]
+        print(
+            f"memory: worker {pid}: {samples[0][1]:.1f} MiB after its first 25 reports, "
+            f"{m0:.1f} after {n0}, {m1:.1f} after {n1}: "
+            f"{(m1 - m0) * 1024 / (n1 - n0):+.1f} KiB per report once settled"
+        )
+    print(
+        f"memory: {count} reports in {time.perf_counter() - started:.0f} s, "
+        f"{len(lives)} worker(s) (replaced after {pdf.TASKS_PER_WORKER} documents)"
+    )
+    pool.shutdown()
+
+
+def _sizes(sizes: dict[int, float]) -> str:
+    return ", ".join(f"pid {pid} {mib:.1f} MiB" for pid, mib in sorted(sizes.items())) or "-"
 
 
 def main() -> None:
@@ -328,26 +480,48 @@ def main() -> None:
         }
         db.session.commit()
         pool = pdf.pool_for(app.config)
-        pool.render(ONE_PAGE)  # start the worker process (import, fonts) outside the timings
+        # Start the worker process (import, fonts) outside the timings.
+        pool.render(ONE_PAGE, REPORT_CSS)
 
         print(
             f"report workers: {app.config['REPORT_WORKERS']}, timed runs: {RUNS} (+1 warm-up), "
             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
         )
         built = {count: report_html(c, therapist, YEAR_END) for count, c in clients.items()}
+
+        def through_pool(html: str):
+            # The pool's own path (a future on its process), timing the CPU there too.
+            def job():
+                future = pool._pool().submit(render_counting_cpu, html, REPORT_CSS)
+                return future.result(timeout=app.config["REPORT_TIMEOUT"])
+
+            return job
+
         timed = time_renders(
-            pool, {"floor": ONE_PAGE, **{count: html for count, (html, _) in built.items()}}
+            {
+                "plain": plain_floor,
+                "floor": through_pool(ONE_PAGE),
+                **{count: through_pool(html) for count, (html, _, _) in built.items()},
+            }
         )
-        floor, floor_pages, _ = timed["floor"]
-        print(f"one-page document (floor):      median {floor:7.1f} ms  ({floor_pages} page)")
-        results = {}
-        for count, (html, build) in built.items():
-            render, pages, warm_up = timed[count]
-            results[count] = render
+        plain, _, _, plain_cpu = timed["plain"]
+        floor, floor_pages, _, floor_cpu = timed["floor"]
+        print(
+            f"plain floor (<p>hello</p>, in process): median {plain:7.1f} ms, "
+            f"{plain_cpu:.1f} ms CPU  (1 page)\n"
+            f"report floor (one page, report CSS and fonts, through the pool): "
+            f"median {floor:7.1f} ms, {floor_cpu:.1f} ms CPU  ({floor_pages} page)"
+        )
+        results, results_cpu = {}, {}
+        for count, (html, gathering, templating) in built.items():
+            render, pages, warm_up, render_cpu = timed[count]
+            results[count], results_cpu[count] = render, render_cpu
             print(
                 f"clinical report, {count:3} sessions: median {render:7.1f} ms  "
-                f"{render / floor:5.1f}x the floor  {pages} pages, {render / pages:3.0f} ms/page  "
-                f"(first run {warm_up:.0f} ms; data + HTML {build:.0f} ms, {len(html) // 1024} KiB)"
+                f"{render / plain:5.1f}x plain, {render / floor:5.1f}x report floor; "
+                f"{render_cpu:6.1f} ms CPU {render_cpu / plain_cpu:5.1f}x plain CPU  "
+                f"{pages} pages, {render / pages:3.0f} ms/page  (first run {warm_up:.0f} ms; "
+                f"gather {gathering:.0f} ms + HTML {templating:.0f} ms, {len(html) // 1024} KiB)"
             )
         per_session = [
             (results[100] - results[50]) / 50,
@@ -358,7 +532,11 @@ def main() -> None:
             f"{per_session[1]:.1f} ms per session from 100 to 200 "
             f"(year report at 200 sessions = {results[200] / results[50]:.2f}x the one at 50)"
         )
-        print(f"ratio year report / floor: {results[50] / floor:.1f}x (target <= 25x)")
+        print(
+            f"ratio year report / plain floor: {results[50] / plain:.1f}x (target <= 20x, "
+            f"moonshot 12x), in CPU time {results_cpu[50] / plain_cpu:.1f}x; "
+            f"/ report floor: {results[50] / floor:.1f}x"
+        )
 
         year = clients[50]
         request = report_service.ReportRequest(kind=rules.CLINICAL, period=PERIOD)
@@ -377,23 +555,32 @@ def main() -> None:
             f"cached reprint (generate again): median {median_ms(cached):6.1f} ms "
             f"({median_ms(cpu):.1f} ms CPU; target < 20 ms)"
         )
+        year_id = year.id
+        html = built[50][0]
 
-        html, _ = report_html(year, therapist, YEAR_END)
-        pair = pdf.pool_for({**app.config, "REPORT_WORKERS": 2})
-        with ThreadPoolExecutor(2) as requests:
-            list(requests.map(pair.render, [ONE_PAGE, ONE_PAGE]))  # both workers up
-            list(requests.map(pair.render, [html, html]))
-            total = 4 * RUNS // 2 * 2
-            started = time.perf_counter()
-            list(requests.map(pair.render, [html] * total))
-            elapsed = time.perf_counter() - started
-        print(
-            f"2 concurrent requests, 2 workers: {total / elapsed:.2f} reports/s "
-            f"({total} year reports in {elapsed:.1f} s; one worker alone: "
-            f"{1000 / results[50]:.2f} reports/s)"
-        )
-        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
-        pdf.shutdown_all()
+    post, download, both = time_http_reprint(app, year_id)
+    print(
+        f"cached reprint through HTTP: POST {post:.1f} ms + download {download:.1f} ms "
+        f"= {both:.1f} ms (target < 20 ms)"
+    )
+
+    pair = pdf.pool_for({**app.config, "REPORT_WORKERS": 2})
+    with ThreadPoolExecutor(2) as requests:
+        list(requests.map(lambda h: pair.render(h, REPORT_CSS), [ONE_PAGE, ONE_PAGE]))
+        list(requests.map(lambda h: pair.render(h, REPORT_CSS), [html, html]))
+        total = 4 * RUNS // 2 * 2
+        started = time.perf_counter()
+        list(requests.map(lambda h: pair.render(h, REPORT_CSS), [html] * total))
+        elapsed = time.perf_counter() - started
+    print(
+        f"2 concurrent requests, 2 workers: {total / elapsed:.2f} reports/s "
+        f"({total} year reports in {elapsed:.1f} s; one worker alone: "
+        f"{1000 / results[50]:.2f} reports/s)"
+    )
+    pdf.shutdown_all()
+    if MEMORY_REPORTS:
+        measure_memory(app, html, MEMORY_REPORTS)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

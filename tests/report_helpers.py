@@ -104,3 +104,21 @@ def link_targets(content: bytes) -> list[str]:
                 if action is not None and "/URI" in action:
                     targets.append(str(action.URI))
     return targets
+
+
+# The elements static/css/print_ua.css knows (block, hidden, bold, line break; span and
+# SVG need no defaults). A template using another one: add its defaults there, then here.
+PRINT_UA_ELEMENTS = {
+    *("html", "head", "meta", "title", "style", "link", "body", "header", "footer"),
+    *("section", "div", "p", "h1", "h2", "h3", "h4", "b", "strong", "br", "span", "svg"),
+}
+
+
+def html_elements(html: str) -> set[str]:
+    """The HTML elements of a print document (SVG's own elements left out)."""
+    from tracker.printing import pdf
+
+    root = pdf.parse_xhtml(html)
+    return {e.tag for e in root.iter() if not e.tag.startswith(pdf.SVG_NAMESPACE)} | (
+        {"svg"} if root.find(f".//{pdf.SVG_NAMESPACE}svg") is not None else set()
+    )

@@ -52,6 +52,12 @@ def test_css_strings_cannot_leave_the_style_element():
     assert "<" not in quoted
 
 
+def test_css_strings_are_one_line_without_ampersands():
+    quoted = css_string("Seite & Teil\r\n1\f2\r3")
+
+    assert quoted == '"Seite \\26  Teil 1 2 3"'
+
+
 class Person:
     def __init__(self, user_id: int, role: Role, active: bool = True) -> None:
         self.id, self.role, self.practice_id, self._active = user_id, role, 1, active

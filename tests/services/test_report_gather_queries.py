@@ -101,3 +101,42 @@ def test_the_log_falls_back_to_the_note_only_without_a_summary(app, world, count
     ]
     notes_read = [s for s in statements if "therapy_session.note_body" in s]
     assert len(notes_read) == 1  # one statement for the three notes, none per session
+
+
+def test_goals_with_outcome_targets_take_no_statement_each(app, world, count_queries):
+    """A goal's outcome target is judged on the client's first and latest totals: one
+    statement for all the goals, however many have a target."""
+    a_course(world, 5)
+    for number in range(2):
+        factories.make_goal(
+            world.client_a,
+            title=f"Target {number}",
+            measure_code="gad7",
+            measure_comparison="at_most",
+            measure_value=5,
+        )
+    db.session.commit()
+    few = statements_to_gather(world, count_queries, rules.CLINICAL)
+    for number in range(8):
+        factories.make_goal(
+            world.client_a,
+            title=f"More {number}",
+            measure_code="gad7" if number % 2 else "phq9",
+            measure_comparison="drop_by",
+            measure_value=3,
+        )
+    db.session.commit()
+
+    many = statements_to_gather(world, count_queries, rules.CLINICAL)
+    request = report_service.ReportRequest(kind=rules.CLINICAL, period=PERIOD)
+    with force_locale("en"):
+        data = report_service.gather(world.client_a, request, world.therapist_a, date(2026, 12, 31))
+
+    assert many == few
+    outcomes = {goal.title: goal.outcome for goal in data.goals if goal.outcome}
+    # Every GAD-7 of the course totals 11 (a_course), above the target of at most 5.
+    code, comparison, value, progress = outcomes["Target 0"]
+    assert (code, comparison, value) == ("gad7", "at_most", 5)
+    assert (progress.latest, progress.met) == (11.0, False)
+    code, comparison, value, progress = outcomes["More 0"]  # no PHQ-9 answered
+    assert (code, progress.latest) == ("phq9", None)

@@ -874,9 +874,9 @@ def render_calls(monkeypatch) -> list[int]:
     calls: list[int] = []
     original = report_printing.pdf.RenderPool.render
 
-    def counting(self, html):
+    def counting(self, html, *args, **kwargs):
         calls.append(1)
-        return original(self, html)
+        return original(self, html, *args, **kwargs)
 
     monkeypatch.setattr(report_printing.pdf.RenderPool, "render", counting)
     return calls
@@ -928,6 +928,33 @@ def test_unchanged_data_is_served_from_the_cache_and_a_new_rating_renders_anew(
     assert latest.content_hash != one.content_hash
     assert len(render_calls) == 2
     assert shows(page_texts(browser.get(third.location).data)[0], "Clinical progress summary")
+
+
+def test_a_reprint_through_the_web_is_found_without_gathering(
+    app, world, login, render_calls, monkeypatch
+):
+    gathered: list[int] = []
+    gather = report_service.gather
+
+    def counting_gather(*args, **kwargs):
+        gathered.append(1)
+        return gather(*args, **kwargs)
+
+    monkeypatch.setattr(report_service, "gather", counting_gather)
+    browser = app.test_client()
+    login(browser, world.therapist_a)
+    narrative = f"Reprint check {uuid.uuid4().hex}"
+
+    first = _post_report(browser, world.client_a.id, narrative=narrative)
+    second = _post_report(browser, world.client_a.id, narrative=narrative)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert (len(gathered), len(render_calls)) == (1, 1)
+    assert browser.get(second.location).data == browser.get(first.location).data
+    db.session.expire_all()
+    reports = db.session.scalars(select(Report).order_by(Report.id)).all()
+    assert [r.from_cache for r in reports] == [False, True]
+    assert reports[1].pages == reports[0].pages > 0
 
 
 def test_a_prescriber_on_the_care_team_may_generate(app, world, login):

@@ -16,7 +16,7 @@ from flask_babel import force_locale, gettext
 from flask_login import login_user
 
 from tests.factories import login, make_user, post_form
-from tests.report_helpers import page_texts, squash
+from tests.report_helpers import PRINT_UA_ELEMENTS, html_elements, page_texts, squash
 from tests.session_factories import add_to_care_team
 from tests.web.pages import field_error, field_value
 from tracker.domain import safety_plan as rules
@@ -447,6 +447,25 @@ def test_the_card_is_one_page_with_the_whole_plan_and_a_clean_file_name(cora, wo
         row.id,
         "version=1",
     )
+
+
+def test_the_card_is_well_formed_for_the_fast_parser(cora, world, monkeypatch):
+    from tracker.printing import pdf
+
+    documents: list[str] = []
+    render = pdf.RenderPool.render
+
+    def keeping(self, html, *args, **kwargs):
+        documents.append(html)
+        return render(self, html, *args, **kwargs)
+
+    monkeypatch.setattr(pdf.RenderPool, "render", keeping)
+    save_plan(world, {**FULL_PLAN})
+
+    assert cora.get("/portal/safety-plan/card.pdf").status_code == 200
+    assert documents and all(pdf.parse_xhtml(card) is not None for card in documents)
+    for card in documents:
+        assert html_elements(card) <= PRINT_UA_ELEMENTS
 
 
 def test_the_card_is_in_the_clients_language(cora, world):

@@ -26,12 +26,13 @@ from tracker.web import (
 
 
 def _request_from(form: ReportForm, client) -> report_service.ReportRequest:
-    default = report_service.default_period(client, practice_today())
+    start, end = form.period_start.data, form.period_end.data
+    if start is None or end is None:  # course to date fills in what was left empty
+        default = report_service.default_period(client, practice_today())
+        start, end = start or default.start, end or default.end
     return report_service.ReportRequest(
         kind=form.kind.data,
-        period=rules.Period(
-            form.period_start.data or default.start, form.period_end.data or default.end
-        ),
+        period=rules.Period(start, end),
         narrative=(form.narrative.data or "").strip(),
         include_measures=bool(form.include_measures.data),
         include_family=bool(form.include_family.data) and form.kind.data == rules.CLINICAL,

@@ -248,9 +248,13 @@ PAGE_LABEL = N_("Page %(page)s of %(pages)s")
 
 
 def css_string(text: str) -> str:
-    """``text`` as a quoted CSS string, safe inside a ``<style>`` element."""
+    """``text`` as a quoted CSS string, safe inside a ``<style>`` element (of HTML, and of
+    the XHTML the print templates are: no "<" or "&"), on one line."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
-    return '"' + escaped.replace("\n", " ") + '"'
+    escaped = escaped.replace("&", "\\26 ")
+    for newline in ("\r\n", "\n", "\r", "\f"):
+        escaped = escaped.replace(newline, " ")
+    return '"' + escaped + '"'
 
 
 def page_counter_content(label: str) -> str:

@@ -2,21 +2,19 @@
 reader's locale) and as PDF, with the encrypted cache of PDFs already printed.
 
 ``tracker.services.reports`` gathers the data and records the report; this module turns
-it into pages. A PDF is cached under the hash of its HTML, so a reprint of the same
-content costs a decryption, not a rendering.
+it into pages. The cache (``report_cache``) finds a reprint of unchanged data by its key
+without gathering, and a PDF of the same HTML by the HTML's hash without rendering.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from flask import render_template
 from flask_babel import gettext
 from markupsafe import Markup
 
-from tracker.crypto import field_cipher
 from tracker.domain import genogram as genogram_rules
 from tracker.domain import reports as rules
 from tracker.domain import scoring
@@ -24,10 +22,12 @@ from tracker.domain.goals import COMPARISON_LABELS
 from tracker.domain.instruments import ITEM_INSTRUMENTS, SCORES_ONLY, short_name
 from tracker.domain.sessions import MODALITY_LABELS, PHASE_LABELS
 from tracker.models import Client, Report, User
-from tracker.printing import pdf
+from tracker.printing import pdf, report_cache
 from tracker.services import reports as report_service
-from tracker.settings import config, instance_path
+from tracker.settings import config
 
+# The print stylesheet, applied by the rendering process (not linked from the HTML).
+STYLESHEET = "css/report.css"
 # Stands in for the report id while the content is hashed: the id is derived from the hash.
 DRAFT_ID = "R-XXXXXXXXXX"
 
@@ -92,7 +92,6 @@ def render_html(
         report=data,
         for_pdf=for_pdf,
         report_id=report_id,
-        pdf_asset=pdf.asset_url,
         # From the translation only (never typed text), quoted for CSS with "<" escaped:
         # it cannot leave the <style> element.
         page_counter=Markup(rules.page_counter_content(gettext(rules.PAGE_LABEL))),  # noqa: S704
@@ -107,48 +106,56 @@ class Rendered:
     filename: str
 
 
-def _cache_dir() -> Path:
-    path = instance_path() / "reports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _cached(digest: str) -> bytes | None:
-    path = _cache_dir() / f"{digest}.pdf.enc"
-    if not path.exists():
-        return None
-    return field_cipher.decrypt_bytes(path.read_bytes())
-
-
-def _store(digest: str, content: bytes) -> None:
-    path = _cache_dir() / f"{digest}.pdf.enc"
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(field_cipher.encrypt_bytes(content))
-    temporary.replace(path)
-
-
 def generate(
     client: Client, request: report_service.ReportRequest, actor: User, today: date
 ) -> Rendered:
-    """Render (or reuse) the PDF for this request and record the report.
+    """Reuse (or render) the PDF for this request and record the report.
 
-    Raises ``pdf.RenderError`` when the rendering worker fails.
+    A reprint of unchanged data is found by its key (``report_cache``) without
+    gathering or templating; otherwise the data are gathered and the HTML filled, and a
+    PDF already printed from the same HTML is reused. Raises ``pdf.RenderError`` when
+    the rendering worker fails.
     """
+    key = report_cache.cache_key(client, request, actor, today)
+    hit = report_cache.find(key)
+    if hit is not None:
+        report = report_service.record_report(
+            client,
+            request,
+            actor,
+            content_hash=hit.digest,
+            pages=hit.pages,
+            size_bytes=len(hit.pdf),
+            from_cache=True,
+        )
+        return Rendered(report, hit.pdf, _filename(client, request))
     data = report_service.gather(client, request, actor, today)
     draft = render_html(data, for_pdf=True, report_id=DRAFT_ID)
     digest = rules.content_hash(request.kind, draft)
-    content = _cached(digest)
-    pages = None  # a reprint from the cache: the earlier printing knows its pages
+    content = report_cache.stored_pdf(digest)
+    pages = None  # the same HTML printed before: the earlier printing knows its pages
     if content is None:
         html = draft.replace(DRAFT_ID, rules.report_id(digest))
-        content, pages = pdf.pool_for(config()).render(html)
-        _store(digest, content)
+        content, pages = pdf.pool_for(config()).render(html, STYLESHEET)
+        report_cache.store_pdf(digest, content)
     report = report_service.record_report(
         client, request, actor, content_hash=digest, pages=pages, size_bytes=len(content)
     )
-    return Rendered(report, content, rules.download_name(request.kind, client.id, request.period))
+    # Remember the key only if nothing changed while gathering: a write committed
+    # meanwhile (possible on PostgreSQL) must not leave newer data under the older key.
+    if report_cache.cache_key(client, request, actor, today) == key:
+        report_cache.remember(key, digest, report.pages)
+    return Rendered(report, content, _filename(client, request))
+
+
+def _filename(client: Client, request: report_service.ReportRequest) -> str:
+    return rules.download_name(request.kind, client.id, request.period)
 
 
 def stored_pdf(report: Report) -> bytes | None:
     """The PDF of a report printed earlier; ``None`` when its cached file is gone."""
-    return _cached(report.content_hash)
+    return report_cache.stored_pdf(report.content_hash)
+
+
+# The tests store stand-in PDFs through this name.
+_store = report_cache.store_pdf

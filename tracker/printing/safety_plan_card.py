@@ -22,6 +22,8 @@ from tracker.printing import pdf
 from tracker.services import safety_plan as plan_service
 from tracker.settings import config
 
+STYLESHEET = "css/safety_plan.css"
+
 
 @dataclass(frozen=True)
 class Card:
@@ -44,7 +46,6 @@ def _html(
         saved_on=saved_on,
         size=size,
         continues=continues,
-        pdf_asset=pdf.asset_url,
     )
 
 
@@ -61,11 +62,15 @@ def render_card(
     sizes = rules.card_sizes(row.texts)
     with force_locale(locale) if locale else nullcontext():
         for size in sizes:
-            content, pages = pool.render(_html(plan, practice, saved_on, size.name, False))
+            content, pages = pool.render(
+                _html(plan, practice, saved_on, size.name, False), STYLESHEET
+            )
             if pages == 1:
                 break
         else:
             size = sizes[-1]
-            content, pages = pool.render(_html(plan, practice, saved_on, size.name, True))
+            content, pages = pool.render(
+                _html(plan, practice, saved_on, size.name, True), STYLESHEET
+            )
     filename = rules.download_name(client.id, plan.version, saved_on)
     return Card(content, pages, size.name, filename)

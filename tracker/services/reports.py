@@ -1,17 +1,22 @@
-"""Progress reports: gather the data as plain values, record what was printed.
+"""Progress reports: gather the data as plain values, record what was printed, and
+fingerprint the stored rows a report is built from (the data part of the cache key).
 
 Turning the data into HTML and PDF (translation, number formatting, templates, the
-encrypted PDF cache) is ``tracker.printing.reports``.
+encrypted PDF cache) is ``tracker.printing.reports``; the whole cache key is
+``tracker.printing.report_cache.cache_key``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cache
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Select, bindparam, func, or_, select, type_coerce
 from sqlalchemy.orm import defer, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.sqltypes import NullType
 
 from tracker.domain import reports as rules
 from tracker.domain import scoring
@@ -28,6 +33,11 @@ from tracker.models import (
     AdverseEvent,
     CareTeamMember,
     Client,
+    FamilyEvent,
+    FamilyMember,
+    FamilyParentLink,
+    FamilyPartnership,
+    FamilyRelationship,
     GoalRating,
     HomeworkAssignment,
     HomeworkEntry,
@@ -38,11 +48,11 @@ from tracker.models import (
     Practice,
     Report,
     SessionDischarge,
+    SessionVoid,
     TherapySession,
     User,
     VitalSign,
 )
-from tracker.services import goals as goal_service
 from tracker.services.medicine import with_override_record
 from tracker.services.sessions import not_voided
 
@@ -321,12 +331,16 @@ def _goals(client: Client, period: rules.Period) -> list[rules.GoalSection]:
     ratings_of: dict[int, list[RatingPoint]] = {}
     for goal_id, day, value, by_client in in_period:
         ratings_of.setdefault(goal_id, []).append(RatingPoint(day, value, by_client))
+    totals = _first_and_latest_totals(client, {g.measure_code for g in goals if g.measure_code})
     sections = []
     for goal in goals:
         ratings = ratings_of.get(goal.id, [])
         outcome = None
-        progress = goal_service.outcome_progress(goal)
-        if goal.measure_code and progress is not None:
+        if goal.measure_code and goal.measure_value is not None and goal.measure_comparison:
+            first, latest = totals.get(goal.measure_code, (None, None))
+            progress = scoring.target_progress(
+                goal.measure_comparison, goal.measure_value, first, latest
+            )
             outcome = (goal.measure_code, goal.measure_comparison, goal.measure_value, progress)
         sections.append(
             rules.GoalSection(
@@ -352,6 +366,25 @@ def _goals(client: Client, period: rules.Period) -> list[rules.GoalSection]:
             )
         )
     return sections
+
+
+def _first_and_latest_totals(
+    client: Client, instruments: set[str]
+) -> dict[str, tuple[float, float]]:
+    """The first and the latest total of each of ``instruments`` over all the client's
+    responses (what a goal's outcome target is judged on, as on the goal's page), in one
+    statement for all the goals."""
+    totals: dict[str, tuple[float, float]] = {}
+    if not instruments:
+        return totals
+    for code, total in db.session.execute(
+        select(MeasureResponse.instrument, MeasureResponse.total)
+        .where(MeasureResponse.client_id == client.id, MeasureResponse.instrument.in_(instruments))
+        .order_by(MeasureResponse.completed_on, MeasureResponse.id)
+    ):
+        first = totals[code][0] if code in totals else float(total)
+        totals[code] = (first, float(total))
+    return totals
 
 
 def _homework(
@@ -571,10 +604,13 @@ def record_report(
     content_hash: str,
     pages: int | None,
     size_bytes: int,
+    from_cache: bool | None = None,
 ) -> Report:
     """Record a printed report; ``pages=None`` for a reprint served from the cache, which
-    takes the page count of the earlier printing of the same content."""
-    from_cache = pages is None
+    takes the page count of the earlier printing of the same content (a reprint that
+    knows its pages says ``from_cache=True``)."""
+    if from_cache is None:
+        from_cache = pages is None
     if pages is None:
         previous = db.session.scalar(
             select(Report.pages).where(Report.content_hash == content_hash).limit(1)
@@ -617,3 +653,101 @@ def get_report(client: Client, report_id: int, kind: str | None = None) -> Repor
     if report is None or report.client_id != client.id or (kind and report.kind != kind):
         raise NotFound(report_id)
     return report
+
+
+# --- The data part of the cache key ----------------------------------------------------
+#
+# A reprint is found without gathering (``tracker.printing.report_cache``): the key holds
+# a digest of every stored row the report is built from, read raw (no decryption, no ORM
+# objects, a fixed number of statements). Whole rows, not chosen columns: a column the
+# report starts printing later cannot be forgotten here. The rows are the client's, not
+# only the period's (a session moved into the period, a goal's outcome target judged on
+# every response). Encrypted text is digested as stored: a new value is a new ciphertext
+# (an unchanged value saved again may be too, which costs a fresh printing, never a stale
+# one). The people are the exception: only their names and credentials are read, so a
+# therapist signing in does not change every report.
+
+
+def _raw(*columns) -> Select:
+    """A select of ``columns`` as the database stores them (no decryption or zones)."""
+    return select(*(type_coerce(column, NullType()).label(column.key) for column in columns))
+
+
+def _whole(model) -> Select:
+    return _raw(*model.__table__.columns).order_by(model.__table__.c.id)
+
+
+@cache
+def _fingerprint_statements(kind: str, include_family: bool) -> tuple[tuple[str, Select], ...]:
+    """(name, statement) of every stored row ``gather`` reads for a request of this kind,
+    built once (so SQLAlchemy reuses their compiled form): the parameters are the
+    client's id, the practice's id and the ids of the primary therapist and signer."""
+    client_id = bindparam("client_id")
+    sessions = select(TherapySession.id).where(TherapySession.client_id == client_id)
+    goals = select(IntegrationGoal.id).where(IntegrationGoal.client_id == client_id)
+    assignments = select(HomeworkAssignment.id).where(HomeworkAssignment.client_id == client_id)
+    dose = KetamineAdministration
+    people = or_(
+        User.id.in_(bindparam("people", expanding=True)),
+        User.id.in_(select(CareTeamMember.user_id).where(CareTeamMember.client_id == client_id)),
+        User.id.in_(select(dose.override_by_id).where(dose.session_id.in_(sessions))),
+    )
+    of_client = [
+        CareTeamMember,
+        TherapySession,
+        AdverseEvent,
+        MeasureResponse,
+        IntegrationGoal,
+        HomeworkAssignment,
+    ]
+    if kind == rules.CLIENT:
+        of_client.append(JournalEntry)
+    if include_family:
+        of_client += [
+            FamilyMember,
+            FamilyParentLink,
+            FamilyPartnership,
+            FamilyRelationship,
+            FamilyEvent,
+        ]
+    return (
+        ("practice", _whole(Practice).where(Practice.id == bindparam("practice_id"))),
+        ("client", _whole(Client).where(Client.id == client_id)),
+        ("people", _raw(User.id, User.name, User.credentials).where(people).order_by(User.id)),
+        *(
+            (model.__tablename__, _whole(model).where(model.__table__.c.client_id == client_id))
+            for model in of_client
+        ),
+        ("voids", _whole(SessionVoid).where(SessionVoid.session_id.in_(sessions))),
+        ("doses", _whole(dose).where(dose.session_id.in_(sessions))),
+        ("vitals", _whole(VitalSign).where(VitalSign.session_id.in_(sessions))),
+        ("discharges", _whole(SessionDischarge).where(SessionDischarge.session_id.in_(sessions))),
+        # Append-only: which addenda there are is all that can change.
+        (
+            "addenda",
+            _raw(Addendum.id, Addendum.session_id)
+            .where(Addendum.session_id.in_(sessions))
+            .order_by(Addendum.id),
+        ),
+        ("ratings", _whole(GoalRating).where(GoalRating.goal_id.in_(goals))),
+        ("entries", _whole(HomeworkEntry).where(HomeworkEntry.assignment_id.in_(assignments))),
+    )
+
+
+def data_fingerprint(client: Client, request: ReportRequest, signer: User) -> str:
+    """A digest of every stored row the report for ``request`` is built from: any
+    change that could change the printed report changes it."""
+    digest = hashlib.sha256()
+    parameters = {
+        "client_id": client.id,
+        "practice_id": client.practice_id,
+        "people": [client.primary_therapist_id, signer.id],
+    }
+    db.session.flush()  # as gathering would: pending changes are part of the data
+    connection = db.session.connection()
+    for name, statement in _fingerprint_statements(request.kind, request.include_family):
+        rows = connection.execute(statement, parameters).fetchall()
+        # Plain tuples of str, int, float, date(time), Decimal, bool or None: their
+        # repr is complete (a Row's own repr shortens long values) and stable.
+        digest.update(f"\x00{name}\x00{[tuple(row) for row in rows]!r}".encode())
+    return digest.hexdigest()
