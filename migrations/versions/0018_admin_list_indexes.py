@@ -15,7 +15,7 @@ table with its append-only triggers stays untouched.
 
 Revision ID: 0018
 Revises: 0017
-Create Date: 2026-12-05 10:00:00
+Create Date: 2026-12-03 20:00:00
 """
 
 from alembic import op
