@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app tracker
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test setup system-packages install migrate seed lint format bench translations compile-translations clean
+.PHONY: run test setup system-packages install migrate seed lint format bench throughput translations compile-translations clean
 
 run: setup
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -57,6 +57,11 @@ format: install
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/report_bench.py
+
+# Every page's throughput as a share of a Flask hello-world's (about 45 minutes with
+# wrk; `apt-get install wrk`, otherwise a Python load client). See README "Speed".
+throughput: setup
+	$(BIN)/python benchmarks/throughput.py $(THROUGHPUT_ARGS)
 
 # Refresh the template and the German catalogue after changing user-facing strings.
 # --ignore-dirs: pybabel skips directories starting with '_' by default (templates/_macros).
