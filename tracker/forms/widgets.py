@@ -1,7 +1,8 @@
 """Cheaper drawing of WTForms widgets, to the byte the same HTML.
 
 WTForms writes every attribute through ``html_params``, which formats each one with
-``Markup.format`` (a ``string.Formatter`` round per attribute), looks the validation
+``Markup.format`` (a ``string.Formatter`` round per attribute; ``forms.fields.html_params``
+is the cheap one, used here and installed into WTForms), looks the validation
 flags up with ``dir()`` and inspects ``render_option``'s signature once per select.
 On a page with several forms that was a third of the request. ``FastWidgetsMeta``
 draws the same widgets with plain string building instead: a form opts in by taking
@@ -20,36 +21,14 @@ from wtforms import Form as PlainForm
 from wtforms import RadioField, widgets
 from wtforms.fields.core import Label
 from wtforms.meta import DefaultMeta
+from wtforms.widgets.core import clean_key
+
+from tracker.forms.fields import html_params
 
 
 def _markup(html: str) -> Markup:
     """HTML put together here from escaped values and the widgets' own tags."""
     return Markup(html)  # noqa: S704 - every value in it went through escape()
-
-
-def _key(key: str) -> str:
-    """WTForms' ``clean_key``: ``class_`` is ``class``, ``data_x_y`` is ``data-x-y``."""
-    key = key.rstrip("_")
-    if key.startswith(("data_", "aria_")):
-        key = key.replace("_", "-")
-    return key
-
-
-def html_params(**kwargs) -> Markup:
-    """``wtforms.widgets.html_params`` without a formatter round per attribute."""
-    params = []
-    for key, value in sorted(kwargs.items()):
-        if value is False:
-            continue
-        key = str(escape(_key(key)))
-        if value is True:
-            params.append(key)
-            continue
-        value = str(escape(value))
-        if '"' in value:  # a Markup value keeps its own quotes; WTForms turns them into &quot;
-            value = value.replace('"', "&quot;")
-        params.append(f'{key}="{value}"')
-    return _markup(" ".join(params))
 
 
 def _flag_attributes(widget, field, kwargs: dict) -> None:
@@ -190,10 +169,10 @@ class FastWidgetsMeta(DefaultMeta):
 
     def render_field(self, field, render_kw):
         if render_kw:
-            render_kw = {_key(k): v for k, v in render_kw.items()}
+            render_kw = {clean_key(k): v for k, v in render_kw.items()}
         other = getattr(field, "render_kw", None)
         if other is not None:
-            render_kw = dict({_key(k): v for k, v in other.items()}, **render_kw)
+            render_kw = dict({clean_key(k): v for k, v in other.items()}, **render_kw)
         return fast_widget(field.widget)(field, **render_kw)
 
 
@@ -229,9 +208,9 @@ class _RadioButton:
         """The radio input, as ``RadioInput`` draws an option subfield."""
         field = self._field
         if kwargs:
-            kwargs = {_key(k): v for k, v in kwargs.items()}
+            kwargs = {clean_key(k): v for k, v in kwargs.items()}
         if field.render_kw is not None:
-            kwargs = dict({_key(k): v for k, v in field.render_kw.items()}, **kwargs)
+            kwargs = dict({clean_key(k): v for k, v in field.render_kw.items()}, **kwargs)
         if self.checked:
             kwargs.setdefault("checked", True)
         kwargs.setdefault("id", self.id)
