@@ -28,7 +28,7 @@ from tracker.extensions import db
 from tracker.models import CareTeamMember, Client, Consent, MedicalScreening, User
 from tracker.models.base import utcnow
 from tracker.services import Forbidden, NotFound, Rejected
-from tracker.services.paging import ListPage
+from tracker.services.paging import ListPage, window_total
 from tracker.settings import setting
 
 CLIENT_FIELDS = (
@@ -157,13 +157,12 @@ def caseload_page(
     }
     filters = (bool(search.strip()), bool(status))
     rows = db.session.execute(_caseload_statement(sort, *filters), params).all()
-    if rows:
-        total = rows[0].total
-    elif page > 1:  # past the last page: the window had no row to count on
-        counted = select(func.count(Client.id)).where(*_caseload_conditions(*filters))
-        total = db.session.scalar(counted, params)
-    else:
-        total = 0
+    total = window_total(
+        rows,
+        page,
+        lambda: select(func.count(Client.id)).where(*_caseload_conditions(*filters)),
+        params,
+    )
     return CaseloadPage(
         items=[row.Client for row in rows],
         page=page,

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import ceil
 from typing import Any
+
+from sqlalchemy import Select
+
+from tracker.extensions import db
 
 
 @dataclass(frozen=True)
@@ -36,3 +41,14 @@ class ListPage:
     @property
     def next_num(self) -> int | None:
         return self.page + 1 if self.has_next else None
+
+
+def window_total(rows: list[Any], page: int, count: Callable[[], Select], params: dict) -> int:
+    """The number of rows in the whole list, for a page read with a window count (a
+    ``total`` column on every row): from its first row, or counted apart when a page
+    past the end came back empty (``count`` builds that statement)."""
+    if rows:
+        return rows[0].total
+    if page > 1:
+        return db.session.scalar(count(), params)
+    return 0

@@ -39,7 +39,7 @@ from tracker.models import (
 )
 from tracker.models.base import utcnow
 from tracker.services import Forbidden, NotFound, Rejected, medicine
-from tracker.services.paging import ListPage
+from tracker.services.paging import ListPage, window_total
 from tracker.settings import setting
 
 
@@ -175,13 +175,12 @@ def timeline_page(client: Client, *, modality: str, phase: str, page: int) -> Ti
     }
     filters = (bool(modality), bool(phase))
     rows = db.session.execute(_timeline_statement(*filters), params).all()
-    if rows:
-        total = rows[0].total
-    elif page > 1:  # past the last page: the window had no row to count on
-        counted = select(func.count(TherapySession.id)).where(*_timeline_conditions(*filters))
-        total = db.session.scalar(counted, params)
-    else:
-        total = 0
+    total = window_total(
+        rows,
+        page,
+        lambda: select(func.count(TherapySession.id)).where(*_timeline_conditions(*filters)),
+        params,
+    )
     return TimelinePage(
         items=[row.TherapySession for row in rows],
         page=page,
