@@ -211,8 +211,11 @@ def _render_nav_links(
 
 def register(app: Flask) -> None:
     """Install the template helpers (after the blueprints are registered)."""
+    from tracker.forms.rendering import render_field
+
     app.extensions[_NAV] = {}
     app.jinja_env.globals["nav_links"] = nav_links
+    app.jinja_env.globals["render_field"] = render_field
     # A url_defaults function could add arguments to any link: then remember none.
     if not any(app.url_default_functions.values()):
         app.extensions[_URLS] = {}
