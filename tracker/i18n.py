@@ -115,12 +115,15 @@ def gettext(string: str, **variables: Any) -> str:
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """``flask_babel.ngettext`` without its per-call context lookups."""
     variables.setdefault("num", num)
+    return _plural_text(singular, plural, num) % variables
+
+
+def _plural_text(singular: str, plural: str, num: int) -> str:
+    """The translation of ``singular``/``plural`` for ``num`` in the bound catalogue."""
     bound = _bound()
     if bound is not None:
-        text = bound.translations.ungettext(singular, plural, num)
-    else:
-        text = singular if num == 1 else plural
-    return text % variables
+        return bound.translations.ungettext(singular, plural, num)
+    return singular if num == 1 else plural
 
 
 def lazy_gettext(string: str, **variables: Any) -> LazyString:
@@ -155,12 +158,7 @@ def _template_ngettext(
     eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any
 ) -> str:
     variables.setdefault("num", num)
-    bound = _bound()
-    if bound is not None:
-        text = bound.translations.ungettext(singular, plural, num)
-    else:
-        text = singular if num == 1 else plural
-    return _formatted(eval_ctx, text, variables)
+    return _formatted(eval_ctx, _plural_text(singular, plural, num), variables)
 
 
 @pass_eval_context

@@ -185,16 +185,22 @@ def _form_classes():
     return sorted(seen, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
 
 
+def buildable_forms():
+    """``(class, empty form)`` for each form of the app built without arguments of its
+    own (inside a request context)."""
+    for cls in _form_classes():
+        try:
+            yield cls, cls(formdata=None)
+        except (TypeError, AttributeError):  # needs arguments of its own
+            continue
+
+
 def test_the_app_forms_that_use_them_draw_the_same(app) -> None:
     """Each form of the app that can be built without arguments draws each of its fields
     with the cheap widgets as WTForms would."""
     compared = 0
     with app.test_request_context("/"):
-        for cls in _form_classes():
-            try:
-                form = cls(formdata=None)
-            except (TypeError, AttributeError):  # needs arguments of its own
-                continue
+        for cls, form in buildable_forms():
             for field in form:
                 stock = DefaultMeta.render_field(field.meta, field, {"class_": "c"})
                 fast = FastWidgetsMeta.render_field(field.meta, field, {"class_": "c"})
